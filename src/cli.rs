@@ -1,0 +1,105 @@
+//! The command line, declared with clap's derive API. `--help` on every command is the manual.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::domain::dates::parse_date;
+use crate::i18n::Lang;
+
+/// kembar: sister city and sister province cooperation, in a terminal.
+///
+/// Without a command, kembar opens the dashboard on your store. Browse provinces and their
+/// cities, their sister relationships, activity timelines and obstacle tags, all from the
+/// keyboard (press ? inside for the keys).
+#[derive(Debug, Parser)]
+#[command(name = "kembar", version, max_term_width = 100)]
+pub struct Cli {
+    /// The store to use (a folder). Default: kembar/store in your data directory.
+    #[arg(long, global = true, env = "KEMBAR_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Work on a fresh temporary store loaded with the demo dataset; your own store is not
+    /// touched, and the temporary one is deleted on exit.
+    #[arg(long, global = true, conflicts_with = "db")]
+    pub demo: bool,
+
+    /// Judge ages and expiries as of this date instead of today (YYYY-MM-DD).
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+
+    /// Language of the dashboard labels. Default: from the config file, then the locale.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Colour theme: default, light, high-contrast, ansi16, or a name from the themes folder.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+
+    /// The config file. Default: kembar/config.toml in your config directory.
+    #[arg(long, global = true, env = "KEMBAR_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Draw one frame and exit (for timing start-up).
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import an interchange file (JSON, as written by `kembar export`).
+    ///
+    /// The import is all or nothing: the whole file is checked first, and any problem is
+    /// reported with its line or record and nothing is written. Records whose id is already
+    /// in the store must be identical, unless --replace is given.
+    Import {
+        /// The file to import.
+        file: PathBuf,
+        /// Replace everything in the store with the file's contents (the audit log is kept).
+        #[arg(long)]
+        replace: bool,
+    },
+
+    /// Export the store: lossless JSON, or CSV with one row per agreement for spreadsheets.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+
+    /// List agreements, one per line, or as a JSON array.
+    List {
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// Fill an empty store with deterministic synthetic data, for benchmarks.
+    Gen {
+        /// How many agreements.
+        #[arg(long, default_value_t = 1000)]
+        agreements: usize,
+        /// How many activities each agreement gets.
+        #[arg(long, default_value_t = 10)]
+        activities_per: usize,
+        /// Seed: the same seed always gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    parse_date(text)
+}

@@ -1,0 +1,282 @@
+//! What each command does. `main` parses the command line and maps errors to exit codes;
+//! everything between lives here.
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::NaiveDate;
+use serde::Serialize;
+use tempfile::TempDir;
+
+use crate::cli::{Cli, Command, ExportFormat};
+use crate::config::{self, Config};
+use crate::domain::text::display_safe;
+use crate::domain::{Agreement, Catalog, health};
+use crate::i18n::Lang;
+use crate::store::interchange::{self, enum_name};
+use crate::store::{Actor, ImportMode, Store};
+
+/// Everything a command needs: the open store and the settings in force.
+pub struct Session {
+    pub store: Store,
+    /// Keeps a `--demo` store alive until the session ends, then deletes it.
+    pub demo_dir: Option<TempDir>,
+    pub config: Config,
+    pub today: NaiveDate,
+    pub lang: Lang,
+    pub theme: Option<String>,
+    pub actor: Actor,
+}
+
+impl Session {
+    pub fn open(cli: &Cli, purpose: &str) -> Result<Session> {
+        let config = match cli.config.clone().or_else(config::default_config_path) {
+            Some(path) => Config::load(&path)?,
+            None => Config::default(),
+        };
+        let actor = Actor::local();
+        let (store, demo_dir) = if cli.demo {
+            let dir = tempfile::Builder::new()
+                .prefix("kembar-demo-")
+                .tempdir()
+                .context("cannot create a temporary folder for the demo store")?;
+            let store = Store::open(dir.path(), purpose)?;
+            let data = interchange::parse_dataset(
+                crate::demo::DEMO_JSON.as_bytes(),
+                crate::demo::DEMO_SOURCE,
+            )?;
+            store.import(&data, crate::demo::DEMO_SOURCE, ImportMode::Merge, &actor)?;
+            (store, Some(dir))
+        } else {
+            let path = store_path(cli)?;
+            (Store::open(&path, purpose)?, None)
+        };
+        Ok(Session {
+            store,
+            demo_dir,
+            today: cli
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            lang: cli.lang.or(config.lang).unwrap_or_else(Lang::from_locale),
+            theme: cli.theme.clone().or_else(|| config.theme.clone()),
+            config,
+            actor,
+        })
+    }
+}
+
+fn store_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(path) => Ok(path.clone()),
+        None => config::default_store_path().ok_or_else(|| {
+            anyhow!(
+                "cannot work out your data directory (is HOME set?).\n\
+                 fix: name a store with --db PATH or the KEMBAR_DB variable"
+            )
+        }),
+    }
+}
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        None => crate::tui::run_dashboard(&cli),
+        Some(Command::Import { file, replace }) => {
+            let session = Session::open(&cli, "import")?;
+            let data = interchange::read_dataset(file)?;
+            let mode = if *replace {
+                ImportMode::Replace
+            } else {
+                ImportMode::Merge
+            };
+            let source = file.display().to_string();
+            let report = session.store.import(&data, &source, mode, &session.actor)?;
+            eprintln!(
+                "imported {source} into {}: {report}",
+                session.store.path().display()
+            );
+            Ok(())
+        }
+        Some(Command::Export { format, output }) => {
+            let session = Session::open(&cli, "export")?;
+            export(&session, *format, output.as_deref())
+        }
+        Some(Command::List { json }) => {
+            let session = Session::open(&cli, "list")?;
+            list(&session, *json)
+        }
+        Some(Command::Gen {
+            agreements,
+            activities_per,
+            seed,
+        }) => {
+            let session = Session::open(&cli, "gen")?;
+            if !session.store.is_empty() {
+                bail!(
+                    "the store at {} already holds data; `kembar gen` only fills an empty \
+                     store, so that synthetic records never mix with real ones.\n\
+                     fix: choose a new folder with --db PATH",
+                    session.store.path().display()
+                );
+            }
+            let data = crate::synth::generate(*agreements, *activities_per, *seed);
+            let report = session.store.import(
+                &data,
+                &format!("kembar gen --seed {seed}"),
+                ImportMode::Replace,
+                &session.actor,
+            )?;
+            eprintln!(
+                "generated into {}: {report}",
+                session.store.path().display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Writes to a file or standard output; a closed pipe (`| head`) ends quietly.
+fn with_output(
+    output: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    match output {
+        Some(path) => {
+            // Write beside the target and rename, so a failed export never leaves half a file.
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            {
+                let mut out = BufWriter::new(tmp.as_file_mut());
+                write(&mut out)?;
+                out.flush()
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            tmp.as_file()
+                .sync_all()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tmp.persist(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(())
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            let result = write(&mut out).and_then(|()| Ok(out.flush()?));
+            match result {
+                Err(e) if is_broken_pipe(&e) => Ok(()),
+                other => other,
+            }
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Path>) -> Result<()> {
+    match format {
+        ExportFormat::Json => {
+            let data = session.store.export()?;
+            with_output(output, |out| Ok(interchange::write_json(&data, out)?))
+        }
+        ExportFormat::Csv => {
+            let catalog = session.store.load_catalog()?;
+            with_output(output, |out| Ok(interchange::write_csv(&catalog, out)?))
+        }
+    }
+}
+
+/// One agreement as `kembar list --json` prints it.
+#[derive(Serialize)]
+struct ListRow<'a> {
+    #[serde(flatten)]
+    agreement: &'a Agreement,
+    region_name: &'a str,
+    partner_name: &'a str,
+    country: &'a str,
+    activities: u32,
+    last_activity: Option<String>,
+}
+
+fn list(session: &Session, json: bool) -> Result<()> {
+    let catalog = session.store.load_catalog()?;
+    if json {
+        let rows: Vec<ListRow> = catalog
+            .agreements
+            .iter()
+            .map(|a| list_row(&catalog, a))
+            .collect();
+        with_output(None, |out| {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            out.write_all(b"\n")?;
+            Ok(())
+        })
+    } else {
+        let rules = session.config.health;
+        with_output(None, |out| {
+            for a in &catalog.agreements {
+                let summary = catalog.summary(a.id);
+                let mark = match health::health(a, summary, session.today, &rules) {
+                    health::Health::Active => "active",
+                    health::Health::Quiet => "quiet",
+                    health::Health::Expired => "expired",
+                };
+                let country = catalog
+                    .partner(&a.partner)
+                    .map(|p| p.country.as_str())
+                    .unwrap_or("");
+                writeln!(
+                    out,
+                    "{:>6}  {} – {} ({})  {}  {}  signed {}  expires {}  [{}]",
+                    a.id,
+                    display_safe(catalog.region_name(a)),
+                    display_safe(catalog.partner_name(a)),
+                    display_safe(country),
+                    enum_name(&a.kind),
+                    enum_name(&a.status),
+                    a.signed
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    a.expires
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    mark,
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+fn list_row<'a>(catalog: &'a Catalog, a: &'a Agreement) -> ListRow<'a> {
+    let summary = catalog.summary(a.id);
+    ListRow {
+        agreement: a,
+        region_name: catalog.region_name(a),
+        partner_name: catalog.partner_name(a),
+        country: catalog
+            .partner(&a.partner)
+            .map(|p| p.country.as_str())
+            .unwrap_or(""),
+        activities: summary.map(|s| s.count).unwrap_or(0),
+        last_activity: summary.and_then(|s| s.last).map(|d| d.to_string()),
+    }
+}
+
+/// Whether the dashboard can run here.
+pub fn have_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}

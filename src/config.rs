@@ -1,0 +1,93 @@
+//! The config file (`config.toml`): language, theme and triage thresholds.
+//!
+//! ```toml
+//! lang = "id"            # or "en"
+//! theme = "ansi16"       # a built-in theme or a file in the themes folder
+//!
+//! [health]
+//! dormant_after_days = 365
+//! expiring_within_days = 180
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::HealthRules;
+use crate::i18n::Lang;
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub lang: Option<Lang>,
+    pub theme: Option<String>,
+    pub health: HealthRules,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}\nfix: {fix}")]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub message: String,
+    pub fix: String,
+}
+
+/// Where kembar keeps its files by default.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "kembar")
+}
+
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("config.toml"))
+}
+
+pub fn default_store_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.data_dir().join("store"))
+}
+
+/// The themes folder beside the config file.
+pub fn themes_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("themes"))
+}
+
+impl Config {
+    /// Reads the config file; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    message: format!("cannot read it: {e}"),
+                    fix: "make it a readable UTF-8 file, or pass another with --config FILE".into(),
+                });
+            }
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+            fix: "correct that line; README.md (section \"Configuration\") lists every setting"
+                .into(),
+        })?;
+        config.check(path)?;
+        Ok(config)
+    }
+
+    fn check(&self, path: &Path) -> Result<(), ConfigError> {
+        let rules = &self.health;
+        for (name, value) in [
+            ("health.dormant_after_days", rules.dormant_after_days),
+            ("health.expiring_within_days", rules.expiring_within_days),
+        ] {
+            if !(1..=36_500).contains(&value) {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    message: format!("{name} = {value} is out of range"),
+                    fix: format!("set {name} to a number of days from 1 to 36500"),
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,20 @@
+//! The core of kembar: records, rules and validation, with no I/O and no terminal.
+//!
+//! Everything here is plain data and pure functions, so every rule can be tested with a fixed
+//! "today" and no store.
+
+pub mod builtin;
+pub mod catalog;
+pub mod dataset;
+pub mod dates;
+pub mod health;
+pub mod model;
+pub mod summary;
+pub mod text;
+pub mod validate;
+
+pub use catalog::Catalog;
+pub use dataset::{Dataset, FORMAT_NAME, SCHEMA_VERSION};
+pub use health::{Health, HealthRules};
+pub use model::*;
+pub use summary::ActivitySummary;

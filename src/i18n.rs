@@ -1,0 +1,33 @@
+//! Languages. The dashboard's strings live in one catalogue per language (`tui::text`); this
+//! module only decides which language is in force.
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Bahasa Indonesia.
+    Id,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Bahasa Indonesia when the locale says so (LC_ALL, LC_MESSAGES, LANG), else English.
+    pub fn from_locale() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var) {
+                if value.is_empty() {
+                    continue;
+                }
+                return if value.starts_with("id") || value.starts_with("in_") {
+                    Lang::Id
+                } else {
+                    Lang::En
+                };
+            }
+        }
+        Lang::En
+    }
+}

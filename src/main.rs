@@ -1,0 +1,17 @@
+//! The `kembar` binary: parse the command line, run, and turn errors into messages and exit
+//! codes (0 success, 1 failure, 2 bad usage).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = kembar::cli::Cli::parse();
+    match kembar::commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kembar: {}", kembar::errors::describe(&e));
+            ExitCode::FAILURE
+        }
+    }
+}

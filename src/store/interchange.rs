@@ -1,0 +1,607 @@
+//! Import and export of the interchange file (see `domain::dataset`), and CSV for
+//! spreadsheets.
+//!
+//! An import is all or nothing: the whole file is parsed and checked, against itself and
+//! against what the store already holds, before a single key is written; then everything is
+//! written in one atomic batch with one audit entry.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::domain::builtin::is_builtin_tag;
+use crate::domain::dataset::Header;
+use crate::domain::validate::{Invalid, Outside, check_dataset};
+use crate::domain::{
+    ActivityId, ActivitySummary, AgreementId, Catalog, Dataset, FORMAT_NAME, SCHEMA_VERSION,
+};
+
+use super::{Actor, Store, StoreError, encode, keys};
+
+/// How many problems an import reports at most; the rest are counted.
+const MAX_REPORTED: usize = 25;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {path}: {reason}. Check the path and that you may read the file.")]
+    Read { path: PathBuf, reason: String },
+
+    #[error(
+        "{source_name} is empty. Nothing was imported.\n\
+         fix: import a file written by `kembar export`, or fixtures/demo.json as an example."
+    )]
+    Empty { source_name: String },
+
+    #[error(
+        "{source_name} is not UTF-8 text: invalid byte 0x{byte:02x} at line {line}, column \
+         {column}. Nothing was imported.\n\
+         fix: save the file as UTF-8 (most editors offer it under \"Save as\" / \"Encoding\")."
+    )]
+    NotUtf8 {
+        source_name: String,
+        byte: u8,
+        line: usize,
+        column: usize,
+    },
+
+    #[error(
+        "{source_name}, line {line}, column {column}: {message}. Nothing was imported.\n\
+         fix: {fix}"
+    )]
+    Parse {
+        source_name: String,
+        line: usize,
+        column: usize,
+        message: String,
+        fix: String,
+    },
+
+    #[error(
+        "{source_name} is not a kembar dataset: {reason}. Nothing was imported.\n\
+         fix: import a file written by `kembar export`; its first fields are \
+         \"format\": \"kembar\" and \"schema\": {SCHEMA_VERSION}."
+    )]
+    NotKembar { source_name: String, reason: String },
+
+    #[error(
+        "{source_name} was written by a newer kembar (file schema {found}; this kembar reads \
+         schema {SCHEMA_VERSION} and older). Nothing was imported.\n\
+         fix: upgrade kembar, or export the data again with `kembar export` from this version."
+    )]
+    NewerSchema { source_name: String, found: u32 },
+
+    #[error("{}", invalid_message(source_name, problems, *total))]
+    Invalid {
+        source_name: String,
+        problems: Vec<Invalid>,
+        total: usize,
+    },
+
+    #[error("{}", conflict_message(source_name, conflicts, *total))]
+    Conflicts {
+        source_name: String,
+        conflicts: Vec<String>,
+        total: usize,
+    },
+
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn invalid_message(source: &str, problems: &[Invalid], total: usize) -> String {
+    let mut text = format!(
+        "{source} has {total} invalid value{}. Nothing was imported.",
+        if total == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        text.push_str("\n  - ");
+        text.push_str(&p.to_string());
+    }
+    if total > problems.len() {
+        text.push_str(&format!("\n  ... and {} more", total - problems.len()));
+    }
+    text
+}
+
+fn conflict_message(source: &str, conflicts: &[String], total: usize) -> String {
+    let mut text = format!(
+        "{source} has {total} record{} whose id is already in the store with different \
+         contents. Nothing was imported.",
+        if total == 1 { "" } else { "s" }
+    );
+    for c in conflicts {
+        text.push_str("\n  - ");
+        text.push_str(c);
+    }
+    if total > conflicts.len() {
+        text.push_str(&format!("\n  ... and {} more", total - conflicts.len()));
+    }
+    text.push_str(
+        "\nfix: give the new records ids of their own, or use `kembar import --replace FILE` \
+         to replace everything in the store with the file.",
+    );
+    text
+}
+
+/// Whether an import adds to the store or replaces its contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Add the file's records; records already present must be identical.
+    Merge,
+    /// Remove every record first (the audit log stays), then load the file.
+    Replace,
+}
+
+/// What an import wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub regions: usize,
+    pub partners: usize,
+    pub tags: usize,
+    pub agreements: usize,
+    pub activities: usize,
+    /// Records in the file that the store already held, identical.
+    pub unchanged: usize,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} agreements, {} activities, {} regions, {} partners, {} tags",
+            self.agreements, self.activities, self.regions, self.partners, self.tags
+        )?;
+        if self.unchanged > 0 {
+            write!(
+                f,
+                " ({} records already present, unchanged)",
+                self.unchanged
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and parses an interchange file.
+pub fn read_dataset(path: &Path) -> Result<Dataset, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    parse_dataset(&bytes, &path.display().to_string())
+}
+
+/// Parses an interchange file's bytes; `source_name` names it in errors.
+pub fn parse_dataset(bytes: &[u8], source_name: &str) -> Result<Dataset, ImportError> {
+    let source_name = source_name.to_string();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty { source_name });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        ImportError::NotUtf8 {
+            source_name: source_name.clone(),
+            byte: bytes[e.valid_up_to()],
+            line,
+            column,
+        }
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+
+    let header: Header = serde_json::from_str(text).map_err(|e| parse_error(&source_name, &e))?;
+    match header.format.as_deref() {
+        Some(FORMAT_NAME) => {}
+        Some(other) => {
+            return Err(ImportError::NotKembar {
+                source_name,
+                reason: format!(
+                    "its \"format\" is {:?}",
+                    crate::domain::text::display_safe(other)
+                ),
+            });
+        }
+        None => {
+            return Err(ImportError::NotKembar {
+                source_name,
+                reason: "it has no \"format\" field".into(),
+            });
+        }
+    }
+    match header.schema {
+        Some(found) if found > SCHEMA_VERSION => {
+            return Err(ImportError::NewerSchema { source_name, found });
+        }
+        Some(0) | None => {
+            return Err(ImportError::NotKembar {
+                source_name,
+                reason: "it has no valid \"schema\" number".into(),
+            });
+        }
+        Some(_) => {}
+    }
+    serde_json::from_str(text).map_err(|e| parse_error(&source_name, &e))
+}
+
+fn parse_error(source_name: &str, e: &serde_json::Error) -> ImportError {
+    use serde_json::error::Category;
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    let fix = match e.classify() {
+        Category::Syntax => {
+            "correct the JSON there; a missing comma, quote or bracket is the usual cause"
+        }
+        Category::Eof => "the file ends too early: it may have been cut off while copying",
+        Category::Data => {
+            "correct the value there; README.md (section \"Data format\") lists every field"
+        }
+        Category::Io => "read the file again",
+    };
+    ImportError::Parse {
+        source_name: source_name.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message,
+        fix: fix.to_string(),
+    }
+}
+
+impl Store {
+    /// Imports a dataset, all or nothing, durably, with one audit entry.
+    pub fn import(
+        &self,
+        data: &Dataset,
+        source_name: &str,
+        mode: ImportMode,
+        actor: &Actor,
+    ) -> Result<ImportReport, ImportError> {
+        let merging = mode == ImportMode::Merge && !self.is_empty();
+        let outside = if merging {
+            self.outside_ids()?
+        } else {
+            Outside::default()
+        };
+        let mut problems = check_dataset(data, usize::MAX, &outside);
+        if !problems.is_empty() {
+            let total = problems.len();
+            problems.truncate(MAX_REPORTED);
+            return Err(ImportError::Invalid {
+                source_name: source_name.to_string(),
+                problems,
+                total,
+            });
+        }
+
+        let mut batch = sled::Batch::default();
+        let mut report = ImportReport::default();
+        let mut conflicts = Vec::new();
+        if merging {
+            self.plan_merge(data, &mut batch, &mut report, &mut conflicts)?;
+            if !conflicts.is_empty() {
+                let total = conflicts.len();
+                conflicts.truncate(MAX_REPORTED);
+                return Err(ImportError::Conflicts {
+                    source_name: source_name.to_string(),
+                    conflicts,
+                    total,
+                });
+            }
+        } else {
+            if mode == ImportMode::Replace {
+                self.remove_all_data(&mut batch)?;
+            }
+            self.plan_fresh(data, &mut batch, &mut report)?;
+        }
+        let action = match mode {
+            ImportMode::Merge => "import",
+            ImportMode::Replace => "import --replace",
+        };
+        self.commit_audited(
+            batch,
+            actor,
+            action,
+            format!("{source_name}: {report}"),
+            None,
+            None,
+        )?;
+        Ok(report)
+    }
+
+    fn outside_ids(&self) -> Result<Outside, StoreError> {
+        Ok(Outside {
+            regions: self
+                .regions()?
+                .into_iter()
+                .map(|r| (r.id, r.level))
+                .collect(),
+            partners: self.partners()?.into_iter().map(|p| p.id).collect(),
+            tags: self.custom_tags()?.into_iter().map(|t| t.id).collect(),
+            agreements: self.agreements()?.into_iter().map(|(_, a)| a.id).collect(),
+        })
+    }
+
+    fn remove_all_data(&self, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        for prefix in keys::DATA_PREFIXES {
+            for key in self.db.scan_prefix([prefix]).keys() {
+                batch.remove(key.map_err(|e| self.read_error(e))?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every record of a dataset into an empty (or emptied) store.
+    fn plan_fresh(
+        &self,
+        data: &Dataset,
+        batch: &mut sled::Batch,
+        report: &mut ImportReport,
+    ) -> Result<(), StoreError> {
+        batch.insert(keys::META_STAGES, encode(&data.stages)?);
+        for t in &data.tags {
+            batch.insert(keys::slug(keys::TAG, &t.id), encode(t)?);
+        }
+        for r in &data.regions {
+            batch.insert(keys::slug(keys::REGION, &r.id), encode(r)?);
+        }
+        for p in &data.partners {
+            batch.insert(keys::slug(keys::PARTNER, &p.id), encode(p)?);
+        }
+        for a in &data.agreements {
+            batch.insert(&keys::numbered(keys::AGREEMENT, a.id), encode(&(1u64, a))?);
+        }
+        let mut summaries: HashMap<AgreementId, ActivitySummary> = data
+            .agreements
+            .iter()
+            .map(|a| (a.id, ActivitySummary::default()))
+            .collect();
+        for v in &data.activities {
+            batch.insert(&keys::activity(v.agreement, v.id), encode(v)?);
+            summaries.entry(v.agreement).or_default().add(v.date);
+        }
+        for (id, s) in &summaries {
+            batch.insert(&keys::numbered(keys::SUMMARY, *id), encode(s)?);
+        }
+        *report = ImportReport {
+            regions: data.regions.len(),
+            partners: data.partners.len(),
+            tags: data.tags.len(),
+            agreements: data.agreements.len(),
+            activities: data.activities.len(),
+            unchanged: 0,
+        };
+        Ok(())
+    }
+
+    /// Adds a dataset's records to a store that holds records already; an id already in
+    /// use must carry an identical record.
+    fn plan_merge(
+        &self,
+        data: &Dataset,
+        batch: &mut sled::Batch,
+        report: &mut ImportReport,
+        conflicts: &mut Vec<String>,
+    ) -> Result<(), StoreError> {
+        let stages = self.stages()?;
+        if stages != data.stages {
+            conflicts.push(
+                "the stage list differs from the store's (a file without \"stages\" uses the \
+                 PP 28/2018 list)"
+                    .to_string(),
+            );
+        }
+        macro_rules! merge_slugged {
+            ($items:expr, $prefix:expr, $kind:literal, $count:ident) => {
+                for item in $items {
+                    let key = keys::slug($prefix, &item.id);
+                    match self.db.get(&key).map_err(|e| self.read_error(e))? {
+                        Some(bytes) => {
+                            if self.decode::<_>(&key, &bytes).ok().as_ref() == Some(item) {
+                                report.unchanged += 1;
+                            } else {
+                                conflicts.push(format!("{} {:?}", $kind, item.id));
+                            }
+                        }
+                        None => {
+                            batch.insert(key, encode(item)?);
+                            report.$count += 1;
+                        }
+                    }
+                }
+            };
+        }
+        merge_slugged!(&data.tags, keys::TAG, "tag", tags);
+        merge_slugged!(&data.regions, keys::REGION, "region", regions);
+        merge_slugged!(&data.partners, keys::PARTNER, "partner", partners);
+
+        let mut summaries: HashMap<AgreementId, ActivitySummary> = HashMap::new();
+        for a in &data.agreements {
+            match self.agreement(a.id)? {
+                Some((_, existing)) if &existing == a => report.unchanged += 1,
+                Some(_) => conflicts.push(format!("agreement {}", a.id)),
+                None => {
+                    batch.insert(&keys::numbered(keys::AGREEMENT, a.id), encode(&(1u64, a))?);
+                    summaries.insert(a.id, ActivitySummary::default());
+                    report.agreements += 1;
+                }
+            }
+        }
+        let existing_activities = self.activity_owners()?;
+        for v in &data.activities {
+            match existing_activities.get(&v.id) {
+                Some(&owner) => {
+                    let key = keys::activity(owner, v.id);
+                    let same = match self.db.get(key).map_err(|e| self.read_error(e))? {
+                        Some(bytes) => {
+                            self.decode::<crate::domain::Activity>(&key, &bytes)
+                                .ok()
+                                .as_ref()
+                                == Some(v)
+                        }
+                        None => false,
+                    };
+                    if same {
+                        report.unchanged += 1;
+                    } else {
+                        conflicts.push(format!("activity {}", v.id));
+                    }
+                }
+                None => {
+                    batch.insert(&keys::activity(v.agreement, v.id), encode(v)?);
+                    if let std::collections::hash_map::Entry::Vacant(e) =
+                        summaries.entry(v.agreement)
+                    {
+                        let key = keys::numbered(keys::SUMMARY, v.agreement);
+                        let current = match self.db.get(key).map_err(|e| self.read_error(e))? {
+                            Some(bytes) => self.decode(&key, &bytes)?,
+                            None => ActivitySummary::default(),
+                        };
+                        e.insert(current);
+                    }
+                    if let Some(s) = summaries.get_mut(&v.agreement) {
+                        s.add(v.date);
+                    }
+                    report.activities += 1;
+                }
+            }
+        }
+        for (id, s) in &summaries {
+            batch.insert(&keys::numbered(keys::SUMMARY, *id), encode(s)?);
+        }
+        Ok(())
+    }
+
+    /// Which agreement each stored activity belongs to.
+    fn activity_owners(&self) -> Result<HashMap<ActivityId, AgreementId>, StoreError> {
+        let mut owners = HashMap::new();
+        for key in self.db.scan_prefix([keys::ACTIVITY]).keys() {
+            let key = key.map_err(|e| self.read_error(e))?;
+            if let (Some(agreement), Some(activity)) =
+                (keys::number_at(&key, 1), keys::number_at(&key, 9))
+            {
+                owners.insert(activity, agreement);
+            }
+        }
+        Ok(owners)
+    }
+
+    /// The whole store as a dataset, in key order, so that the same contents always
+    /// export to the same bytes.
+    pub fn export(&self) -> Result<Dataset, StoreError> {
+        Ok(Dataset {
+            format: FORMAT_NAME.to_string(),
+            schema: SCHEMA_VERSION,
+            stages: self.stages()?,
+            tags: self
+                .custom_tags()?
+                .into_iter()
+                .filter(|t| !is_builtin_tag(&t.id))
+                .collect(),
+            regions: self.regions()?,
+            partners: self.partners()?,
+            agreements: self.agreements()?.into_iter().map(|(_, a)| a).collect(),
+            activities: self.all_activities()?,
+        })
+    }
+}
+
+/// Writes a dataset as pretty JSON with a final newline.
+pub fn write_json(data: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, data)?;
+    out.write_all(b"\n")
+}
+
+/// Guards a spreadsheet cell against being read as a formula (CSV injection).
+fn cell(text: &str) -> String {
+    let safe = crate::domain::text::display_safe(text);
+    if safe.starts_with(['=', '+', '-', '@']) {
+        format!("'{safe}")
+    } else {
+        safe.into_owned()
+    }
+}
+
+/// One row per agreement, for spreadsheets.
+pub fn write_csv(catalog: &Catalog, out: &mut dyn Write) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "region",
+        "region_official_name",
+        "province",
+        "partner",
+        "partner_aliases",
+        "country",
+        "kind",
+        "status",
+        "stage",
+        "signed",
+        "expires",
+        "renewals",
+        "fields",
+        "obstacles",
+        "activities",
+        "first_activity",
+        "last_activity",
+        "contacts",
+        "notes",
+    ])?;
+    for a in &catalog.agreements {
+        let region = catalog.region(&a.region);
+        let partner = catalog.partner(&a.partner);
+        let province = region
+            .and_then(|r| r.province.as_deref())
+            .and_then(|p| catalog.region(p))
+            .or(region)
+            .map(|r| r.name.as_str())
+            .unwrap_or("");
+        let summary = catalog.summary(a.id);
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let contacts = a
+            .contacts
+            .iter()
+            .map(|c| {
+                if c.role.is_empty() {
+                    c.name.clone()
+                } else {
+                    format!("{} ({})", c.name, c.role)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        w.write_record([
+            a.id.to_string(),
+            cell(catalog.region_name(a)),
+            cell(region.map(|r| r.official_name.as_str()).unwrap_or("")),
+            cell(province),
+            cell(catalog.partner_name(a)),
+            cell(&partner.map(|p| p.aliases.join("; ")).unwrap_or_default()),
+            cell(partner.map(|p| p.country.as_str()).unwrap_or("")),
+            enum_name(&a.kind),
+            enum_name(&a.status),
+            cell(&a.stage),
+            date(a.signed),
+            date(a.expires),
+            a.renewals.len().to_string(),
+            cell(&a.fields.join("; ")),
+            cell(&a.obstacles.join("; ")),
+            summary.map(|s| s.count).unwrap_or(0).to_string(),
+            date(summary.and_then(|s| s.first)),
+            date(summary.and_then(|s| s.last)),
+            cell(&contacts),
+            cell(&a.notes),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The snake_case name serde gives an enum value.
+pub fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

@@ -1,0 +1,458 @@
+//! The dashboard's state and the one function that changes it.
+//!
+//! `update` takes an [`Action`] and returns the [`Effect`]s the runtime must carry out (read a
+//! timeline, copy to the clipboard); it never draws and never touches the store, so every
+//! behaviour can be tested by feeding actions to a model.
+
+use chrono::NaiveDate;
+
+use crate::domain::health::{self, Health, HealthRules};
+use crate::domain::{Activity, AgreementId, Catalog, RegionLevel};
+use crate::i18n::Lang;
+
+use super::keymap::Cmd;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Regions,
+    Relationships,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionSort {
+    Name,
+    Count,
+    Trouble,
+}
+
+/// One line of the regions pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionRow {
+    /// Position in `catalog.regions`.
+    pub region: usize,
+    /// 0 for a province, 1 for its regencies and cities.
+    pub depth: u8,
+    /// Agreements the region holds itself.
+    pub count: usize,
+    /// The worst health among them.
+    pub health: Option<Health>,
+    pub trouble: u32,
+}
+
+/// The selected agreement's timeline, read from the store on demand.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    pub agreement: Option<AgreementId>,
+    /// Newest first.
+    pub activities: Vec<Activity>,
+    pub loading: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusKind {
+    Ok,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub text: String,
+    pub kind: StatusKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Cmd(Cmd),
+    Resize(u16, u16),
+    TimelineLoaded {
+        agreement: AgreementId,
+        result: Result<Vec<Activity>, String>,
+    },
+    /// Something outside went wrong (a theme file, the clipboard...).
+    Notice(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    LoadTimeline(AgreementId),
+    CopyToClipboard(String),
+}
+
+pub struct Model {
+    pub catalog: Catalog,
+    pub today: NaiveDate,
+    pub rules: HealthRules,
+    pub lang: Lang,
+    pub focus: Pane,
+    /// The detail pane fills the body (after Enter on an agreement).
+    pub zoomed: bool,
+    pub sort: RegionSort,
+    pub region_rows: Vec<RegionRow>,
+    pub region_cursor: usize,
+    /// First region row shown; moves only when the cursor would leave the pane.
+    pub region_offset: usize,
+    /// Positions in `catalog.agreements` of the selected region's agreements.
+    pub agreement_rows: Vec<usize>,
+    pub agreement_cursor: usize,
+    pub agreement_offset: usize,
+    pub timeline: Timeline,
+    pub detail_scroll: u16,
+    pub help_open: bool,
+    pub status: Option<StatusLine>,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl Model {
+    /// A model over a catalog; returns the effects needed to fill the first screen.
+    pub fn new(
+        catalog: Catalog,
+        today: NaiveDate,
+        rules: HealthRules,
+        lang: Lang,
+    ) -> (Model, Vec<Effect>) {
+        let mut model = Model {
+            catalog,
+            today,
+            rules,
+            lang,
+            focus: Pane::Regions,
+            zoomed: false,
+            sort: RegionSort::Name,
+            region_rows: Vec::new(),
+            region_cursor: 0,
+            region_offset: 0,
+            agreement_rows: Vec::new(),
+            agreement_cursor: 0,
+            agreement_offset: 0,
+            timeline: Timeline::default(),
+            detail_scroll: 0,
+            help_open: false,
+            status: None,
+            size: (80, 24),
+            quit: false,
+        };
+        model.rebuild_regions();
+        // Start on the first region that holds agreements: an empty pane helps nobody.
+        if let Some(i) = model.region_rows.iter().position(|r| r.count > 0) {
+            model.region_cursor = i;
+        }
+        let effects = model.region_changed();
+        model.scroll_into_view();
+        (model, effects)
+    }
+
+    /// Keeps both cursors inside their panes, scrolling as little as possible.
+    fn scroll_into_view(&mut self) {
+        let (regions, agreements) = super::view::list_heights(self.size, self.zoomed);
+        self.region_offset = follow(self.region_offset, self.region_cursor, regions);
+        self.agreement_offset = follow(self.agreement_offset, self.agreement_cursor, agreements);
+    }
+
+    pub fn health_of(&self, index: usize) -> Health {
+        let a = &self.catalog.agreements[index];
+        health::health(a, self.catalog.summary(a.id), self.today, &self.rules)
+    }
+
+    pub fn selected_region(&self) -> Option<&crate::domain::Region> {
+        self.region_rows
+            .get(self.region_cursor)
+            .map(|r| &self.catalog.regions[r.region])
+    }
+
+    pub fn selected_agreement(&self) -> Option<&crate::domain::Agreement> {
+        self.agreement_rows
+            .get(self.agreement_cursor)
+            .map(|&i| &self.catalog.agreements[i])
+    }
+
+    /// Rows a page key moves by: the height of a list pane, roughly.
+    fn page(&self) -> usize {
+        (self.size.1 as usize).saturating_sub(8).max(1)
+    }
+
+    fn rebuild_regions(&mut self) {
+        let keep = self.selected_region().map(|r| r.id.clone());
+        let stats: Vec<(usize, Option<Health>, u32)> = (0..self.catalog.regions.len())
+            .map(|r| {
+                let rows = self.catalog.agreements_of(&self.catalog.regions[r].id);
+                let worst = rows.iter().map(|&i| self.health_of(i)).max();
+                let trouble = rows
+                    .iter()
+                    .map(|&i| {
+                        let a = &self.catalog.agreements[i];
+                        health::trouble(a, self.catalog.summary(a.id), self.today, &self.rules)
+                    })
+                    .sum();
+                (rows.len(), worst, trouble)
+            })
+            .collect();
+        let row = |region: usize, depth: u8| RegionRow {
+            region,
+            depth,
+            count: stats[region].0,
+            health: stats[region].1,
+            trouble: stats[region].2,
+        };
+        let mut groups: Vec<(RegionRow, Vec<RegionRow>)> = self
+            .catalog
+            .region_tree()
+            .into_iter()
+            .map(|(p, kids)| (row(p, 0), kids.into_iter().map(|k| row(k, 1)).collect()))
+            .collect();
+        let regions = &self.catalog.regions;
+        let sort = self.sort;
+        let key = move |r: &RegionRow, extra: &[RegionRow]| -> (i64, String) {
+            let name = regions[r.region].name.to_lowercase();
+            match sort {
+                RegionSort::Name => (0, name),
+                RegionSort::Count => (
+                    -((r.count + extra.iter().map(|k| k.count).sum::<usize>()) as i64),
+                    name,
+                ),
+                RegionSort::Trouble => (
+                    -((r.trouble + extra.iter().map(|k| k.trouble).sum::<u32>()) as i64),
+                    name,
+                ),
+            }
+        };
+        for (_, kids) in &mut groups {
+            kids.sort_by_cached_key(|k| key(k, &[]));
+        }
+        groups.sort_by_cached_key(|(p, kids)| key(p, kids));
+        self.region_rows = groups
+            .into_iter()
+            .flat_map(|(p, kids)| std::iter::once(p).chain(kids))
+            .collect();
+        if let Some(id) = keep
+            && let Some(i) = self
+                .region_rows
+                .iter()
+                .position(|r| self.catalog.regions[r.region].id == id)
+        {
+            self.region_cursor = i;
+        }
+        self.region_cursor = self
+            .region_cursor
+            .min(self.region_rows.len().saturating_sub(1));
+    }
+
+    fn region_changed(&mut self) -> Vec<Effect> {
+        let Some(region) = self.selected_region() else {
+            self.agreement_rows.clear();
+            return Vec::new();
+        };
+        let mut rows = self.catalog.agreements_of(&region.id).to_vec();
+        let catalog = &self.catalog;
+        rows.sort_by_cached_key(|&i| {
+            let a = &catalog.agreements[i];
+            (catalog.partner_name(a).to_lowercase(), a.id)
+        });
+        self.agreement_rows = rows;
+        self.agreement_cursor = 0;
+        self.agreement_offset = 0;
+        self.agreement_changed()
+    }
+
+    fn agreement_changed(&mut self) -> Vec<Effect> {
+        self.detail_scroll = 0;
+        match self.selected_agreement().map(|a| a.id) {
+            Some(id) if self.timeline.agreement == Some(id) => Vec::new(),
+            Some(id) => {
+                self.timeline = Timeline {
+                    agreement: Some(id),
+                    loading: true,
+                    ..Timeline::default()
+                };
+                vec![Effect::LoadTimeline(id)]
+            }
+            None => {
+                self.timeline = Timeline::default();
+                Vec::new()
+            }
+        }
+    }
+
+    fn move_cursor(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let page = self.page();
+        let step = |cursor: usize, len: usize| -> usize {
+            if len == 0 {
+                return 0;
+            }
+            let last = len - 1;
+            match cmd {
+                Cmd::Up => cursor.saturating_sub(1),
+                Cmd::Down => (cursor + 1).min(last),
+                Cmd::Top => 0,
+                Cmd::Bottom => last,
+                Cmd::PageUp => cursor.saturating_sub(page),
+                Cmd::PageDown => (cursor + page).min(last),
+                _ => cursor,
+            }
+        };
+        match self.focus {
+            Pane::Regions => {
+                let next = step(self.region_cursor, self.region_rows.len());
+                if next != self.region_cursor {
+                    self.region_cursor = next;
+                    return self.region_changed();
+                }
+            }
+            Pane::Relationships => {
+                let next = step(self.agreement_cursor, self.agreement_rows.len());
+                if next != self.agreement_cursor {
+                    self.agreement_cursor = next;
+                    return self.agreement_changed();
+                }
+            }
+            Pane::Detail => {
+                let max = super::view::detail_scroll_max(self);
+                let next = step(self.detail_scroll as usize, max + 1);
+                self.detail_scroll = next.min(u16::MAX as usize) as u16;
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// The offset that shows `cursor` in a window of `visible` rows, moving `offset` least.
+fn follow(offset: usize, cursor: usize, visible: usize) -> usize {
+    let visible = visible.max(1);
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + visible {
+        cursor + 1 - visible
+    } else {
+        offset
+    }
+}
+
+/// Applies one action; returns what the runtime must do next.
+pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
+    let effects = apply(model, action);
+    model.scroll_into_view();
+    effects
+}
+
+fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Resize(w, h) => {
+            model.size = (w, h);
+            Vec::new()
+        }
+        Action::TimelineLoaded { agreement, result } => {
+            // A late answer for an agreement no longer selected is dropped.
+            if model.timeline.agreement == Some(agreement) {
+                model.timeline.loading = false;
+                match result {
+                    Ok(mut activities) => {
+                        activities.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+                        model.timeline.activities = activities;
+                        model.timeline.error = None;
+                    }
+                    Err(e) => model.timeline.error = Some(e),
+                }
+            }
+            Vec::new()
+        }
+        Action::Notice(text) => {
+            model.status = Some(StatusLine {
+                text,
+                kind: StatusKind::Error,
+            });
+            Vec::new()
+        }
+        Action::Cmd(cmd) => command(model, cmd),
+    }
+}
+
+fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    if cmd == Cmd::Quit {
+        model.quit = true;
+        return Vec::new();
+    }
+    if model.help_open {
+        if matches!(cmd, Cmd::Help | Cmd::Back) {
+            model.help_open = false;
+        }
+        return Vec::new();
+    }
+    // A message stays until the next key, so it is read but never stale.
+    model.status = None;
+    match cmd {
+        Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {
+            model.move_cursor(cmd)
+        }
+        Cmd::NextPane | Cmd::PrevPane => {
+            let order = [Pane::Regions, Pane::Relationships, Pane::Detail];
+            let at = order.iter().position(|&p| p == model.focus).unwrap_or(0);
+            let next = if cmd == Cmd::NextPane {
+                (at + 1) % order.len()
+            } else {
+                (at + order.len() - 1) % order.len()
+            };
+            model.focus = order[next];
+            model.zoomed = false;
+            Vec::new()
+        }
+        Cmd::Open => {
+            match model.focus {
+                Pane::Regions => model.focus = Pane::Relationships,
+                Pane::Relationships if model.selected_agreement().is_some() => {
+                    model.focus = Pane::Detail;
+                    model.zoomed = true;
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Cmd::Back => {
+            match model.focus {
+                Pane::Detail => {
+                    model.focus = Pane::Relationships;
+                    model.zoomed = false;
+                }
+                Pane::Relationships => model.focus = Pane::Regions,
+                Pane::Regions => {}
+            }
+            Vec::new()
+        }
+        Cmd::Help => {
+            model.help_open = true;
+            Vec::new()
+        }
+        Cmd::CycleSort => {
+            model.sort = match model.sort {
+                RegionSort::Name => RegionSort::Count,
+                RegionSort::Count => RegionSort::Trouble,
+                RegionSort::Trouble => RegionSort::Name,
+            };
+            model.rebuild_regions();
+            Vec::new()
+        }
+        Cmd::Copy => match model.selected_agreement() {
+            Some(a) => {
+                let text = super::summary::agreement_summary(model, a);
+                model.status = Some(StatusLine {
+                    text: super::text::T::Copied.in_lang(model.lang).to_string(),
+                    kind: StatusKind::Ok,
+                });
+                vec![Effect::CopyToClipboard(text)]
+            }
+            None => Vec::new(),
+        },
+        Cmd::Quit => Vec::new(),
+    }
+}
+
+/// Short label for a region's level.
+pub fn level_label(level: RegionLevel, lang: Lang) -> &'static str {
+    use super::text::T;
+    match level {
+        RegionLevel::Province => T::Province.in_lang(lang),
+        RegionLevel::Regency => T::Regency.in_lang(lang),
+        RegionLevel::City => T::City.in_lang(lang),
+    }
+}

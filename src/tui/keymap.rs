@@ -1,0 +1,232 @@
+//! Keys as data. The same table drives key handling, the hint bar and the `?` overlay, so the
+//! help shown can never drift from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::text::T;
+
+/// What a key asks the dashboard to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    NextPane,
+    PrevPane,
+    Open,
+    Back,
+    Help,
+    Copy,
+    CycleSort,
+    Quit,
+}
+
+/// A key as written in the tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Code(KeyCode),
+}
+
+impl Key {
+    fn matches(self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        match self {
+            Key::Char(c) => !ctrl && event.code == KeyCode::Char(c),
+            Key::Ctrl(c) => ctrl && event.code == KeyCode::Char(c),
+            Key::Code(code) => event.code == code,
+        }
+    }
+
+    /// How the key is written in hints and help.
+    pub fn label(self) -> String {
+        match self {
+            Key::Char(c) => c.to_string(),
+            Key::Ctrl(c) => format!("Ctrl-{c}"),
+            Key::Code(code) => match code {
+                KeyCode::Up => "↑".into(),
+                KeyCode::Down => "↓".into(),
+                KeyCode::Left => "←".into(),
+                KeyCode::Right => "→".into(),
+                KeyCode::Tab => "Tab".into(),
+                KeyCode::BackTab => "Shift-Tab".into(),
+                KeyCode::Enter => "Enter".into(),
+                KeyCode::Esc => "Esc".into(),
+                KeyCode::PageUp => "PgUp".into(),
+                KeyCode::PageDown => "PgDn".into(),
+                KeyCode::Home => "Home".into(),
+                KeyCode::End => "End".into(),
+                other => format!("{other:?}"),
+            },
+        }
+    }
+}
+
+/// One row of the key table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub cmd: Cmd,
+    pub label: T,
+    /// Shown in the bottom hint bar (all bindings are shown in the `?` overlay).
+    pub hint: bool,
+}
+
+use KeyCode as C;
+
+/// The dashboard's keys, in the order help lists them.
+pub const DASHBOARD: &[Binding] = &[
+    Binding {
+        keys: &[
+            Key::Char('j'),
+            Key::Char('k'),
+            Key::Code(C::Down),
+            Key::Code(C::Up),
+        ],
+        cmd: Cmd::Down,
+        label: T::KeyMove,
+        hint: true,
+    },
+    Binding {
+        keys: &[
+            Key::Code(C::Tab),
+            Key::Code(C::BackTab),
+            Key::Char('l'),
+            Key::Char('h'),
+            Key::Code(C::Right),
+            Key::Code(C::Left),
+        ],
+        cmd: Cmd::NextPane,
+        label: T::KeyPane,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Enter)],
+        cmd: Cmd::Open,
+        label: T::KeyOpen,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Esc)],
+        cmd: Cmd::Back,
+        label: T::KeyBack,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        cmd: Cmd::Help,
+        label: T::KeyHelp,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        cmd: Cmd::Quit,
+        label: T::KeyQuit,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('y')],
+        cmd: Cmd::Copy,
+        label: T::KeyCopy,
+        hint: true,
+    },
+    Binding {
+        keys: &[
+            Key::Char('g'),
+            Key::Char('G'),
+            Key::Code(C::Home),
+            Key::Code(C::End),
+        ],
+        cmd: Cmd::Top,
+        label: T::KeyTopBottom,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::PageDown), Key::Code(C::PageUp)],
+        cmd: Cmd::PageDown,
+        label: T::KeyPage,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('s')],
+        cmd: Cmd::CycleSort,
+        label: T::KeySort,
+        hint: false,
+    },
+];
+
+/// Keys whose binding row above stands for two directions: the second key of each pair
+/// does the opposite command.
+fn opposite(cmd: Cmd) -> Cmd {
+    match cmd {
+        Cmd::Down => Cmd::Up,
+        Cmd::NextPane => Cmd::PrevPane,
+        Cmd::Top => Cmd::Bottom,
+        Cmd::PageDown => Cmd::PageUp,
+        other => other,
+    }
+}
+
+/// The command for a key press, if any.
+pub fn lookup(event: &KeyEvent) -> Option<Cmd> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    for binding in DASHBOARD {
+        for (i, key) in binding.keys.iter().enumerate() {
+            if key.matches(event) {
+                // Paired rows list keys as (forward, backward) pairs: j k ↓ ↑, Tab Shift-Tab...
+                let paired = binding.cmd != opposite(binding.cmd);
+                return Some(if paired && i % 2 == 1 {
+                    opposite(binding.cmd)
+                } else {
+                    binding.cmd
+                });
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn pairs_map_to_both_directions() {
+        assert_eq!(lookup(&press(KeyCode::Char('j'))), Some(Cmd::Down));
+        assert_eq!(lookup(&press(KeyCode::Char('k'))), Some(Cmd::Up));
+        assert_eq!(lookup(&press(KeyCode::Up)), Some(Cmd::Up));
+        assert_eq!(lookup(&press(KeyCode::BackTab)), Some(Cmd::PrevPane));
+        assert_eq!(lookup(&press(KeyCode::Char('h'))), Some(Cmd::PrevPane));
+        assert_eq!(lookup(&press(KeyCode::Char('G'))), Some(Cmd::Bottom));
+        assert_eq!(lookup(&press(KeyCode::PageUp)), Some(Cmd::PageUp));
+        assert_eq!(lookup(&press(KeyCode::Enter)), Some(Cmd::Open));
+    }
+
+    #[test]
+    fn ctrl_c_quits_and_plain_c_does_not() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&ctrl_c), Some(Cmd::Quit));
+        assert_eq!(lookup(&press(KeyCode::Char('c'))), None);
+    }
+
+    #[test]
+    fn every_key_is_bound_once() {
+        let mut seen = Vec::new();
+        for b in DASHBOARD {
+            for k in b.keys {
+                assert!(!seen.contains(k), "{k:?} bound twice");
+                seen.push(*k);
+            }
+        }
+    }
+}

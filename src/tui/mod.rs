@@ -1,0 +1,184 @@
+//! The dashboard: a full-screen ratatui application over crossterm.
+//!
+//! Flow is one-way, as in The Elm Architecture: terminal events become [`app::Action`]s
+//! through the [`keymap`], [`app::update`] changes the [`app::Model`] and returns
+//! [`app::Effect`]s, the runtime here carries those out (store reads, clipboard) and feeds
+//! the results back, and [`view::view`] draws the model. The loop is generic over where
+//! events come from and where bytes go, so the same dashboard can be served over SSH.
+
+pub mod app;
+pub mod keymap;
+pub mod summary;
+pub mod text;
+pub mod theme;
+pub mod view;
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use base64::Engine;
+use crossterm::event::{self, Event};
+use crossterm::{cursor, execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+use crate::cli::Cli;
+use crate::commands::{Session, have_terminal};
+use crate::store::Store;
+
+use app::{Action, Effect, Model, update};
+use theme::Theme;
+
+/// Opens the dashboard on the session's store.
+pub fn run_dashboard(cli: &Cli) -> Result<()> {
+    if !have_terminal() {
+        anyhow::bail!(
+            "the dashboard needs a terminal, and standard input or output is not one.\n\
+             fix: run kembar in a terminal, or use `kembar list` / `kembar export` in scripts"
+        );
+    }
+    let session = Session::open(cli, "dashboard")?;
+    let (theme, warning) = Theme::resolve(
+        session.theme.as_deref(),
+        crate::config::themes_dir().as_deref(),
+        theme::no_color_requested(),
+    );
+    let catalog = session.store.load_catalog()?;
+    let (mut model, effects) =
+        Model::new(catalog, session.today, session.config.health, session.lang);
+    if let Some(w) = warning {
+        update(&mut model, Action::Notice(w));
+    }
+
+    let mut terminal = enter_terminal()?;
+    let result = event_loop(
+        &mut terminal,
+        &mut model,
+        &theme,
+        &session.store,
+        effects,
+        cli.exit_after_first_frame,
+        read_event,
+    );
+    leave_terminal(&mut terminal);
+    result
+}
+
+fn read_event() -> Result<Option<Event>> {
+    // Waiting with a timeout keeps the loop able to notice work that arrives without a key
+    // (a loaded timeline now; a change by another user later).
+    if event::poll(Duration::from_millis(250))? {
+        Ok(Some(event::read()?))
+    } else {
+        Ok(None)
+    }
+}
+
+type Term = Terminal<CrosstermBackend<io::Stdout>>;
+
+fn enter_terminal() -> Result<Term> {
+    install_panic_hook();
+    terminal::enable_raw_mode().context("cannot switch the terminal to raw mode")?;
+    let mut stdout = io::stdout();
+    execute!(
+        stdout,
+        terminal::EnterAlternateScreen,
+        event::EnableBracketedPaste,
+        cursor::Hide
+    )
+    .context("cannot prepare the terminal")?;
+    Terminal::new(CrosstermBackend::new(stdout)).context("cannot start drawing")
+}
+
+fn restore_terminal() {
+    // Each step on its own: a failure in one must not keep the others from running.
+    let _ = terminal::disable_raw_mode();
+    let mut stdout = io::stdout();
+    let _ = execute!(stdout, event::DisableBracketedPaste);
+    let _ = execute!(stdout, terminal::LeaveAlternateScreen);
+    let _ = execute!(stdout, cursor::Show);
+    let _ = stdout.flush();
+}
+
+fn leave_terminal(terminal: &mut Term) {
+    let _ = terminal.show_cursor();
+    restore_terminal();
+}
+
+/// A panic must leave a usable terminal behind and print its message where it can be read.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Runs the dashboard until the user quits. `next_event` yields input (None: nothing yet).
+pub fn event_loop<B, F>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    theme: &Theme,
+    store: &Store,
+    initial: Vec<Effect>,
+    exit_after_first_frame: bool,
+    mut next_event: F,
+) -> Result<()>
+where
+    B: Backend + Write,
+    B::Error: Send + Sync + 'static,
+    F: FnMut() -> Result<Option<Event>>,
+{
+    let size = terminal.size()?;
+    update(model, Action::Resize(size.width, size.height));
+    let mut pending = initial;
+    loop {
+        for effect in std::mem::take(&mut pending) {
+            if let Some(action) = run_effect(effect, store, terminal.backend_mut()) {
+                pending.extend(update(model, action));
+            }
+        }
+        terminal.draw(|frame| view::view(model, theme, frame))?;
+        if model.quit || exit_after_first_frame {
+            return Ok(());
+        }
+        let Some(event) = next_event()? else {
+            continue;
+        };
+        let action = match event {
+            Event::Key(key) => match keymap::lookup(&key) {
+                Some(cmd) => Action::Cmd(cmd),
+                None => continue,
+            },
+            Event::Resize(w, h) => {
+                terminal.autoresize()?;
+                Action::Resize(w, h)
+            }
+            _ => continue,
+        };
+        pending.extend(update(model, action));
+    }
+}
+
+/// Carries out one effect; returns the action that reports its result, if any.
+fn run_effect<W: Write>(effect: Effect, store: &Store, out: &mut W) -> Option<Action> {
+    match effect {
+        Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {
+            agreement: id,
+            result: store.activities_of(id).map_err(|e| e.to_string()),
+        }),
+        Effect::CopyToClipboard(text) => {
+            // OSC 52 asks the terminal itself to set the clipboard, which works over SSH.
+            let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+            let sequence = format!("\x1b]52;c;{encoded}\x07");
+            match out
+                .write_all(sequence.as_bytes())
+                .and_then(|()| out.flush())
+            {
+                Ok(()) => None,
+                Err(e) => Some(Action::Notice(format!("clipboard: {e}"))),
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The one-paragraph summary of an agreement that `y` copies, for pasting into minutes and
+//! messages during a meeting.
+
+use crate::domain::Agreement;
+use crate::domain::health::days_since_last;
+use crate::domain::text::display_safe;
+use crate::i18n::Lang;
+
+use super::app::Model;
+use super::text;
+
+pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
+    let c = &model.catalog;
+    let lang = model.lang;
+    let region = c
+        .region(&a.region)
+        .map(|r| r.official_name.as_str())
+        .unwrap_or(&a.region);
+    let partner = c.partner(&a.partner);
+    let partner_name = partner.map(|p| p.name.as_str()).unwrap_or(&a.partner);
+    let country = partner.map(|p| p.country.as_str()).unwrap_or("");
+    let stage = c
+        .stage(&a.stage)
+        .map(|s| match lang {
+            Lang::Id => s.label_id.as_str(),
+            Lang::En => s.label_en.as_str(),
+        })
+        .unwrap_or(&a.stage);
+    let date =
+        |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    let summary = c.summary(a.id);
+    let last = summary.and_then(|s| s.last);
+    let count = summary.map(|s| s.count).unwrap_or(0);
+    let obstacles: Vec<&str> = a
+        .obstacles
+        .iter()
+        .map(|t| {
+            c.tag(t)
+                .map(|t| match lang {
+                    Lang::Id => t.label_id.as_str(),
+                    Lang::En => t.label_en.as_str(),
+                })
+                .unwrap_or(t)
+        })
+        .collect();
+    let quiet = days_since_last(summary, model.today);
+    let text = match lang {
+        Lang::En => format!(
+            "{region} – {partner_name} ({country}): {kind}, status {status}, stage {stage}. \
+             MoU signed {signed}, expires {expires}{renewals}. Fields: {fields}. \
+             {count} activities recorded, the last on {last}{quiet}. Obstacles: {obstacles}.",
+            kind = text::kind(a.kind, lang),
+            status = text::status(a.status, lang),
+            signed = date(a.signed),
+            expires = date(a.expires),
+            renewals = if a.renewals.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} earlier term(s))", a.renewals.len())
+            },
+            fields = none_if_empty(&a.fields.join(", "), "none"),
+            last = date(last),
+            quiet = quiet
+                .map(|d| format!(" ({d} days ago)"))
+                .unwrap_or_default(),
+            obstacles = none_if_empty(&obstacles.join(", "), "none"),
+        ),
+        Lang::Id => format!(
+            "{region} – {partner_name} ({country}): {kind}, status {status}, tahap {stage}. \
+             MoU ditandatangani {signed}, berakhir {expires}{renewals}. Bidang: {fields}. \
+             {count} kegiatan tercatat, terakhir {last}{quiet}. Hambatan: {obstacles}.",
+            kind = text::kind(a.kind, lang),
+            status = text::status(a.status, lang),
+            signed = date(a.signed),
+            expires = date(a.expires),
+            renewals = if a.renewals.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} masa MoU sebelumnya)", a.renewals.len())
+            },
+            fields = none_if_empty(&a.fields.join(", "), "tidak ada"),
+            last = date(last),
+            quiet = quiet
+                .map(|d| format!(" ({d} hari lalu)"))
+                .unwrap_or_default(),
+            obstacles = none_if_empty(&obstacles.join(", "), "tidak ada"),
+        ),
+    };
+    display_safe(&text).into_owned()
+}
+
+fn none_if_empty<'a>(text: &'a str, none: &'a str) -> &'a str {
+    if text.is_empty() { none } else { text }
+}

@@ -1,0 +1,237 @@
+//! The dashboard's words, in Bahasa Indonesia and English. Every label the dashboard draws
+//! comes from here, so a missing translation is a compile error rather than a mixed screen.
+
+use crate::domain::{ActivityKind, AgreementKind, Health, Side, Status};
+use crate::i18n::Lang;
+
+/// A piece of interface text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum T {
+    AppSubtitle,
+    Agreements,
+    Today,
+    Regions,
+    Relationships,
+    Detail,
+    Partner,
+    Country,
+    Kind,
+    Status,
+    Stage,
+    Signed,
+    Expires,
+    DaysQuiet,
+    Obstacles,
+    Fields,
+    Contacts,
+    Notes,
+    Reports,
+    ReportEvery,
+    Months,
+    Due,
+    Submitted,
+    NotSubmitted,
+    Late,
+    Renewals,
+    Timeline,
+    ActivityPerYear,
+    NoActivity,
+    NoAgreements,
+    NoRegionSelected,
+    Loading,
+    Never,
+    Days,
+    SortBy,
+    SortName,
+    SortCount,
+    SortTrouble,
+    HelpTitle,
+    HelpClose,
+    KeyMove,
+    KeyPane,
+    KeyOpen,
+    KeyBack,
+    KeyTopBottom,
+    KeyPage,
+    KeyHelp,
+    KeyCopy,
+    KeySort,
+    KeyQuit,
+    Copied,
+    WelcomeTitle,
+    WelcomeBody,
+    TooSmall,
+    Now,
+    Province,
+    Regency,
+    City,
+    Participants,
+    HealthLegend,
+}
+
+impl T {
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        let (id, en) = match self {
+            T::AppSubtitle => (
+                "kerja sama sister city/province",
+                "sister city/province cooperation",
+            ),
+            T::Agreements => ("kerja sama", "agreements"),
+            T::Today => ("per", "as of"),
+            T::Regions => ("Wilayah", "Regions"),
+            T::Relationships => ("Kerja sama", "Relationships"),
+            T::Detail => ("Rincian", "Detail"),
+            T::Partner => ("Mitra", "Partner"),
+            T::Country => ("Negara", "Country"),
+            T::Kind => ("Jenis", "Kind"),
+            T::Status => ("Status", "Status"),
+            T::Stage => ("Tahap", "Stage"),
+            T::Signed => ("Ditandatangani", "Signed"),
+            T::Expires => ("Berakhir", "Expires"),
+            T::DaysQuiet => ("Hari sepi", "Quiet days"),
+            T::Obstacles => ("Hambatan", "Obstacles"),
+            T::Fields => ("Bidang", "Fields"),
+            T::Contacts => ("Narahubung", "Contacts"),
+            T::Notes => ("Catatan", "Notes"),
+            T::Reports => ("Laporan", "Reports"),
+            T::ReportEvery => ("setiap", "every"),
+            T::Months => ("bulan", "months"),
+            T::Due => ("jatuh tempo", "due"),
+            T::Submitted => ("diserahkan", "submitted"),
+            T::NotSubmitted => ("belum diserahkan", "not submitted"),
+            T::Late => ("terlambat", "late"),
+            T::Renewals => ("Riwayat MoU", "MoU history"),
+            T::Timeline => ("Linimasa kegiatan", "Activity timeline"),
+            T::ActivityPerYear => ("Kegiatan per tahun", "Activities per year"),
+            T::NoActivity => ("Belum ada kegiatan tercatat.", "No activity recorded."),
+            T::NoAgreements => (
+                "Wilayah ini belum punya kerja sama.",
+                "This region has no agreements.",
+            ),
+            T::NoRegionSelected => ("Pilih wilayah.", "Choose a region."),
+            T::Loading => ("memuat…", "loading…"),
+            T::Never => ("belum pernah", "never"),
+            T::Days => ("hari", "days"),
+            T::SortBy => ("urut", "sort"),
+            T::SortName => ("nama", "name"),
+            T::SortCount => ("jumlah", "count"),
+            T::SortTrouble => ("paling bermasalah", "most troubled"),
+            T::HelpTitle => ("Tombol", "Keys"),
+            T::HelpClose => ("Esc atau ? untuk menutup", "Esc or ? closes"),
+            T::KeyMove => ("gerak", "move"),
+            T::KeyPane => ("panel", "pane"),
+            T::KeyOpen => ("buka", "open"),
+            T::KeyBack => ("kembali", "back"),
+            T::KeyTopBottom => ("awal/akhir", "top/bottom"),
+            T::KeyPage => ("halaman", "page"),
+            T::KeyHelp => ("bantuan", "help"),
+            T::KeyCopy => ("salin ringkasan", "copy summary"),
+            T::KeySort => ("urutkan wilayah", "sort regions"),
+            T::KeyQuit => ("keluar", "quit"),
+            T::Copied => (
+                "Ringkasan disalin ke papan klip (OSC 52).",
+                "Summary copied to the clipboard (OSC 52).",
+            ),
+            T::WelcomeTitle => ("Selamat datang di kembar", "Welcome to kembar"),
+            T::WelcomeBody => (
+                "Penyimpanan ini masih kosong.\n\nImpor data:   kembar import FILE.json\nCoba demo:    kembar --demo\n\nFormat berkas dijelaskan di README.md (bagian \"Data format\").\nTekan q untuk keluar.",
+                "This store is empty.\n\nImport data:  kembar import FILE.json\nTry the demo: kembar --demo\n\nThe file format is described in README.md (section \"Data format\").\nPress q to quit.",
+            ),
+            T::TooSmall => (
+                "Perbesar terminal sampai paling sedikit",
+                "Enlarge the terminal to at least",
+            ),
+            T::Now => ("sekarang", "now"),
+            T::Province => ("provinsi", "province"),
+            T::Regency => ("kabupaten", "regency"),
+            T::City => ("kota", "city"),
+            T::Participants => ("Peserta", "Participants"),
+            T::HealthLegend => (
+                "● aktif  ○ sepi  × berakhir",
+                "● active  ○ quiet  × expired",
+            ),
+        };
+        match lang {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+}
+
+pub fn status(s: Status, lang: Lang) -> &'static str {
+    let (id, en) = match s {
+        Status::Proposed => ("diusulkan", "proposed"),
+        Status::Active => ("aktif", "active"),
+        Status::Dormant => ("tidak aktif", "dormant"),
+        Status::Expired => ("berakhir", "expired"),
+        Status::RenewalInProgress => ("dalam pembaruan", "renewing"),
+        Status::Terminated => ("dihentikan", "terminated"),
+    };
+    pick(lang, id, en)
+}
+
+pub fn kind(k: AgreementKind, lang: Lang) -> &'static str {
+    let (id, en) = match k {
+        AgreementKind::SisterProvince => ("provinsi kembar", "sister province"),
+        AgreementKind::SisterCity => ("kota kembar", "sister city"),
+        AgreementKind::OtherCooperation => ("kerja sama lain", "other cooperation"),
+    };
+    pick(lang, id, en)
+}
+
+/// A kind in at most five cells, for table columns.
+pub fn kind_short(k: AgreementKind, lang: Lang) -> &'static str {
+    let (id, en) = match k {
+        AgreementKind::SisterProvince => ("prov", "prov"),
+        AgreementKind::SisterCity => ("kota", "city"),
+        AgreementKind::OtherCooperation => ("lain", "other"),
+    };
+    pick(lang, id, en)
+}
+
+pub fn activity_kind(k: ActivityKind, lang: Lang) -> &'static str {
+    let (id, en) = match k {
+        ActivityKind::Visit => ("kunjungan", "visit"),
+        ActivityKind::Meeting => ("rapat", "meeting"),
+        ActivityKind::Exchange => ("pertukaran", "exchange"),
+        ActivityKind::Training => ("pelatihan", "training"),
+        ActivityKind::TradeMission => ("misi dagang", "trade mission"),
+        ActivityKind::ReportSubmitted => ("laporan", "report"),
+        ActivityKind::MouSigned => ("MoU ditandatangani", "MoU signed"),
+        ActivityKind::MouRenewed => ("MoU diperbarui", "MoU renewed"),
+        ActivityKind::Other => ("lainnya", "other"),
+    };
+    pick(lang, id, en)
+}
+
+pub fn health(h: Health, lang: Lang) -> &'static str {
+    let (id, en) = match h {
+        Health::Active => ("aktif", "active"),
+        Health::Quiet => ("sepi", "quiet"),
+        Health::Expired => ("berakhir", "expired"),
+    };
+    pick(lang, id, en)
+}
+
+/// The mark drawn for a health state. Shapes differ, so the marks read without colour.
+pub fn health_mark(h: Health) -> &'static str {
+    match h {
+        Health::Active => "●",
+        Health::Quiet => "○",
+        Health::Expired => "×",
+    }
+}
+
+pub fn side(s: Side, lang: Lang) -> &'static str {
+    match s {
+        Side::Indonesia => "ID",
+        Side::Partner => pick(lang, "mitra", "partner"),
+    }
+}
+
+fn pick(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}

@@ -1,0 +1,907 @@
+//! Drawing. `view` reads the model and paints a frame; it never changes state.
+
+use chrono::Datelike;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Block, BorderType, Borders, Cell, Clear, List, ListItem, ListState, Paragraph, Row, Table,
+    TableState, Wrap,
+};
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::Agreement;
+use crate::domain::health::{Health, days_since_last};
+use crate::domain::text::display_safe;
+use crate::i18n::{self, Lang};
+
+use super::app::{Model, Pane, RegionSort, StatusKind};
+use super::keymap::{self, Key};
+use super::text::{self, T};
+use super::theme::Theme;
+
+/// Below this size the layout cannot show the three panes legibly.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+/// From this width the three panes stand side by side.
+const WIDE: u16 = 120;
+
+/// Where each part of the screen goes, as a pure function of the terminal size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub title: Rect,
+    pub regions: Rect,
+    pub relationships: Rect,
+    pub detail: Rect,
+    pub hints: Rect,
+}
+
+pub fn layout(area: Rect, zoomed: bool) -> Areas {
+    let [title, body, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let empty = Rect::new(body.x, body.y, 0, 0);
+    if zoomed {
+        return Areas {
+            title,
+            regions: empty,
+            relationships: empty,
+            detail: body,
+            hints,
+        };
+    }
+    let regions_width = if area.width >= WIDE { 30 } else { 24 };
+    if area.width >= WIDE {
+        let [regions, relationships, detail] = Layout::horizontal([
+            Constraint::Length(regions_width),
+            Constraint::Percentage(45),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        Areas {
+            title,
+            regions,
+            relationships,
+            detail,
+            hints,
+        }
+    } else {
+        let [regions, right] =
+            Layout::horizontal([Constraint::Length(regions_width), Constraint::Fill(1)])
+                .areas(body);
+        let [relationships, detail] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(right);
+        Areas {
+            title,
+            regions,
+            relationships,
+            detail,
+            hints,
+        }
+    }
+}
+
+/// Rows visible in the regions and relationships lists at this size.
+pub fn list_heights(size: (u16, u16), zoomed: bool) -> (usize, usize) {
+    let areas = layout(Rect::new(0, 0, size.0, size.1), zoomed);
+    (
+        areas.regions.height.saturating_sub(2) as usize,
+        // borders and the header row
+        areas.relationships.height.saturating_sub(3) as usize,
+    )
+}
+
+/// Draws the whole dashboard.
+pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
+    let area = frame.area();
+    frame.render_widget(Block::new().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(model.lang, theme, frame, area);
+        return;
+    }
+    if model.catalog.is_empty() {
+        welcome(model.lang, theme, frame, area);
+        return;
+    }
+    let areas = layout(area, model.zoomed);
+    title_bar(model, theme, frame, areas.title);
+    if !model.zoomed {
+        regions_pane(model, theme, frame, areas.regions);
+        relationships_pane(model, theme, frame, areas.relationships);
+    }
+    detail_pane(model, theme, frame, areas.detail);
+    hint_bar(model, theme, frame, areas.hints);
+    if model.help_open {
+        help_overlay(model, theme, frame, area);
+    }
+}
+
+fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "{} {MIN_WIDTH}x{MIN_HEIGHT} ({}x{})",
+        T::TooSmall.in_lang(lang),
+        area.width,
+        area.height
+    );
+    let lines = Text::from(vec![Line::from(text)]);
+    let y = area.height / 2;
+    let para = Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .style(theme.accent);
+    frame.render_widget(
+        para,
+        Rect::new(
+            area.x,
+            area.y + y.saturating_sub(1),
+            area.width,
+            3.min(area.height),
+        ),
+    );
+}
+
+fn welcome(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = 72.min(area.width);
+    let height = 12.min(area.height);
+    let rect = centered(area, width, height);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", T::WelcomeTitle.in_lang(lang)),
+            theme.title,
+        ));
+    let body = Paragraph::new(T::WelcomeBody.in_lang(lang))
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .style(theme.base);
+    frame.render_widget(body, rect);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    Rect::new(
+        area.x + (area.width.saturating_sub(width)) / 2,
+        area.y + (area.height.saturating_sub(height)) / 2,
+        width.min(area.width),
+        height.min(area.height),
+    )
+}
+
+fn pane_block<'a>(title: String, focused: bool, theme: &Theme) -> Block<'a> {
+    let (border, border_type) = if focused {
+        (theme.border_focused, BorderType::Thick)
+    } else {
+        (theme.border, BorderType::Plain)
+    };
+    let marker = if focused { "▶ " } else { "" };
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(border_type)
+        .border_style(border)
+        .title(Span::styled(format!(" {marker}{title} "), theme.title))
+}
+
+fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = model.lang;
+    let left = Line::from(vec![
+        Span::styled(" kembar ", theme.accent.add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(
+                " {} · {} {} · {} {}",
+                T::AppSubtitle.in_lang(lang),
+                model.catalog.agreements.len(),
+                T::Agreements.in_lang(lang),
+                T::Today.in_lang(lang),
+                model.today
+            ),
+            theme.muted,
+        ),
+    ]);
+    let sort = match model.sort {
+        RegionSort::Name => T::SortName,
+        RegionSort::Count => T::SortCount,
+        RegionSort::Trouble => T::SortTrouble,
+    };
+    let right = Line::from(vec![
+        Span::styled(T::HealthLegend.in_lang(lang), theme.muted),
+        Span::styled(
+            format!("  {}: {} ", T::SortBy.in_lang(lang), sort.in_lang(lang)),
+            theme.muted,
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(left), area);
+    let right_width = right.width() as u16;
+    if area.width > left_width(model) + right_width {
+        frame.render_widget(Paragraph::new(right).alignment(Alignment::Right), area);
+    }
+}
+
+fn left_width(model: &Model) -> u16 {
+    (T::AppSubtitle.in_lang(model.lang).width() + 40) as u16
+}
+
+fn health_style(theme: &Theme, h: Option<Health>) -> Style {
+    match h {
+        Some(Health::Active) => theme.active,
+        Some(Health::Quiet) => theme.quiet,
+        Some(Health::Expired) => theme.expired,
+        None => theme.muted,
+    }
+}
+
+fn regions_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = model.focus == Pane::Regions;
+    let block = pane_block(T::Regions.in_lang(model.lang).to_string(), focused, theme);
+    let inner_width = area.width.saturating_sub(2) as usize;
+    let items: Vec<ListItem> = model
+        .region_rows
+        .iter()
+        .map(|row| {
+            let region = &model.catalog.regions[row.region];
+            let indent = if row.depth == 0 { "" } else { "  " };
+            let mark = row.health.map(text::health_mark).unwrap_or("·");
+            let count = row.count.to_string();
+            let tail_width = count.len() + 2;
+            let name = fit(
+                &format!("{indent}{}", display_safe(&region.name)),
+                inner_width.saturating_sub(tail_width + 1),
+            );
+            let pad = inner_width.saturating_sub(name.width() + tail_width);
+            let name_style = if row.depth == 0 {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            };
+            let count_style = if row.count == 0 {
+                theme.muted
+            } else {
+                Style::new()
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(name, name_style),
+                Span::raw(" ".repeat(pad)),
+                Span::styled(count, count_style),
+                Span::raw(" "),
+                Span::styled(mark, health_style(theme, row.health)),
+            ]))
+        })
+        .collect();
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(selected_style(theme, focused));
+    let mut state = ListState::default()
+        .with_offset(model.region_offset)
+        .with_selected(Some(model.region_cursor));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+fn selected_style(theme: &Theme, focused: bool) -> Style {
+    if focused {
+        theme.selected
+    } else {
+        theme.selected_unfocused
+    }
+}
+
+/// Cuts text to a display width, marking the cut with an ellipsis.
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// A relationships column: what it shows, how wide, and how much it matters on a small screen.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Partner,
+    Country,
+    Kind,
+    Status,
+    Stage,
+    Signed,
+    Expires,
+    Quiet,
+    Obstacles,
+}
+
+impl Column {
+    /// In display order, with their width and their priority (lower is kept longer).
+    const ALL: [(Column, u16, u8); 9] = [
+        (Column::Partner, 16, 0),
+        (Column::Country, 11, 4),
+        (Column::Kind, 5, 6),
+        (Column::Status, 10, 1),
+        (Column::Stage, 14, 8),
+        (Column::Signed, 10, 7),
+        (Column::Expires, 10, 3),
+        (Column::Quiet, 6, 2),
+        (Column::Obstacles, 6, 5),
+    ];
+
+    fn title(self, lang: Lang) -> &'static str {
+        match self {
+            Column::Partner => T::Partner.in_lang(lang),
+            Column::Country => T::Country.in_lang(lang),
+            Column::Kind => T::Kind.in_lang(lang),
+            Column::Status => T::Status.in_lang(lang),
+            Column::Stage => T::Stage.in_lang(lang),
+            Column::Signed => T::Signed.in_lang(lang),
+            Column::Expires => T::Expires.in_lang(lang),
+            Column::Quiet => T::DaysQuiet.in_lang(lang),
+            Column::Obstacles => T::Obstacles.in_lang(lang),
+        }
+    }
+}
+
+/// The columns that fit in `width`, dropping the least important first.
+fn columns_for(width: u16) -> Vec<(Column, u16)> {
+    let mut chosen: Vec<(Column, u16, u8)> = Column::ALL.to_vec();
+    let total = |cols: &[(Column, u16, u8)]| -> u16 {
+        cols.iter().map(|c| c.1).sum::<u16>() + cols.len().saturating_sub(1) as u16
+    };
+    while total(&chosen) > width && chosen.len() > 1 {
+        if let Some(worst) = chosen
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, c)| c.2)
+            .map(|(i, _)| i)
+        {
+            chosen.remove(worst);
+        }
+    }
+    chosen.into_iter().map(|(c, w, _)| (c, w)).collect()
+}
+
+fn relationships_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = model.lang;
+    let focused = model.focus == Pane::Relationships;
+    let title = match model.selected_region() {
+        Some(r) => format!(
+            "{} · {}",
+            T::Relationships.in_lang(lang),
+            display_safe(&r.name)
+        ),
+        None => T::Relationships.in_lang(lang).to_string(),
+    };
+    let block = pane_block(title, focused, theme);
+    if model.agreement_rows.is_empty() {
+        let para =
+            Paragraph::new(Span::styled(T::NoAgreements.in_lang(lang), theme.muted)).block(block);
+        frame.render_widget(para, area);
+        return;
+    }
+    let columns = columns_for(area.width.saturating_sub(2));
+    let header = Row::new(
+        columns
+            .iter()
+            .map(|(c, _)| Cell::from(c.title(lang)))
+            .collect::<Vec<_>>(),
+    )
+    .style(theme.header);
+    let rows: Vec<Row> = model
+        .agreement_rows
+        .iter()
+        .map(|&i| {
+            let a = &model.catalog.agreements[i];
+            let health = model.health_of(i);
+            Row::new(
+                columns
+                    .iter()
+                    .map(|(c, _)| agreement_cell(model, theme, a, health, *c))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|(c, w)| {
+            if *c == Column::Partner {
+                Constraint::Min(*w)
+            } else {
+                Constraint::Length(*w)
+            }
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(selected_style(theme, focused));
+    let mut state = TableState::default()
+        .with_offset(model.agreement_offset)
+        .with_selected(Some(model.agreement_cursor));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn date_text(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".to_string())
+}
+
+fn agreement_cell<'a>(
+    model: &'a Model,
+    theme: &Theme,
+    a: &'a Agreement,
+    health: Health,
+    column: Column,
+) -> Cell<'a> {
+    let lang = model.lang;
+    let c = &model.catalog;
+    match column {
+        Column::Partner => Cell::from(Line::from(vec![
+            Span::styled(text::health_mark(health), health_style(theme, Some(health))),
+            Span::raw(" "),
+            Span::raw(display_safe(c.partner_name(a)).into_owned()),
+        ])),
+        Column::Country => Cell::from(
+            display_safe(
+                c.partner(&a.partner)
+                    .map(|p| p.country.as_str())
+                    .unwrap_or(""),
+            )
+            .into_owned(),
+        ),
+        Column::Kind => Cell::from(text::kind_short(a.kind, lang)),
+        Column::Status => Cell::from(text::status(a.status, lang)),
+        Column::Stage => Cell::from(stage_label(model, &a.stage)),
+        Column::Signed => Cell::from(date_text(a.signed)),
+        Column::Expires => {
+            let style = if health == Health::Expired {
+                theme.expired
+            } else {
+                Style::new()
+            };
+            Cell::from(Span::styled(date_text(a.expires), style))
+        }
+        Column::Quiet => {
+            let days = days_since_last(c.summary(a.id), model.today);
+            let style = if health == Health::Quiet {
+                theme.quiet
+            } else {
+                Style::new()
+            };
+            Cell::from(Span::styled(
+                days.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                style,
+            ))
+            .style(Style::new())
+        }
+        Column::Obstacles => Cell::from(Line::from(
+            a.obstacles
+                .iter()
+                .map(|t| {
+                    let index = c.tags.iter().position(|x| &x.id == t).unwrap_or(0);
+                    Span::styled(tag_initial(model, t), theme.tag_style(index))
+                })
+                .collect::<Vec<_>>(),
+        )),
+    }
+}
+
+fn tag_label<'a>(model: &'a Model, id: &'a str) -> String {
+    let label = model
+        .catalog
+        .tag(id)
+        .map(|t| match model.lang {
+            i18n::Lang::Id => t.label_id.as_str(),
+            i18n::Lang::En => t.label_en.as_str(),
+        })
+        .unwrap_or(id);
+    display_safe(label).into_owned()
+}
+
+fn tag_initial(model: &Model, id: &str) -> String {
+    tag_label(model, id)
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default()
+}
+
+fn stage_label(model: &Model, id: &str) -> String {
+    let label = model
+        .catalog
+        .stage(id)
+        .map(|s| match model.lang {
+            i18n::Lang::Id => s.label_id.as_str(),
+            i18n::Lang::En => s.label_en.as_str(),
+        })
+        .unwrap_or(id);
+    display_safe(label).into_owned()
+}
+
+/// The detail pane's lines for the selected agreement (also used to bound its scrolling).
+pub fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let lang = model.lang;
+    let c = &model.catalog;
+    let Some(a) = model.selected_agreement() else {
+        return vec![Line::styled(
+            T::NoRegionSelected.in_lang(lang).to_string(),
+            theme.muted,
+        )];
+    };
+    let Some(index) = model.agreement_rows.get(model.agreement_cursor).copied() else {
+        return Vec::new();
+    };
+    let health = model.health_of(index);
+    let partner = c.partner(&a.partner);
+    let label = |t: T| Span::styled(format!("{}: ", t.in_lang(lang)), theme.muted);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+
+    let mut head = vec![Span::styled(
+        display_safe(partner.map(|p| p.country.as_str()).unwrap_or("")).into_owned(),
+        theme.accent,
+    )];
+    if let Some(p) = partner
+        && !p.aliases.is_empty()
+    {
+        head.push(Span::raw(format!(
+            " · {}",
+            display_safe(&p.aliases.join(", "))
+        )));
+    }
+    lines.push(Line::from(head));
+    lines.push(Line::from(vec![
+        Span::raw(format!("{} · ", text::kind(a.kind, lang))),
+        label(T::Status),
+        Span::raw(format!("{} · ", text::status(a.status, lang))),
+        Span::styled(
+            format!(
+                "{} {}",
+                text::health_mark(health),
+                text::health(health, lang)
+            ),
+            health_style(theme, Some(health)),
+        ),
+    ]));
+    lines.push(Line::from(vec![
+        label(T::Stage),
+        Span::raw(stage_label(model, &a.stage)),
+    ]));
+    lines.push(Line::from(vec![
+        label(T::Signed),
+        Span::styled(date_text(a.signed), theme.accent),
+        Span::raw("  "),
+        label(T::Expires),
+        Span::styled(
+            date_text(a.expires),
+            if health == Health::Expired {
+                theme.expired
+            } else {
+                theme.accent
+            },
+        ),
+    ]));
+    lines.push(chart_line(model, theme, a));
+    if !a.renewals.is_empty() {
+        let terms: Vec<String> = a
+            .renewals
+            .iter()
+            .map(|r| format!("{} – {}", date_text(r.signed), date_text(r.expires)))
+            .collect();
+        lines.push(Line::from(vec![
+            label(T::Renewals),
+            Span::raw(terms.join(", ")),
+        ]));
+    }
+    if !a.fields.is_empty() {
+        lines.push(Line::from(vec![
+            label(T::Fields),
+            Span::raw(display_safe(&a.fields.join(", ")).into_owned()),
+        ]));
+    }
+    if !a.obstacles.is_empty() {
+        let mut spans = vec![label(T::Obstacles)];
+        for t in &a.obstacles {
+            let index = c.tags.iter().position(|x| &x.id == t).unwrap_or(0);
+            spans.push(Span::styled(
+                format!(" {} ", tag_label(model, t)),
+                theme.tag_style(index),
+            ));
+            spans.push(Span::raw(" "));
+        }
+        lines.push(Line::from(spans));
+    }
+    report_lines(model, theme, a, &mut lines);
+    for contact in &a.contacts {
+        let mut text = format!(
+            "{} ({})",
+            display_safe(&contact.name),
+            text::side(contact.side, lang)
+        );
+        for extra in [&contact.role, &contact.email, &contact.phone] {
+            if !extra.is_empty() {
+                text.push_str(" · ");
+                text.push_str(&display_safe(extra));
+            }
+        }
+        lines.push(Line::from(vec![label(T::Contacts), Span::raw(text)]));
+    }
+    if !a.notes.is_empty() {
+        lines.push(Line::from(vec![
+            label(T::Notes),
+            Span::raw(display_safe(&a.notes).into_owned()),
+        ]));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        T::Timeline.in_lang(lang).to_string(),
+        theme.title,
+    ));
+    timeline_lines(model, theme, &mut lines);
+    lines
+}
+
+fn report_lines(model: &Model, theme: &Theme, a: &Agreement, lines: &mut Vec<Line<'static>>) {
+    let lang = model.lang;
+    let r = &a.reporting;
+    if r.period_months.is_none() && r.reports.is_empty() {
+        return;
+    }
+    let mut spans = vec![Span::styled(
+        format!("{}: ", T::Reports.in_lang(lang)),
+        theme.muted,
+    )];
+    if let Some(p) = r.period_months {
+        spans.push(Span::raw(format!(
+            "{} {p} {} ",
+            T::ReportEvery.in_lang(lang),
+            T::Months.in_lang(lang)
+        )));
+    }
+    lines.push(Line::from(spans));
+    // Newest reports matter most in a meeting; older ones are in the export.
+    for report in r.reports.iter().rev().take(4) {
+        let (text, style) = match report.submitted {
+            Some(s) if s > report.due => (
+                format!(
+                    "{} {s} ({} {} {})",
+                    T::Submitted.in_lang(lang),
+                    T::Late.in_lang(lang),
+                    (s - report.due).num_days(),
+                    T::Days.in_lang(lang)
+                ),
+                theme.quiet,
+            ),
+            Some(s) => (format!("{} {s}", T::Submitted.in_lang(lang)), Style::new()),
+            None if report.due < model.today => {
+                (T::NotSubmitted.in_lang(lang).to_string(), theme.expired)
+            }
+            None => (T::NotSubmitted.in_lang(lang).to_string(), theme.muted),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {} {}  ", T::Due.in_lang(lang), report.due),
+                theme.muted,
+            ),
+            Span::styled(text, style),
+        ]));
+    }
+}
+
+/// Activities per year as one line of block characters, so a partnership that went quiet
+/// shows as a flat run at a glance.
+fn chart_line(model: &Model, theme: &Theme, a: &Agreement) -> Line<'static> {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let label = format!("{}: ", T::ActivityPerYear.in_lang(model.lang));
+    let summary = model.catalog.summary(a.id);
+    let first_year = summary
+        .and_then(|s| s.first)
+        .map(|d| d.year())
+        .into_iter()
+        .chain(a.signed.map(|d| d.year()))
+        .min();
+    let (Some(first), Some(summary)) = (first_year, summary) else {
+        return Line::from(vec![
+            Span::styled(label, theme.muted),
+            Span::styled(T::NoActivity.in_lang(model.lang).to_string(), theme.muted),
+        ]);
+    };
+    let last = model.today.year().max(first);
+    // At most 30 years: the recent past is what a triage meeting asks about.
+    let first = first.max(last - 29);
+    let years = summary.yearly(first, last);
+    let max = years.iter().map(|&(_, n)| n).max().unwrap_or(0).max(1);
+    let bars: String = years
+        .iter()
+        .map(|&(_, n)| {
+            if n == 0 {
+                ' '
+            } else {
+                let level = ((n as usize * BARS.len()).div_ceil(max as usize)).clamp(1, 8);
+                BARS[level - 1]
+            }
+        })
+        .collect();
+    Line::from(vec![
+        Span::styled(label, theme.muted),
+        Span::styled(format!("{first} "), theme.muted),
+        Span::styled(format!("▕{bars}▏"), theme.chart),
+        Span::styled(format!(" {last}  (max {max})"), theme.muted),
+    ])
+}
+
+fn timeline_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    let lang = model.lang;
+    let t = &model.timeline;
+    if t.loading {
+        lines.push(Line::styled(
+            T::Loading.in_lang(lang).to_string(),
+            theme.muted,
+        ));
+        return;
+    }
+    if let Some(e) = &t.error {
+        lines.push(Line::styled(
+            display_safe(e).into_owned(),
+            theme.status_error,
+        ));
+        return;
+    }
+    if t.activities.is_empty() {
+        lines.push(Line::styled(
+            T::NoActivity.in_lang(lang).to_string(),
+            theme.muted,
+        ));
+        return;
+    }
+    for activity in &t.activities {
+        lines.push(Line::from(vec![
+            Span::styled(activity.date.to_string(), theme.accent),
+            Span::raw("  "),
+            Span::styled(
+                format!("{:<13}", text::activity_kind(activity.kind, lang)),
+                theme.muted,
+            ),
+            Span::raw(" "),
+            Span::raw(display_safe(&activity.title).into_owned()),
+        ]));
+        if !activity.description.is_empty() {
+            lines.push(Line::styled(
+                format!("            {}", display_safe(&activity.description)),
+                theme.muted,
+            ));
+        }
+        if !activity.participants.is_empty() {
+            lines.push(Line::styled(
+                format!(
+                    "            {}: {}",
+                    T::Participants.in_lang(lang),
+                    display_safe(&activity.participants.join(", "))
+                ),
+                theme.muted,
+            ));
+        }
+    }
+}
+
+/// How far the detail pane can scroll: its wrapped text's rows less the rows it shows.
+pub fn detail_scroll_max(model: &Model) -> usize {
+    let areas = layout(Rect::new(0, 0, model.size.0, model.size.1), model.zoomed);
+    let width = areas.detail.width.saturating_sub(2);
+    let visible = areas.detail.height.saturating_sub(2) as usize;
+    Paragraph::new(detail_lines(model, &Theme::monochrome()))
+        .wrap(Wrap { trim: false })
+        .line_count(width)
+        .saturating_sub(visible)
+}
+
+fn detail_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = model.focus == Pane::Detail;
+    let title = match model.selected_agreement() {
+        Some(a) => format!(
+            "{} – {}",
+            display_safe(model.catalog.region_name(a)),
+            display_safe(model.catalog.partner_name(a))
+        ),
+        None => T::Detail.in_lang(model.lang).to_string(),
+    };
+    let block = pane_block(title, focused, theme);
+    let lines = detail_lines(model, theme);
+    let para = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((model.detail_scroll, 0));
+    frame.render_widget(para, area);
+}
+
+/// Keys as the hint bar writes them: a pair as "j/k", a single key alone.
+fn keys_label(keys: &[Key], all: bool) -> String {
+    let pair_of_letters = keys.len() >= 2 && keys[..2].iter().all(|k| matches!(k, Key::Char(_)));
+    let shown: Vec<String> = if all {
+        keys.iter().map(|k| k.label()).collect()
+    } else if pair_of_letters {
+        keys.iter().take(2).map(|k| k.label()).collect()
+    } else {
+        keys.iter().take(1).map(|k| k.label()).collect()
+    };
+    shown.join(if all { " " } else { "/" })
+}
+
+fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if let Some(status) = &model.status {
+        let style = match status.kind {
+            StatusKind::Ok => theme.status_ok,
+            StatusKind::Error => theme.status_error,
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(" {}", display_safe(&status.text)),
+                style,
+            )),
+            area,
+        );
+        return;
+    }
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for b in keymap::DASHBOARD.iter().filter(|b| b.hint) {
+        let keys = keys_label(b.keys, false);
+        let label = b.label.in_lang(model.lang);
+        let width = keys.width() + label.width() + 3;
+        if used + width > area.width as usize {
+            break;
+        }
+        used += width;
+        spans.push(Span::styled(keys, theme.key));
+        spans.push(Span::styled(format!(" {label}  "), theme.hint));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn help_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = model.lang;
+    let rows: Vec<(String, &str)> = keymap::DASHBOARD
+        .iter()
+        .map(|b| (keys_label(b.keys, true), b.label.in_lang(lang)))
+        .collect();
+    let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let mut lines: Vec<Line> = rows
+        .into_iter()
+        .map(|(k, label)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<key_width$}  "), theme.key),
+                Span::styled(label.to_string(), theme.hint),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        format!(" {}", T::HealthLegend.in_lang(lang)),
+        theme.muted,
+    ));
+    lines.push(Line::styled(
+        format!(" {}", T::HelpClose.in_lang(lang)),
+        theme.muted,
+    ));
+    let width = (lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4).min(area.width);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", T::HelpTitle.in_lang(lang)),
+            theme.title,
+        ))
+        .style(theme.base);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -1,0 +1,229 @@
+//! The command line as a user runs it: the real binary, real files, exit codes and messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Runs kembar with a private HOME, so no test can touch a real user's store.
+fn kembar(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kembar"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("KEMBAR_DB")
+        .env_remove("KEMBAR_CONFIG")
+        .output()
+        .expect("kembar runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn demo_list_shows_the_central_java_agreements_and_leaves_the_user_store_alone() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(home.path(), &["--demo", "list"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    for partner in ["Queensland", "Fujian", "Chungcheongbuk-do", "Siem Reap"] {
+        assert!(
+            listing.contains(partner),
+            "{partner} missing from:\n{listing}"
+        );
+    }
+    assert!(listing.lines().count() >= 40);
+    assert!(
+        !home.path().join("data").exists(),
+        "--demo created the user's store"
+    );
+}
+
+#[test]
+fn list_json_is_an_array_of_agreements() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(home.path(), &["--demo", "list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = value.as_array().expect("an array");
+    assert!(rows.len() >= 40);
+    assert!(rows.iter().any(|r| r["partner_name"] == "Queensland"
+        && r["signed"] == "2019-08-06"
+        && r["region_name"] == "Jawa Tengah"));
+}
+
+#[test]
+fn import_then_export_round_trips_through_files() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = kembar(
+        home.path(),
+        &["--db", db, "import", fixture("demo.json").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("imported"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let first = home.path().join("first.json");
+    let out = kembar(
+        home.path(),
+        &["--db", db, "export", "--output", first.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let db2 = home.path().join("store2");
+    let db2 = db2.to_str().unwrap();
+    let out = kembar(
+        home.path(),
+        &["--db", db2, "import", first.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = kembar(home.path(), &["--db", db2, "export"]);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, std::fs::read(&first).unwrap());
+}
+
+#[test]
+fn csv_export_has_one_row_per_agreement_and_defuses_formulas() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(home.path(), &["--demo", "export", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let json = kembar(home.path(), &["--demo", "list", "--json"]);
+    let count = serde_json::from_slice::<serde_json::Value>(&json.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(rows.len(), count);
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '@']),
+                "formula-like cell {cell:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bad_import_fails_with_the_file_named_and_exit_code_1() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let bad = fixture("bad/impossible-date.json");
+    let out = kembar(
+        home.path(),
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("impossible-date.json"), "{err}");
+    assert!(err.contains("2019-02-30"), "{err}");
+    assert!(err.contains("Nothing was imported"), "{err}");
+}
+
+#[test]
+fn gen_is_deterministic_and_refuses_a_store_with_data() {
+    let home = TempDir::new().unwrap();
+    let run = |db: &str| {
+        let out = kembar(
+            home.path(),
+            &[
+                "--db",
+                db,
+                "gen",
+                "--agreements",
+                "60",
+                "--activities-per",
+                "4",
+                "--seed",
+                "9",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        kembar(home.path(), &["--db", db, "export"]).stdout
+    };
+    let a = home.path().join("a");
+    let b = home.path().join("b");
+    let first = run(a.to_str().unwrap());
+    assert_eq!(first, run(b.to_str().unwrap()));
+    let data: serde_json::Value = serde_json::from_slice(&first).unwrap();
+    assert_eq!(data["agreements"].as_array().unwrap().len(), 60);
+    assert_eq!(data["activities"].as_array().unwrap().len(), 240);
+
+    let again = kembar(
+        home.path(),
+        &["--db", a.to_str().unwrap(), "gen", "--agreements", "5"],
+    );
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("already holds data"));
+}
+
+#[test]
+fn an_impossible_today_is_named() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(home.path(), &["--demo", "--today", "2019-02-30", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("2019-02-30"), "{err}");
+    assert!(err.contains("28 days"), "{err}");
+}
+
+#[test]
+fn a_second_process_is_told_who_holds_the_store() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let _held = kembar::store::Store::open(&db, "dashboard").unwrap();
+    let out = kembar(home.path(), &["--db", db.to_str().unwrap(), "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("in use by another kembar process"), "{err}");
+    assert!(
+        err.contains(&format!("pid {}", std::process::id())),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    let home = TempDir::new().unwrap();
+    for cmd in [
+        vec!["--help"],
+        vec!["import", "--help"],
+        vec!["export", "--help"],
+        vec!["list", "--help"],
+        vec!["gen", "--help"],
+    ] {
+        let out = kembar(home.path(), &cmd);
+        assert!(out.status.success(), "{cmd:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{cmd:?}");
+    }
+}
+
+#[test]
+fn the_dashboard_refuses_to_start_without_a_terminal() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(home.path(), &["--demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("needs a terminal"));
+}
