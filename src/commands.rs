@@ -121,10 +121,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 );
             }
             let data = crate::synth::generate(*agreements, *activities_per, *seed);
-            let report = session.store.import(
+            let report = session.store.fill_generated(
                 &data,
                 &format!("kembar gen --seed {seed}"),
-                ImportMode::Replace,
                 &session.actor,
             )?;
             eprintln!(

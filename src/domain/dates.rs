@@ -5,7 +5,7 @@
 //! the command line and the editing forms.
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Parses `YYYY-MM-DD`, explaining in the error what was wrong and how to write it.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -90,17 +90,49 @@ pub fn format_date(date: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
+/// A date as serde sees it: `YYYY-MM-DD` text in human-readable formats (the JSON files),
+/// a day number in binary ones (the store), where parsing text for every date of every
+/// record would dominate the time to open a large store.
+struct Wire(NaiveDate);
+
+impl Serialize for Wire {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&format_date(self.0))
+        } else {
+            s.serialize_i32(self.0.num_days_from_ce())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Wire {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Wire, D::Error> {
+        if d.is_human_readable() {
+            let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+            parse_date(&text)
+                .map(Wire)
+                .map_err(serde::de::Error::custom)
+        } else {
+            let days = i32::deserialize(d)?;
+            NaiveDate::from_num_days_from_ce_opt(days)
+                .map(Wire)
+                .ok_or_else(|| {
+                    serde::de::Error::custom(format!("day number {days} is out of range"))
+                })
+        }
+    }
+}
+
 /// serde helpers for a required date field.
 pub mod required {
     use super::*;
 
     pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_date(*date))
+        Wire(*date).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        parse_date(&text).map_err(serde::de::Error::custom)
+        Wire::deserialize(d).map(|w| w.0)
     }
 }
 
@@ -110,19 +142,13 @@ pub mod optional {
 
     pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
         match date {
-            Some(date) => s.serialize_some(&format_date(*date)),
+            Some(date) => s.serialize_some(&Wire(*date)),
             None => s.serialize_none(),
         }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-        let text = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
-        match text {
-            Some(text) => parse_date(&text)
-                .map(Some)
-                .map_err(serde::de::Error::custom),
-            None => Ok(None),
-        }
+        Ok(Option::<Wire>::deserialize(d)?.map(|w| w.0))
     }
 }
 
@@ -145,6 +171,26 @@ mod tests {
         assert!(err.contains("February 2019 has 28 days"), "{err}");
         let err = parse_date("2019-13-01").unwrap_err();
         assert!(err.contains("no month 13"), "{err}");
+    }
+
+    #[test]
+    fn files_carry_text_and_stores_carry_day_numbers() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Holder {
+            #[serde(with = "required")]
+            day: NaiveDate,
+            #[serde(with = "optional")]
+            maybe: Option<NaiveDate>,
+        }
+        let h = Holder {
+            day: NaiveDate::from_ymd_opt(2019, 8, 6).unwrap(),
+            maybe: None,
+        };
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(json, r#"{"day":"2019-08-06","maybe":null}"#);
+        let bytes = postcard::to_stdvec(&h).unwrap();
+        assert!(bytes.len() < 6, "{bytes:?}");
+        assert_eq!(postcard::from_bytes::<Holder>(&bytes).unwrap(), h);
     }
 
     #[test]

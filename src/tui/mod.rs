@@ -162,7 +162,7 @@ where
 }
 
 /// Carries out one effect; returns the action that reports its result, if any.
-fn run_effect<W: Write>(effect: Effect, store: &Store, out: &mut W) -> Option<Action> {
+pub fn run_effect<W: Write>(effect: Effect, store: &Store, out: &mut W) -> Option<Action> {
     match effect {
         Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {
             agreement: id,

@@ -25,7 +25,7 @@ use super::theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 /// From this width the three panes stand side by side.
-const WIDE: u16 = 120;
+const WIDE: u16 = 160;
 
 /// Where each part of the screen goes, as a pure function of the terminal size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,12 +54,12 @@ pub fn layout(area: Rect, zoomed: bool) -> Areas {
             hints,
         };
     }
-    let regions_width = if area.width >= WIDE { 30 } else { 24 };
+    let regions_width = if area.width >= 100 { 28 } else { 24 };
     if area.width >= WIDE {
         let [regions, relationships, detail] = Layout::horizontal([
             Constraint::Length(regions_width),
-            Constraint::Percentage(45),
             Constraint::Fill(1),
+            Constraint::Percentage(40),
         ])
         .areas(body);
         Areas {
@@ -325,15 +325,15 @@ enum Column {
 impl Column {
     /// In display order, with their width and their priority (lower is kept longer).
     const ALL: [(Column, u16, u8); 9] = [
-        (Column::Partner, 16, 0),
-        (Column::Country, 11, 4),
+        (Column::Partner, 20, 0),
+        (Column::Country, 10, 4),
         (Column::Kind, 5, 6),
-        (Column::Status, 10, 1),
+        (Column::Status, 9, 1),
         (Column::Stage, 14, 8),
         (Column::Signed, 10, 7),
         (Column::Expires, 10, 3),
-        (Column::Quiet, 6, 2),
-        (Column::Obstacles, 6, 5),
+        (Column::Quiet, 5, 2),
+        (Column::Obstacles, 5, 5),
     ];
 
     fn title(self, lang: Lang) -> &'static str {
@@ -414,7 +414,7 @@ fn relationships_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
         .iter()
         .map(|(c, w)| {
             if *c == Column::Partner {
-                Constraint::Min(*w)
+                Constraint::Fill(1)
             } else {
                 Constraint::Length(*w)
             }
@@ -483,15 +483,11 @@ fn agreement_cell<'a>(
             ))
             .style(Style::new())
         }
-        Column::Obstacles => Cell::from(Line::from(
-            a.obstacles
-                .iter()
-                .map(|t| {
-                    let index = c.tags.iter().position(|x| &x.id == t).unwrap_or(0);
-                    Span::styled(tag_initial(model, t), theme.tag_style(index))
-                })
-                .collect::<Vec<_>>(),
-        )),
+        // The count, not initials: "ALR" reads as a word; the detail pane names each tag.
+        Column::Obstacles => match a.obstacles.len() {
+            0 => Cell::from(""),
+            n => Cell::from(Span::styled(format!("⚑ {n}"), theme.quiet)),
+        },
     }
 }
 
@@ -507,14 +503,6 @@ fn tag_label<'a>(model: &'a Model, id: &'a str) -> String {
     display_safe(label).into_owned()
 }
 
-fn tag_initial(model: &Model, id: &str) -> String {
-    tag_label(model, id)
-        .chars()
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default()
-}
-
 fn stage_label(model: &Model, id: &str) -> String {
     let label = model
         .catalog
@@ -528,7 +516,7 @@ fn stage_label(model: &Model, id: &str) -> String {
 }
 
 /// The detail pane's lines for the selected agreement (also used to bound its scrolling).
-pub fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+pub fn detail_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let lang = model.lang;
     let c = &model.catalog;
     let Some(a) = model.selected_agreement() else {
@@ -589,7 +577,7 @@ pub fn detail_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
             },
         ),
     ]));
-    lines.push(chart_line(model, theme, a));
+    lines.extend(chart_lines(model, theme, a, width));
     if !a.renewals.is_empty() {
         let terms: Vec<String> = a
             .renewals
@@ -696,9 +684,9 @@ fn report_lines(model: &Model, theme: &Theme, a: &Agreement, lines: &mut Vec<Lin
     }
 }
 
-/// Activities per year as one line of block characters, so a partnership that went quiet
-/// shows as a flat run at a glance.
-fn chart_line(model: &Model, theme: &Theme, a: &Agreement) -> Line<'static> {
+/// Activities per year as a row of block characters, so a partnership that went quiet shows
+/// as a flat run at a glance. As many recent years as fit the pane's width, at most 30.
+fn chart_lines(model: &Model, theme: &Theme, a: &Agreement, width: u16) -> Vec<Line<'static>> {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let label = format!("{}: ", T::ActivityPerYear.in_lang(model.lang));
     let summary = model.catalog.summary(a.id);
@@ -709,14 +697,15 @@ fn chart_line(model: &Model, theme: &Theme, a: &Agreement) -> Line<'static> {
         .chain(a.signed.map(|d| d.year()))
         .min();
     let (Some(first), Some(summary)) = (first_year, summary) else {
-        return Line::from(vec![
+        return vec![Line::from(vec![
             Span::styled(label, theme.muted),
             Span::styled(T::NoActivity.in_lang(model.lang).to_string(), theme.muted),
-        ]);
+        ])];
     };
     let last = model.today.year().max(first);
-    // At most 30 years: the recent past is what a triage meeting asks about.
-    let first = first.max(last - 29);
+    // "2004 ▕…▏ 2026" takes 12 cells around the bars.
+    let span = (width as i32 - 12).clamp(5, 30);
+    let first = first.max(last - span + 1);
     let years = summary.yearly(first, last);
     let max = years.iter().map(|&(_, n)| n).max().unwrap_or(0).max(1);
     let bars: String = years
@@ -730,12 +719,17 @@ fn chart_line(model: &Model, theme: &Theme, a: &Agreement) -> Line<'static> {
             }
         })
         .collect();
-    Line::from(vec![
-        Span::styled(label, theme.muted),
-        Span::styled(format!("{first} "), theme.muted),
-        Span::styled(format!("▕{bars}▏"), theme.chart),
-        Span::styled(format!(" {last}  (max {max})"), theme.muted),
-    ])
+    vec![
+        Line::from(vec![
+            Span::styled(label, theme.muted),
+            Span::styled(format!("max {max}"), theme.muted),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{first} "), theme.muted),
+            Span::styled(format!("▕{bars}▏"), theme.chart),
+            Span::styled(format!(" {last}"), theme.muted),
+        ]),
+    ]
 }
 
 fn timeline_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) {
@@ -797,7 +791,7 @@ pub fn detail_scroll_max(model: &Model) -> usize {
     let areas = layout(Rect::new(0, 0, model.size.0, model.size.1), model.zoomed);
     let width = areas.detail.width.saturating_sub(2);
     let visible = areas.detail.height.saturating_sub(2) as usize;
-    Paragraph::new(detail_lines(model, &Theme::monochrome()))
+    Paragraph::new(detail_lines(model, &Theme::monochrome(), width))
         .wrap(Wrap { trim: false })
         .line_count(width)
         .saturating_sub(visible)
@@ -814,7 +808,7 @@ fn detail_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => T::Detail.in_lang(model.lang).to_string(),
     };
     let block = pane_block(title, focused, theme);
-    let lines = detail_lines(model, theme);
+    let lines = detail_lines(model, theme, area.width.saturating_sub(2));
     let para = Paragraph::new(lines)
         .block(block)
         .wrap(Wrap { trim: false })

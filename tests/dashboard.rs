@@ -1,0 +1,454 @@
+//! The dashboard without a terminal: actions fed to the model over a real store loaded with
+//! the demo data, and frames drawn into ratatui's TestBackend.
+
+use chrono::NaiveDate;
+use kembar::domain::HealthRules;
+use kembar::i18n::Lang;
+use kembar::store::interchange::read_dataset;
+use kembar::store::{Actor, ImportMode, Store};
+use kembar::tui::app::{Action, Effect, Model, Pane, update};
+use kembar::tui::keymap::Cmd;
+use kembar::tui::theme::Theme;
+use kembar::tui::{run_effect, view};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use tempfile::TempDir;
+
+const TODAY: &str = "2026-11-29";
+
+struct Harness {
+    _dir: TempDir,
+    store: Store,
+    model: Model,
+    clipboard: Vec<u8>,
+}
+
+impl Harness {
+    fn demo(lang: Lang) -> Harness {
+        Harness::with(lang, true)
+    }
+
+    fn with(lang: Lang, load_demo: bool) -> Harness {
+        let dir = TempDir::new().unwrap();
+        let store = Store::open(&dir.path().join("store"), "test").unwrap();
+        if load_demo {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json");
+            let data = read_dataset(&path).unwrap();
+            let actor = Actor {
+                user: "tester".into(),
+                via: "test".into(),
+            };
+            store
+                .import(&data, "demo.json", ImportMode::Merge, &actor)
+                .unwrap();
+        }
+        let today: NaiveDate = TODAY.parse().unwrap();
+        let (model, effects) = Model::new(
+            store.load_catalog().unwrap(),
+            today,
+            HealthRules::default(),
+            lang,
+        );
+        let mut h = Harness {
+            _dir: dir,
+            store,
+            model,
+            clipboard: Vec::new(),
+        };
+        h.run(effects);
+        h.act(Action::Resize(80, 24));
+        h
+    }
+
+    fn run(&mut self, mut effects: Vec<Effect>) {
+        while let Some(effect) = effects.pop() {
+            if let Some(action) = run_effect(effect, &self.store, &mut self.clipboard) {
+                effects.extend(update(&mut self.model, action));
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        let effects = update(&mut self.model, action);
+        self.run(effects);
+    }
+
+    fn press(&mut self, cmd: Cmd) {
+        self.act(Action::Cmd(cmd));
+    }
+
+    fn region_name(&self) -> String {
+        self.model.selected_region().unwrap().name.clone()
+    }
+
+    fn partner_name(&self) -> String {
+        let a = self.model.selected_agreement().unwrap();
+        self.model.catalog.partner_name(a).to_string()
+    }
+
+    /// Moves down the focused list until `done`, failing if the list ends first.
+    fn down_until(&mut self, what: &str, done: impl Fn(&Harness) -> bool) {
+        for _ in 0..500 {
+            if done(self) {
+                return;
+            }
+            self.press(Cmd::Down);
+        }
+        panic!("never reached {what}");
+    }
+
+    /// Region Jawa Tengah, agreement with Queensland, relationships pane focused.
+    fn to_queensland(&mut self) {
+        self.down_until("Jawa Tengah", |h| h.region_name() == "Jawa Tengah");
+        self.press(Cmd::Open);
+        assert_eq!(self.model.focus, Pane::Relationships);
+        self.down_until("Queensland", |h| h.partner_name() == "Queensland");
+    }
+
+    fn draw(&self, width: u16, height: u16, theme: &Theme) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal
+            .draw(|frame| view::view(&self.model, theme, frame))
+            .unwrap();
+        terminal.backend().buffer().clone()
+    }
+
+    fn screen(&mut self, width: u16, height: u16) -> String {
+        self.act(Action::Resize(width, height));
+        text_of(&self.draw(width, height, &Theme::builtin("default").unwrap()))
+    }
+}
+
+fn text_of(buffer: &Buffer) -> String {
+    let width = buffer.area.width as usize;
+    let mut out = String::new();
+    for row in buffer.content.chunks(width) {
+        let mut line = String::new();
+        for cell in row {
+            line.push_str(cell.symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn opens_on_a_region_with_agreements_and_its_first_timeline() {
+    let h = Harness::demo(Lang::En);
+    assert_eq!(h.model.focus, Pane::Regions);
+    assert!(!h.model.agreement_rows.is_empty());
+    let first = h.model.selected_agreement().unwrap().id;
+    assert_eq!(h.model.timeline.agreement, Some(first));
+    assert!(!h.model.timeline.loading);
+    assert!(!h.model.timeline.activities.is_empty());
+}
+
+#[test]
+fn navigates_to_queensland_and_shows_the_renewal_and_timeline() {
+    let mut h = Harness::demo(Lang::En);
+    h.to_queensland();
+    h.press(Cmd::Open);
+    assert_eq!(h.model.focus, Pane::Detail);
+    assert!(h.model.zoomed);
+    let timeline = &h.model.timeline.activities;
+    assert!(
+        timeline.windows(2).all(|w| w[0].date >= w[1].date),
+        "newest first"
+    );
+    assert!(timeline.iter().any(|a| a.date.to_string() == "2019-08-06"));
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Jawa Tengah – Queensland"), "{screen}");
+    assert!(screen.contains("2019-08-06"), "{screen}");
+}
+
+#[test]
+fn escape_walks_back_out() {
+    let mut h = Harness::demo(Lang::En);
+    h.to_queensland();
+    h.press(Cmd::Open);
+    h.press(Cmd::Back);
+    assert_eq!(
+        (h.model.focus, h.model.zoomed),
+        (Pane::Relationships, false)
+    );
+    assert_eq!(
+        h.partner_name(),
+        "Queensland",
+        "going back keeps the selection"
+    );
+    h.press(Cmd::Back);
+    assert_eq!(h.model.focus, Pane::Regions);
+    h.press(Cmd::Back);
+    assert_eq!(h.model.focus, Pane::Regions);
+}
+
+#[test]
+fn panes_cycle_both_ways() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::NextPane);
+    assert_eq!(h.model.focus, Pane::Relationships);
+    h.press(Cmd::NextPane);
+    assert_eq!(h.model.focus, Pane::Detail);
+    h.press(Cmd::NextPane);
+    assert_eq!(h.model.focus, Pane::Regions);
+    h.press(Cmd::PrevPane);
+    assert_eq!(h.model.focus, Pane::Detail);
+}
+
+#[test]
+fn top_bottom_and_pages_stay_in_bounds() {
+    let mut h = Harness::demo(Lang::En);
+    let last = h.model.region_rows.len() - 1;
+    h.press(Cmd::Bottom);
+    assert_eq!(h.model.region_cursor, last);
+    h.press(Cmd::Down);
+    assert_eq!(h.model.region_cursor, last);
+    h.press(Cmd::Top);
+    assert_eq!(h.model.region_cursor, 0);
+    h.press(Cmd::Up);
+    assert_eq!(h.model.region_cursor, 0);
+    h.press(Cmd::PageDown);
+    assert!(h.model.region_cursor > 0 && h.model.region_cursor <= last);
+    h.press(Cmd::PageUp);
+    assert_eq!(h.model.region_cursor, 0);
+}
+
+#[test]
+fn the_selected_row_is_always_on_screen() {
+    let mut h = Harness::demo(Lang::En);
+    h.act(Action::Resize(80, 16));
+    let (visible, _) = view::list_heights((80, 16), false);
+    for _ in 0..h.model.region_rows.len() {
+        h.press(Cmd::Down);
+        let (offset, cursor) = (h.model.region_offset, h.model.region_cursor);
+        assert!(
+            cursor >= offset && cursor < offset + visible,
+            "{offset} {cursor}"
+        );
+    }
+}
+
+#[test]
+fn detail_scrolling_stops_at_the_end_of_the_text() {
+    let mut h = Harness::demo(Lang::En);
+    h.to_queensland();
+    h.press(Cmd::Open);
+    for _ in 0..2000 {
+        h.press(Cmd::Down);
+    }
+    let max = view::detail_scroll_max(&h.model);
+    assert!(max > 0, "Queensland's detail is longer than one screen");
+    assert_eq!(h.model.detail_scroll as usize, max);
+    h.press(Cmd::Top);
+    assert_eq!(h.model.detail_scroll, 0);
+}
+
+#[test]
+fn sorting_by_count_puts_the_busiest_province_first() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::CycleSort);
+    let rows = &h.model.region_rows;
+    let total = |i: usize| {
+        let mut n = rows[i].count;
+        let mut j = i + 1;
+        while j < rows.len() && rows[j].depth == 1 {
+            n += rows[j].count;
+            j += 1;
+        }
+        n
+    };
+    let provinces: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].depth == 0).collect();
+    let totals: Vec<usize> = provinces.iter().map(|&i| total(i)).collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    h.press(Cmd::CycleSort);
+    let troubles: Vec<u32> = {
+        let rows = &h.model.region_rows;
+        (0..rows.len())
+            .filter(|&i| rows[i].depth == 0)
+            .map(|i| {
+                rows[i].trouble
+                    + rows[i + 1..]
+                        .iter()
+                        .take_while(|r| r.depth == 1)
+                        .map(|r| r.trouble)
+                        .sum::<u32>()
+            })
+            .collect()
+    };
+    assert!(troubles.windows(2).all(|w| w[0] >= w[1]), "{troubles:?}");
+}
+
+#[test]
+fn copy_puts_a_summary_on_the_clipboard_with_osc52() {
+    let mut h = Harness::demo(Lang::En);
+    h.to_queensland();
+    h.press(Cmd::Copy);
+    let written = String::from_utf8(h.clipboard.clone()).unwrap();
+    let payload = written
+        .strip_prefix("\x1b]52;c;")
+        .and_then(|s| s.strip_suffix('\x07'))
+        .expect("an OSC 52 sequence");
+    use base64::Engine;
+    let text = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(text.contains("Queensland"), "{text}");
+    assert!(text.contains("2019-08-06"), "{text}");
+    assert!(h.model.status.is_some());
+}
+
+#[test]
+fn help_overlay_swallows_keys_until_closed_but_quit_still_works() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Help);
+    assert!(h.model.help_open);
+    let before = h.model.region_cursor;
+    h.press(Cmd::Down);
+    assert_eq!(h.model.region_cursor, before);
+    h.press(Cmd::Back);
+    assert!(!h.model.help_open);
+    h.press(Cmd::Help);
+    h.press(Cmd::Quit);
+    assert!(h.model.quit);
+}
+
+#[test]
+fn a_late_timeline_for_another_agreement_is_ignored() {
+    let mut h = Harness::demo(Lang::En);
+    let shown = h.model.timeline.clone();
+    h.act(Action::TimelineLoaded {
+        agreement: 999_999,
+        result: Ok(Vec::new()),
+    });
+    assert_eq!(h.model.timeline, shown);
+}
+
+#[test]
+fn help_lists_every_binding_from_the_keymap() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Help);
+    let screen = h.screen(80, 24);
+    for b in kembar::tui::keymap::DASHBOARD {
+        assert!(
+            screen.contains(b.label.in_lang(Lang::En)),
+            "help lacks {:?}\n{screen}",
+            b.label
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_each_screen() {
+    for lang in [Lang::En, Lang::Id] {
+        let tag = format!("{lang:?}").to_lowercase();
+        for (w, hgt) in [(80u16, 24u16), (120, 40)] {
+            let mut h = Harness::demo(lang);
+            h.to_queensland();
+            insta::assert_snapshot!(format!("main_{tag}_{w}x{hgt}"), h.screen(w, hgt));
+            h.press(Cmd::Open);
+            insta::assert_snapshot!(format!("detail_{tag}_{w}x{hgt}"), h.screen(w, hgt));
+            h.press(Cmd::Help);
+            insta::assert_snapshot!(format!("help_{tag}_{w}x{hgt}"), h.screen(w, hgt));
+            let mut empty = Harness::with(lang, false);
+            insta::assert_snapshot!(format!("welcome_{tag}_{w}x{hgt}"), empty.screen(w, hgt));
+        }
+        let mut h = Harness::demo(lang);
+        insta::assert_snapshot!(format!("too_small_{tag}"), h.screen(50, 12));
+    }
+}
+
+fn is_basic(color: Color) -> bool {
+    !matches!(color, Color::Rgb(..) | Color::Indexed(_))
+}
+
+#[test]
+fn the_ansi16_theme_draws_only_basic_colours() {
+    let mut h = Harness::demo(Lang::En);
+    h.to_queensland();
+    h.act(Action::Resize(120, 40));
+    let buffer = h.draw(120, 40, &Theme::builtin("ansi16").unwrap());
+    for cell in &buffer.content {
+        assert!(is_basic(cell.fg) && is_basic(cell.bg), "{cell:?}");
+    }
+    // and the same text as the default theme
+    let default = h.draw(120, 40, &Theme::builtin("default").unwrap());
+    assert_eq!(text_of(&buffer), text_of(&default));
+    assert!(
+        default
+            .content
+            .iter()
+            .any(|c| !is_basic(c.fg) || !is_basic(c.bg))
+    );
+}
+
+#[test]
+fn without_colour_the_selection_is_still_visible() {
+    let mut h = Harness::demo(Lang::En);
+    h.to_queensland();
+    let buffer = h.draw(80, 24, &Theme::monochrome());
+    assert!(
+        buffer
+            .content
+            .iter()
+            .all(|c| matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset)),
+        "colour drawn under NO_COLOR"
+    );
+    assert!(
+        buffer
+            .content
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED)),
+        "no reverse-video selection"
+    );
+}
+
+#[test]
+fn stored_escape_sequences_never_reach_the_screen() {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(&dir.path().join("s"), "test").unwrap();
+    let mut data =
+        read_dataset(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/small.json"))
+            .unwrap();
+    // Validation refuses these on import; a store can still hold them (older versions,
+    // other tools), so the dashboard must neutralise them itself.
+    let mut catalog_source = data.clone();
+    catalog_source.partners[0].name = "Queens\u{1b}[2Jland\u{7}".into();
+    data.partners[0].name = "Queensland".into();
+    store
+        .import(
+            &data,
+            "small.json",
+            ImportMode::Merge,
+            &Actor {
+                user: "t".into(),
+                via: "t".into(),
+            },
+        )
+        .unwrap();
+    let mut catalog = store.load_catalog().unwrap();
+    catalog.partners[0].name = catalog_source.partners[0].name.clone();
+    catalog.reindex();
+    let (mut model, _) = Model::new(
+        catalog,
+        TODAY.parse().unwrap(),
+        HealthRules::default(),
+        Lang::En,
+    );
+    update(&mut model, Action::Cmd(Cmd::Open));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
+        .unwrap();
+    let screen = text_of(terminal.backend().buffer());
+    assert!(screen.contains("Queens"), "{screen}");
+    assert!(
+        !screen.chars().any(|c| c.is_control() && c != '\n'),
+        "{screen:?}"
+    );
+}
