@@ -100,7 +100,7 @@ impl Harness {
     }
 
     /// Region Jawa Tengah, agreement with Queensland, relationships pane focused.
-    fn to_queensland(&mut self) {
+    fn open_queensland(&mut self) {
         self.down_until("Jawa Tengah", |h| h.region_name() == "Jawa Tengah");
         self.press(Cmd::Open);
         assert_eq!(self.model.focus, Pane::Relationships);
@@ -147,9 +147,9 @@ fn opens_on_a_region_with_agreements_and_its_first_timeline() {
 }
 
 #[test]
-fn navigates_to_queensland_and_shows_the_renewal_and_timeline() {
+fn navigates_open_queensland_and_shows_the_renewal_and_timeline() {
     let mut h = Harness::demo(Lang::En);
-    h.to_queensland();
+    h.open_queensland();
     h.press(Cmd::Open);
     assert_eq!(h.model.focus, Pane::Detail);
     assert!(h.model.zoomed);
@@ -167,7 +167,7 @@ fn navigates_to_queensland_and_shows_the_renewal_and_timeline() {
 #[test]
 fn escape_walks_back_out() {
     let mut h = Harness::demo(Lang::En);
-    h.to_queensland();
+    h.open_queensland();
     h.press(Cmd::Open);
     h.press(Cmd::Back);
     assert_eq!(
@@ -234,7 +234,7 @@ fn the_selected_row_is_always_on_screen() {
 #[test]
 fn detail_scrolling_stops_at_the_end_of_the_text() {
     let mut h = Harness::demo(Lang::En);
-    h.to_queensland();
+    h.open_queensland();
     h.press(Cmd::Open);
     for _ in 0..2000 {
         h.press(Cmd::Down);
@@ -284,7 +284,7 @@ fn sorting_by_count_puts_the_busiest_province_first() {
 #[test]
 fn copy_puts_a_summary_on_the_clipboard_with_osc52() {
     let mut h = Harness::demo(Lang::En);
-    h.to_queensland();
+    h.open_queensland();
     h.press(Cmd::Copy);
     let written = String::from_utf8(h.clipboard.clone()).unwrap();
     let payload = written
@@ -349,7 +349,7 @@ fn snapshots_of_each_screen() {
         let tag = format!("{lang:?}").to_lowercase();
         for (w, hgt) in [(80u16, 24u16), (120, 40)] {
             let mut h = Harness::demo(lang);
-            h.to_queensland();
+            h.open_queensland();
             insta::assert_snapshot!(format!("main_{tag}_{w}x{hgt}"), h.screen(w, hgt));
             h.press(Cmd::Open);
             insta::assert_snapshot!(format!("detail_{tag}_{w}x{hgt}"), h.screen(w, hgt));
@@ -370,7 +370,7 @@ fn is_basic(color: Color) -> bool {
 #[test]
 fn the_ansi16_theme_draws_only_basic_colours() {
     let mut h = Harness::demo(Lang::En);
-    h.to_queensland();
+    h.open_queensland();
     h.act(Action::Resize(120, 40));
     let buffer = h.draw(120, 40, &Theme::builtin("ansi16").unwrap());
     for cell in &buffer.content {
@@ -390,7 +390,7 @@ fn the_ansi16_theme_draws_only_basic_colours() {
 #[test]
 fn without_colour_the_selection_is_still_visible() {
     let mut h = Harness::demo(Lang::En);
-    h.to_queensland();
+    h.open_queensland();
     let buffer = h.draw(80, 24, &Theme::monochrome());
     assert!(
         buffer
