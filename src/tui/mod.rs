@@ -65,10 +65,13 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
     result
 }
 
-fn read_event() -> Result<Option<Event>> {
-    // Waiting with a timeout keeps the loop able to notice work that arrives without a key
-    // (a loaded timeline now; a change by another user later).
-    if event::poll(Duration::from_millis(250))? {
+/// How long the loop waits for input before looking for work that arrives without a key
+/// (a change saved by another user, once the dashboard is shared).
+const IDLE_WAIT: Duration = Duration::from_millis(250);
+
+/// The next terminal event, waiting at most `wait`.
+fn read_event(wait: Duration) -> Result<Option<Event>> {
+    if event::poll(wait)? {
         Ok(Some(event::read()?))
     } else {
         Ok(None)
@@ -115,7 +118,8 @@ fn install_panic_hook() {
     }));
 }
 
-/// Runs the dashboard until the user quits. `next_event` yields input (None: nothing yet).
+/// Runs the dashboard until the user quits. `next_event(wait)` yields input, waiting at most
+/// `wait` (None: nothing came).
 pub fn event_loop<B, F>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
@@ -128,37 +132,63 @@ pub fn event_loop<B, F>(
 where
     B: Backend + Write,
     B::Error: Send + Sync + 'static,
-    F: FnMut() -> Result<Option<Event>>,
+    F: FnMut(Duration) -> Result<Option<Event>>,
 {
     let size = terminal.size()?;
     update(model, Action::Resize(size.width, size.height));
     let mut pending = initial;
+    let mut dirty = true;
     loop {
         for effect in std::mem::take(&mut pending) {
             if let Some(action) = run_effect(effect, store, terminal.backend_mut()) {
                 pending.extend(update(model, action));
             }
+            dirty = true;
         }
-        terminal.draw(|frame| view::view(model, theme, frame))?;
+        if !pending.is_empty() {
+            continue;
+        }
+        // Draw only when something changed: an idle dashboard sends nothing down the line.
+        if dirty {
+            terminal.draw(|frame| view::view(model, theme, frame))?;
+            dirty = false;
+        }
         if model.quit || exit_after_first_frame {
             return Ok(());
         }
-        let Some(event) = next_event()? else {
-            continue;
-        };
-        let action = match event {
-            Event::Key(key) => match keymap::lookup(&key) {
-                Some(cmd) => Action::Cmd(cmd),
-                None => continue,
-            },
-            Event::Resize(w, h) => {
-                terminal.autoresize()?;
-                Action::Resize(w, h)
+        // Take every event already waiting before drawing again, so that keys typed ahead
+        // over a slow link cost one frame, not one frame each.
+        let mut waited = next_event(IDLE_WAIT)?;
+        while let Some(event) = waited {
+            if let Some(action) = to_action(terminal, event)? {
+                pending.extend(update(model, action));
+                dirty = true;
+                if model.quit {
+                    break;
+                }
             }
-            _ => continue,
-        };
-        pending.extend(update(model, action));
+            waited = if pending.is_empty() {
+                next_event(Duration::ZERO)?
+            } else {
+                None
+            };
+        }
     }
+}
+
+fn to_action<B>(terminal: &mut Terminal<B>, event: Event) -> Result<Option<Action>>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+{
+    Ok(match event {
+        Event::Key(key) => keymap::lookup(&key).map(Action::Cmd),
+        Event::Resize(w, h) => {
+            terminal.autoresize()?;
+            Some(Action::Resize(w, h))
+        }
+        _ => None,
+    })
 }
 
 /// Carries out one effect; returns the action that reports its result, if any.

@@ -1,0 +1,162 @@
+//! End to end: the real binary in a pseudo-terminal, driven by keys, read back as a screen.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Pty, row_of};
+use tempfile::TempDir;
+
+/// Moves the regions cursor from the first region with agreements to `region`, then opens it.
+fn open_region(pty: &mut Pty, region: &str) {
+    // Only the regions pane: the relationships title on the same rows names regions too.
+    let rows: Vec<String> = pty
+        .rows()
+        .iter()
+        .map(|r| r.chars().take(24).collect())
+        .collect();
+    let first = row_of(&rows, "Bali").expect("Bali is the first region");
+    let target = row_of(&rows, region).expect("the region is listed");
+    for _ in first..target {
+        pty.send("j");
+    }
+    pty.send("\r");
+    pty.wait_for(&format!("Relationships · {region}"));
+}
+
+#[test]
+fn browse_to_queensland_see_the_renewal_and_quit_cleanly() {
+    let home = TempDir::new().unwrap();
+    let mut pty = Pty::spawn(
+        home.path(),
+        &["--demo", "--today", "2026-11-29", "--lang", "en"],
+        80,
+        24,
+    );
+    pty.wait_for("Regions");
+    pty.settle(Duration::from_millis(200));
+    open_region(&mut pty, "Jawa Tengah");
+
+    let rows = pty.rows();
+    let first = row_of(&rows, "Chungcheongbuk-do").expect("partners sorted by name");
+    let target = row_of(&rows, "Queensland").expect("Queensland listed");
+    for _ in first..target {
+        pty.send("j");
+    }
+    pty.wait_for("Jawa Tengah – Queensland");
+    pty.send("\r");
+    let screen = pty.wait_for("Signed: 2019-08-06");
+    assert!(screen.contains("Expires: 2029-08-06"), "{screen}");
+
+    // Page down through the detail until the timeline shows, then read an entry.
+    for _ in 0..10 {
+        if pty.contents().contains("Activity timeline") {
+            break;
+        }
+        pty.send("\x1b[6~");
+        pty.settle(Duration::from_millis(100));
+    }
+    pty.send("\x1b[6~");
+    pty.settle(Duration::from_millis(100));
+    let rows = pty.rows();
+    let dated = rows
+        .iter()
+        .filter(|r| {
+            r.trim_start_matches(['┃', ' '])
+                .get(..4)
+                .is_some_and(|y| y.chars().all(|c| c.is_ascii_digit()))
+        })
+        .count();
+    assert!(
+        dated > 0,
+        "no timeline entry on screen:\n{}",
+        rows.join("\n")
+    );
+
+    let before_quit = pty.raw_len();
+    pty.send("q");
+    assert!(pty.wait_exit(), "kembar exited with a failure");
+    let tail = pty.raw_since(before_quit);
+    let tail = String::from_utf8_lossy(&tail);
+    assert!(
+        tail.contains("\x1b[?1049l"),
+        "alternate screen not left: {tail:?}"
+    );
+    assert!(
+        tail.contains("\x1b[?25h"),
+        "cursor not shown again: {tail:?}"
+    );
+    assert!(
+        tail.contains("\x1b[?2004l"),
+        "bracketed paste not turned off: {tail:?}"
+    );
+}
+
+#[test]
+fn ctrl_c_quits_from_anywhere() {
+    let home = TempDir::new().unwrap();
+    let mut pty = Pty::spawn(home.path(), &["--demo", "--lang", "en"], 80, 24);
+    pty.wait_for("Regions");
+    pty.send("?");
+    pty.wait_for("Keys");
+    pty.send("\x03");
+    assert!(pty.wait_exit());
+}
+
+#[test]
+fn a_tiny_terminal_asks_to_be_enlarged() {
+    let home = TempDir::new().unwrap();
+    let mut pty = Pty::spawn(home.path(), &["--demo", "--lang", "en"], 40, 10);
+    pty.wait_for("Enlarge the terminal to at least 60x15");
+    pty.send("q");
+    assert!(pty.wait_exit());
+}
+
+#[test]
+fn an_empty_store_welcomes_the_user() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let mut pty = Pty::spawn(
+        home.path(),
+        &["--db", db.to_str().unwrap(), "--lang", "en"],
+        80,
+        24,
+    );
+    pty.wait_for("Welcome to kembar");
+    pty.wait_for("kembar --demo");
+    pty.send("q");
+    assert!(pty.wait_exit());
+}
+
+/// One `j` in the relationships pane repaints a row or two, not the screen: ratatui diffs
+/// frames. Measured against the first full frame of the same run.
+#[test]
+fn one_keystroke_sends_a_small_fraction_of_a_full_frame() {
+    let home = TempDir::new().unwrap();
+    let mut pty = Pty::spawn(
+        home.path(),
+        &["--demo", "--today", "2026-11-29", "--lang", "en"],
+        120,
+        40,
+    );
+    pty.wait_for("Regions");
+    pty.settle(Duration::from_millis(300));
+    let full_frame = pty.raw_len();
+    open_region(&mut pty, "DKI Jakarta");
+    pty.settle(Duration::from_millis(300));
+    let before = pty.raw_len();
+    pty.send("j");
+    pty.settle(Duration::from_millis(300));
+    let one_j = pty.raw_len() - before;
+    eprintln!("bytes for the first frame: {full_frame}; for one j: {one_j}");
+    if std::env::var_os("KEMBAR_DUMP_J").is_some() {
+        eprintln!("{:?}", String::from_utf8_lossy(&pty.raw_since(before)));
+    }
+    assert!(one_j > 0, "j drew nothing");
+    assert!(
+        one_j * 4 < full_frame,
+        "one j cost {one_j} bytes against {full_frame} for a full frame"
+    );
+    pty.send("q");
+    assert!(pty.wait_exit());
+}
