@@ -80,6 +80,25 @@ pub enum Command {
         json: bool,
     },
 
+    /// Search regions, partners, countries, agreements, obstacle tags and activities; prints
+    /// the best matches first.
+    ///
+    /// Matching is fuzzy, ignores case and accents ("sao paulo" finds São Paulo), knows
+    /// partners' names in their own scripts (福建, 충청) and Indonesian short forms ("jateng").
+    Search {
+        /// What to look for.
+        query: String,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+        /// Only results of these kinds (repeat or separate with commas).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        kind: Vec<crate::search::DocKind>,
+    },
+
     /// Fill an empty store with deterministic synthetic data, for benchmarks.
     Gen {
         /// How many agreements.

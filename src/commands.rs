@@ -106,6 +106,15 @@ pub fn run(cli: Cli) -> Result<()> {
             let session = Session::open(&cli, "list")?;
             list(&session, *json)
         }
+        Some(Command::Search {
+            query,
+            limit,
+            json,
+            kind,
+        }) => {
+            let session = Session::open(&cli, "search")?;
+            search(&session, query, *limit, *json, kind)
+        }
         Some(Command::Gen {
             agreements,
             activities_per,
@@ -196,6 +205,62 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
             with_output(output, |out| Ok(interchange::write_csv(&catalog, out)?))
         }
     }
+}
+
+/// One result as `kembar search --json` prints it.
+#[derive(Serialize)]
+struct SearchRow<'a> {
+    kind: crate::search::DocKind,
+    text: &'a str,
+    context: String,
+    score: i64,
+    target: &'a crate::search::Target,
+}
+
+fn search(
+    session: &Session,
+    query: &str,
+    limit: usize,
+    json: bool,
+    kinds: &[crate::search::DocKind],
+) -> Result<()> {
+    let catalog = session.store.load_catalog()?;
+    let index = crate::search::build(
+        &catalog,
+        &session.store,
+        session.lang,
+        &session.config.aliases,
+    )?;
+    let mut finder = crate::search::Finder::new(kinds.to_vec());
+    finder.search(&index, query);
+    let hits = finder.top(limit);
+    let rows: Vec<SearchRow> = hits
+        .iter()
+        .map(|h| SearchRow {
+            kind: index.kind(h.doc),
+            text: index.display(h.doc),
+            context: index.context(h.doc),
+            score: h.score,
+            target: index.target(h.doc),
+        })
+        .collect();
+    with_output(None, |out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            out.write_all(b"\n")?;
+        } else {
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{:<10} {}  ({})",
+                    r.kind.label(session.lang),
+                    r.text,
+                    r.context
+                )?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// One agreement as `kembar list --json` prints it.

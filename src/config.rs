@@ -7,6 +7,9 @@
 //! [health]
 //! dormant_after_days = 365
 //! expiring_within_days = 180
+//!
+//! [aliases]              # extra search terms, each naming a region id
+//! solo = "kota-surakarta"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -22,6 +25,8 @@ pub struct Config {
     pub lang: Option<Lang>,
     pub theme: Option<String>,
     pub health: HealthRules,
+    /// Extra search terms for regions: `jogja = "di-yogyakarta"`.
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]

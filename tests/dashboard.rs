@@ -452,3 +452,130 @@ fn stored_escape_sequences_never_reach_the_screen() {
         "{screen:?}"
     );
 }
+
+fn type_text(h: &mut Harness, text: &str) {
+    for c in text.chars() {
+        h.press(Cmd::Insert(c));
+    }
+}
+
+fn with_index(h: &mut Harness) {
+    let index = kembar::search::build(
+        &h.model.catalog,
+        &h.store,
+        Lang::En,
+        &std::collections::BTreeMap::new(),
+    )
+    .unwrap();
+    h.act(Action::IndexReady(std::sync::Arc::new(index)));
+}
+
+#[test]
+fn the_finder_jumps_to_an_agreement_an_activity_and_a_region() {
+    let mut h = Harness::demo(Lang::En);
+    with_index(&mut h);
+    h.press(Cmd::Finder);
+    type_text(&mut h, "jateng fujian");
+    h.press(Cmd::Open);
+    assert!(h.model.finder.is_none());
+    assert_eq!(h.region_name(), "Jawa Tengah");
+    assert_eq!(h.partner_name(), "Fujian");
+    assert_eq!(h.model.focus, Pane::Relationships);
+
+    h.press(Cmd::Finder);
+    type_text(&mut h, "Queensland delegation visits Semarang 2026");
+    h.press(Cmd::Open);
+    assert_eq!(h.partner_name(), "Queensland");
+    assert_eq!((h.model.focus, h.model.zoomed), (Pane::Detail, true));
+    assert!(h.model.marked_activity.is_some());
+
+    h.press(Cmd::Finder);
+    type_text(&mut h, "jatim");
+    h.press(Cmd::Open);
+    assert_eq!(h.region_name(), "Jawa Timur");
+    assert_eq!(h.model.focus, Pane::Regions);
+}
+
+#[test]
+fn the_finder_waits_for_the_index_and_escape_closes_it() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Finder);
+    type_text(&mut h, "fujian");
+    assert!(h.model.finder.as_ref().unwrap().results.is_empty());
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("building the search index"), "{screen}");
+    with_index(&mut h);
+    assert!(!h.model.finder.as_ref().unwrap().results.is_empty());
+    h.press(Cmd::Back);
+    assert!(h.model.finder.is_none());
+}
+
+#[test]
+fn typing_in_the_finder_never_triggers_dashboard_keys() {
+    let mut h = Harness::demo(Lang::En);
+    with_index(&mut h);
+    h.press(Cmd::Finder);
+    // q would quit and j would move in the dashboard; here they are letters.
+    let keys = [b'q', b'j', b'k', b'y'];
+    for k in keys {
+        let event = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(k as char),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        let cmd = kembar::tui::keymap::lookup(h.model.mode(), &event).unwrap();
+        h.press(cmd);
+    }
+    assert!(!h.model.quit);
+    assert_eq!(h.model.finder.as_ref().unwrap().input, "qjky");
+}
+
+#[test]
+fn slash_filters_the_focused_list_in_place() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Filter);
+    type_text(&mut h, "jawa");
+    let names: Vec<String> = h
+        .model
+        .region_rows
+        .iter()
+        .map(|r| h.model.catalog.regions[r.region].name.clone())
+        .collect();
+    assert_eq!(names, ["Jawa Barat", "Jawa Tengah", "Jawa Timur"]);
+    // Enter keeps the filter and returns to the list; j moves within it.
+    h.press(Cmd::Open);
+    assert!(!h.model.filter.as_ref().unwrap().typing);
+    h.press(Cmd::Down);
+    assert_eq!(h.region_name(), "Jawa Tengah");
+    let screen = h.screen(80, 24);
+    assert!(screen.contains("Regions /jawa"), "{screen}");
+    // Esc clears it, keeping the selection.
+    h.press(Cmd::Back);
+    assert!(h.model.filter.is_none());
+    assert!(h.model.region_rows.len() > 3);
+    assert_eq!(h.region_name(), "Jawa Tengah");
+}
+
+#[test]
+fn filtering_relationships_by_country_and_escape_while_typing_clears() {
+    let mut h = Harness::demo(Lang::En);
+    h.down_until("DKI Jakarta", |h| h.region_name() == "DKI Jakarta");
+    h.press(Cmd::Open);
+    h.press(Cmd::Filter);
+    type_text(&mut h, "korea");
+    assert_eq!(h.model.agreement_rows.len(), 1);
+    assert_eq!(h.partner_name(), "Seoul");
+    h.press(Cmd::Back);
+    assert!(h.model.filter.is_none());
+    assert!(h.model.agreement_rows.len() > 1);
+}
+
+#[test]
+fn a_pasted_query_is_cleaned_and_bounded() {
+    let mut h = Harness::demo(Lang::En);
+    with_index(&mut h);
+    h.press(Cmd::Finder);
+    h.act(Action::Paste(format!("fuj\u{1b}[2J{}", "x".repeat(10_000))));
+    let input = &h.model.finder.as_ref().unwrap().input;
+    assert!(input.starts_with("fuj[2J"), "{input:?}");
+    assert_eq!(input.chars().count(), kembar::tui::app::INPUT_MAX);
+}

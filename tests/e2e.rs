@@ -160,3 +160,33 @@ fn one_keystroke_sends_a_small_fraction_of_a_full_frame() {
     pty.send("q");
     assert!(pty.wait_exit());
 }
+
+#[test]
+fn ctrl_p_finds_fujian_and_enter_selects_the_agreement() {
+    let home = TempDir::new().unwrap();
+    let mut pty = Pty::spawn(
+        home.path(),
+        &["--demo", "--today", "2026-11-29", "--lang", "en"],
+        80,
+        24,
+    );
+    pty.wait_for("Regions");
+    pty.send("\x10"); // Ctrl-p
+    pty.wait_for("Find");
+    pty.send("fujian");
+    pty.wait_for("Jawa Tengah – Fujian");
+    // The partner comes first; its agreement is the one to open.
+    pty.send("\x1b[B"); // Down
+    pty.send("\r");
+    let screen = pty.wait_for("Relationships · Jawa Tengah");
+    assert!(
+        screen.contains("┌ Jawa Tengah – Fujian") || screen.contains("Jawa Tengah – Fujian ─"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("> fujian"),
+        "the finder stayed open:\n{screen}"
+    );
+    pty.send("q");
+    assert!(pty.wait_exit());
+}

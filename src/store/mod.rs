@@ -318,6 +318,16 @@ impl Store {
         self.scan(keys::ACTIVITY)
     }
 
+    /// Calls `f` with every activity, by agreement then activity id, without holding them
+    /// all in memory.
+    pub fn visit_activities(&self, mut f: impl FnMut(Activity)) -> Result<(), StoreError> {
+        for item in self.db.scan_prefix([keys::ACTIVITY]) {
+            let (key, value) = item.map_err(|e| self.read_error(e))?;
+            f(self.decode(&key, &value)?);
+        }
+        Ok(())
+    }
+
     /// The audit trail, oldest first.
     pub fn audit_entries(&self) -> Result<Vec<AuditEntry>, StoreError> {
         self.scan(keys::AUDIT)

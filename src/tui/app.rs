@@ -4,13 +4,44 @@
 //! timeline, copy to the clipboard); it never draws and never touches the store, so every
 //! behaviour can be tested by feeding actions to a model.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::domain::health::{self, Health, HealthRules};
 use crate::domain::{Activity, AgreementId, Catalog, RegionLevel};
 use crate::i18n::Lang;
 
-use super::keymap::Cmd;
+use crate::search::{self, Finder, Hit, Index, Target};
+
+use super::keymap::{Cmd, Mode};
+
+/// Longest text the filter or finder input holds.
+pub const INPUT_MAX: usize = 256;
+/// How many finder results are kept ranked for scrolling.
+pub const FINDER_RESULTS: usize = 500;
+
+/// The jump-anywhere finder (`Ctrl-p`).
+#[derive(Debug, Clone, Default)]
+pub struct FinderState {
+    pub input: String,
+    pub finder: Finder,
+    /// The best matches, best first.
+    pub results: Vec<Hit>,
+    /// How many documents matched in all.
+    pub total: usize,
+    pub cursor: usize,
+    pub offset: usize,
+}
+
+/// A filter on the regions or relationships list (`/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterState {
+    pub pane: Pane,
+    pub input: String,
+    /// Keys go to the input; false once Enter kept the filter.
+    pub typing: bool,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -62,7 +93,7 @@ pub struct StatusLine {
     pub kind: StatusKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Action {
     Cmd(Cmd),
     Resize(u16, u16),
@@ -72,6 +103,10 @@ pub enum Action {
     },
     /// Something outside went wrong (a theme file, the clipboard...).
     Notice(String),
+    /// The search index finished building in the background.
+    IndexReady(Arc<Index>),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,7 +116,8 @@ pub enum Effect {
 }
 
 pub struct Model {
-    pub catalog: Catalog,
+    /// Shared with background work (the search index build) without a copy.
+    pub catalog: Arc<Catalog>,
     pub today: NaiveDate,
     pub rules: HealthRules,
     pub lang: Lang,
@@ -103,6 +139,13 @@ pub struct Model {
     pub status: Option<StatusLine>,
     pub size: (u16, u16),
     pub quit: bool,
+    pub index: Option<Arc<Index>>,
+    pub finder: Option<FinderState>,
+    pub filter: Option<FilterState>,
+    /// An activity the finder jumped to, marked in the timeline.
+    pub marked_activity: Option<crate::domain::ActivityId>,
+    all_region_rows: Vec<RegionRow>,
+    all_agreement_rows: Vec<usize>,
 }
 
 impl Model {
@@ -114,7 +157,7 @@ impl Model {
         lang: Lang,
     ) -> (Model, Vec<Effect>) {
         let mut model = Model {
-            catalog,
+            catalog: Arc::new(catalog),
             today,
             rules,
             lang,
@@ -133,6 +176,12 @@ impl Model {
             status: None,
             size: (80, 24),
             quit: false,
+            index: None,
+            finder: None,
+            filter: None,
+            marked_activity: None,
+            all_region_rows: Vec::new(),
+            all_agreement_rows: Vec::new(),
         };
         model.rebuild_regions();
         // Start on the first region that holds agreements: an empty pane helps nobody.
@@ -222,10 +271,11 @@ impl Model {
             kids.sort_by_cached_key(|k| key(k, &[]));
         }
         groups.sort_by_cached_key(|(p, kids)| key(p, kids));
-        self.region_rows = groups
+        self.all_region_rows = groups
             .into_iter()
             .flat_map(|(p, kids)| std::iter::once(p).chain(kids))
             .collect();
+        self.region_rows = self.filtered_regions();
         if let Some(id) = keep
             && let Some(i) = self
                 .region_rows
@@ -250,10 +300,239 @@ impl Model {
             let a = &catalog.agreements[i];
             (catalog.partner_name(a).to_lowercase(), a.id)
         });
-        self.agreement_rows = rows;
+        self.all_agreement_rows = rows;
+        self.agreement_rows = self.filtered_agreements();
         self.agreement_cursor = 0;
         self.agreement_offset = 0;
         self.agreement_changed()
+    }
+
+    /// Which table keys are looked up in.
+    pub fn mode(&self) -> Mode {
+        if self.finder.is_some() || self.filter.as_ref().is_some_and(|f| f.typing) {
+            Mode::Input
+        } else {
+            Mode::Browse
+        }
+    }
+
+    /// The text a region row is filtered and matched on.
+    pub fn region_filter_text(&self, region: usize) -> String {
+        let r = &self.catalog.regions[region];
+        let mut text = r.name.clone();
+        for s in &r.short_names {
+            text.push_str(" · ");
+            text.push_str(s);
+        }
+        text
+    }
+
+    /// The text an agreement row is filtered on: partner, its other names, country, status.
+    pub fn agreement_filter_text(&self, index: usize) -> String {
+        let a = &self.catalog.agreements[index];
+        let mut text = self.catalog.partner_name(a).to_string();
+        if let Some(p) = self.catalog.partner(&a.partner) {
+            for alias in &p.aliases {
+                text.push_str(" · ");
+                text.push_str(alias);
+            }
+            text.push_str(" · ");
+            text.push_str(&p.country);
+        }
+        text.push_str(" · ");
+        text.push_str(super::text::status(a.status, self.lang));
+        text
+    }
+
+    fn filter_query(&self, pane: Pane) -> Option<String> {
+        self.filter
+            .as_ref()
+            .filter(|f| f.pane == pane && !f.input.trim().is_empty())
+            .map(|f| search::normalize_query(&f.input))
+    }
+
+    fn filtered_regions(&self) -> Vec<RegionRow> {
+        match self.filter_query(Pane::Regions) {
+            None => self.all_region_rows.clone(),
+            Some(q) => self
+                .all_region_rows
+                .iter()
+                .filter(|r| search::match_text(&self.region_filter_text(r.region), &q).is_some())
+                .cloned()
+                .collect(),
+        }
+    }
+
+    fn filtered_agreements(&self) -> Vec<usize> {
+        match self.filter_query(Pane::Relationships) {
+            None => self.all_agreement_rows.clone(),
+            Some(q) => self
+                .all_agreement_rows
+                .iter()
+                .copied()
+                .filter(|&i| search::match_text(&self.agreement_filter_text(i), &q).is_some())
+                .collect(),
+        }
+    }
+
+    /// Re-applies the filter after its text changed, keeping the selection when it survives.
+    fn refilter(&mut self) -> Vec<Effect> {
+        let pane = self.filter.as_ref().map(|f| f.pane).unwrap_or(self.focus);
+        match pane {
+            Pane::Regions => {
+                let keep = self.selected_region().map(|r| r.id.clone());
+                self.region_rows = self.filtered_regions();
+                self.region_cursor = keep
+                    .and_then(|id| {
+                        self.region_rows
+                            .iter()
+                            .position(|r| self.catalog.regions[r.region].id == id)
+                    })
+                    .unwrap_or(0);
+                self.region_offset = 0;
+                self.region_changed()
+            }
+            _ => {
+                let keep = self.selected_agreement().map(|a| a.id);
+                self.agreement_rows = self.filtered_agreements();
+                self.agreement_cursor = keep
+                    .and_then(|id| {
+                        self.agreement_rows
+                            .iter()
+                            .position(|&i| self.catalog.agreements[i].id == id)
+                    })
+                    .unwrap_or(0);
+                self.agreement_offset = 0;
+                self.agreement_changed()
+            }
+        }
+    }
+
+    /// Removes the filter; both lists show everything again with the selection kept.
+    fn clear_filter(&mut self) -> Vec<Effect> {
+        if self.filter.take().is_none() {
+            return Vec::new();
+        }
+        let region = self.selected_region().map(|r| r.id.clone());
+        let agreement = self.selected_agreement().map(|a| a.id);
+        self.region_rows = self.all_region_rows.clone();
+        self.agreement_rows = self.all_agreement_rows.clone();
+        self.region_cursor = region
+            .and_then(|id| {
+                self.region_rows
+                    .iter()
+                    .position(|r| self.catalog.regions[r.region].id == id)
+            })
+            .unwrap_or(0);
+        self.agreement_cursor = agreement
+            .and_then(|id| {
+                self.agreement_rows
+                    .iter()
+                    .position(|&i| self.catalog.agreements[i].id == id)
+            })
+            .unwrap_or(0);
+        Vec::new()
+    }
+
+    /// Selects an agreement wherever it is: its region in the regions pane, it in the
+    /// relationships pane.
+    fn select_agreement(&mut self, id: AgreementId) -> Vec<Effect> {
+        let Some(agreement) = self.catalog.agreement(id) else {
+            return Vec::new();
+        };
+        let region = agreement.region.clone();
+        self.filter = None;
+        self.region_rows = self.all_region_rows.clone();
+        let Some(row) = self
+            .region_rows
+            .iter()
+            .position(|r| self.catalog.regions[r.region].id == region)
+        else {
+            return Vec::new();
+        };
+        self.region_cursor = row;
+        let mut effects = self.region_changed();
+        if let Some(i) = self
+            .agreement_rows
+            .iter()
+            .position(|&i| self.catalog.agreements[i].id == id)
+        {
+            self.agreement_cursor = i;
+            effects = self.agreement_changed();
+        }
+        self.focus = Pane::Relationships;
+        self.zoomed = false;
+        effects
+    }
+
+    /// Goes to what a finder result stands for.
+    pub fn jump(&mut self, target: &Target) -> Vec<Effect> {
+        self.marked_activity = None;
+        let first_agreement = |pred: &dyn Fn(&crate::domain::Agreement) -> bool| {
+            let mut found: Vec<&crate::domain::Agreement> =
+                self.catalog.agreements.iter().filter(|a| pred(a)).collect();
+            found.sort_by_key(|a| (self.catalog.region_name(a).to_lowercase(), a.id));
+            found.first().map(|a| a.id)
+        };
+        match target {
+            Target::Region(id) => {
+                self.filter = None;
+                self.region_rows = self.all_region_rows.clone();
+                if let Some(row) = self
+                    .region_rows
+                    .iter()
+                    .position(|r| &self.catalog.regions[r.region].id == id)
+                {
+                    self.region_cursor = row;
+                    self.focus = Pane::Regions;
+                    self.zoomed = false;
+                    return self.region_changed();
+                }
+                Vec::new()
+            }
+            Target::Agreement(id) => self.select_agreement(*id),
+            Target::Partner(id) => match first_agreement(&|a| &a.partner == id) {
+                Some(a) => self.select_agreement(a),
+                None => Vec::new(),
+            },
+            Target::Country(country) => {
+                let catalog = &self.catalog;
+                match first_agreement(&|a| {
+                    catalog
+                        .partner(&a.partner)
+                        .is_some_and(|p| &p.country == country)
+                }) {
+                    Some(a) => self.select_agreement(a),
+                    None => Vec::new(),
+                }
+            }
+            Target::Tag(tag) => match first_agreement(&|a| a.obstacles.contains(tag)) {
+                Some(a) => self.select_agreement(a),
+                None => Vec::new(),
+            },
+            Target::Activity {
+                agreement,
+                activity,
+            } => {
+                let effects = self.select_agreement(*agreement);
+                self.focus = Pane::Detail;
+                self.zoomed = true;
+                self.marked_activity = Some(*activity);
+                effects
+            }
+        }
+    }
+
+    fn run_finder(&mut self) {
+        let Some(index) = self.index.clone() else {
+            return;
+        };
+        if let Some(f) = self.finder.as_mut() {
+            f.total = f.finder.search(&index, &f.input);
+            f.results = f.finder.top(FINDER_RESULTS);
+            f.cursor = 0;
+            f.offset = 0;
+        }
     }
 
     fn agreement_changed(&mut self) -> Vec<Effect> {
@@ -364,7 +643,109 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Action::IndexReady(index) => {
+            model.index = Some(index);
+            if let Some(f) = model.finder.as_mut() {
+                f.finder.reset();
+            }
+            model.run_finder();
+            Vec::new()
+        }
+        Action::Paste(text) => {
+            let mut effects = Vec::new();
+            for c in text
+                .chars()
+                .filter(|c| !crate::domain::text::is_unsafe_char(*c))
+            {
+                effects.extend(input_command(model, Cmd::Insert(c)));
+            }
+            effects
+        }
+        Action::Cmd(cmd) if model.mode() == Mode::Input => input_command(model, cmd),
         Action::Cmd(cmd) => command(model, cmd),
+    }
+}
+
+/// Edits `input` for an editing command; true when it changed.
+fn edit_input(input: &mut String, cmd: Cmd) -> bool {
+    match cmd {
+        Cmd::Insert(c) if !crate::domain::text::is_unsafe_char(c) => {
+            if input.chars().count() >= INPUT_MAX {
+                return false;
+            }
+            input.push(c);
+            true
+        }
+        Cmd::DeleteBack => input.pop().is_some(),
+        Cmd::DeleteWord => {
+            let trimmed = input.trim_end().len();
+            input.truncate(trimmed);
+            let cut = input.rfind(' ').map_or(0, |i| i + 1);
+            let changed = cut < input.len() || trimmed != input.len();
+            input.truncate(cut);
+            changed || !input.is_empty()
+        }
+        Cmd::ClearInput => {
+            let changed = !input.is_empty();
+            input.clear();
+            changed
+        }
+        _ => false,
+    }
+}
+
+/// Keys while the finder or a filter takes typing.
+fn input_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    if cmd == Cmd::Quit {
+        model.quit = true;
+        return Vec::new();
+    }
+    if let Some(finder) = model.finder.as_mut() {
+        if edit_input(&mut finder.input, cmd) {
+            model.run_finder();
+            return Vec::new();
+        }
+        let len = finder.results.len();
+        let page = (model.size.1 as usize).saturating_sub(10).max(1);
+        match cmd {
+            Cmd::Down => finder.cursor = (finder.cursor + 1).min(len.saturating_sub(1)),
+            Cmd::Up => finder.cursor = finder.cursor.saturating_sub(1),
+            Cmd::PageDown => finder.cursor = (finder.cursor + page).min(len.saturating_sub(1)),
+            Cmd::PageUp => finder.cursor = finder.cursor.saturating_sub(page),
+            Cmd::Back => model.finder = None,
+            Cmd::Open => {
+                let target = model.index.as_ref().and_then(|index| {
+                    finder
+                        .results
+                        .get(finder.cursor)
+                        .map(|hit| index.target(hit.doc).clone())
+                });
+                model.finder = None;
+                if let Some(target) = target {
+                    return model.jump(&target);
+                }
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let Some(filter) = model.filter.as_mut() else {
+        return Vec::new();
+    };
+    if edit_input(&mut filter.input, cmd) {
+        return model.refilter();
+    }
+    match cmd {
+        Cmd::Open => {
+            filter.typing = false;
+            if filter.input.trim().is_empty() {
+                model.filter = None;
+            }
+            Vec::new()
+        }
+        Cmd::Back => model.clear_filter(),
+        Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => model.move_cursor(cmd),
+        _ => Vec::new(),
     }
 }
 
@@ -408,6 +789,33 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Cmd::Back if model.filter.is_some() => model.clear_filter(),
+        Cmd::Filter => {
+            if model.focus == Pane::Detail {
+                return Vec::new();
+            }
+            match model.filter.as_mut() {
+                Some(f) if f.pane == model.focus => f.typing = true,
+                _ => {
+                    model.clear_filter();
+                    model.filter = Some(FilterState {
+                        pane: model.focus,
+                        input: String::new(),
+                        typing: true,
+                    });
+                }
+            }
+            Vec::new()
+        }
+        Cmd::Finder => {
+            model.finder = Some(FinderState {
+                finder: Finder::new(Vec::new()),
+                ..FinderState::default()
+            });
+            model.run_finder();
+            Vec::new()
+        }
+        Cmd::Insert(_) | Cmd::DeleteBack | Cmd::DeleteWord | Cmd::ClearInput => Vec::new(),
         Cmd::Back => {
             match model.focus {
                 Pane::Detail => {

@@ -22,6 +22,24 @@ pub enum Cmd {
     Copy,
     CycleSort,
     Quit,
+    /// Filter the focused list (`/`).
+    Filter,
+    /// Jump anywhere (`Ctrl-p`).
+    Finder,
+    /// Type a character into the open input.
+    Insert(char),
+    DeleteBack,
+    DeleteWord,
+    ClearInput,
+}
+
+/// Which table keys are looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Browsing the panes.
+    Browse,
+    /// Typing into the filter or the finder.
+    Input,
 }
 
 /// A key as written in the tables.
@@ -129,6 +147,18 @@ pub const DASHBOARD: &[Binding] = &[
         hint: true,
     },
     Binding {
+        keys: &[Key::Char('/')],
+        cmd: Cmd::Filter,
+        label: T::KeyFilter,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Ctrl('p')],
+        cmd: Cmd::Finder,
+        label: T::KeyFinder,
+        hint: true,
+    },
+    Binding {
         keys: &[Key::Char('y')],
         cmd: Cmd::Copy,
         label: T::KeyCopy,
@@ -159,6 +189,73 @@ pub const DASHBOARD: &[Binding] = &[
     },
 ];
 
+/// Keys while typing a filter or a finder query; any other character is typed.
+pub const INPUT: &[Binding] = &[
+    Binding {
+        keys: &[
+            Key::Code(C::Down),
+            Key::Code(C::Up),
+            Key::Ctrl('n'),
+            Key::Ctrl('p'),
+            Key::Ctrl('j'),
+            Key::Ctrl('k'),
+        ],
+        cmd: Cmd::Down,
+        label: T::KeyMove,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Enter)],
+        cmd: Cmd::Open,
+        label: T::KeyChoose,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Esc)],
+        cmd: Cmd::Back,
+        label: T::KeyCancel,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::PageDown), Key::Code(C::PageUp)],
+        cmd: Cmd::PageDown,
+        label: T::KeyPage,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::Backspace)],
+        cmd: Cmd::DeleteBack,
+        label: T::KeyDeleteBack,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('w')],
+        cmd: Cmd::DeleteWord,
+        label: T::KeyDeleteWord,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('u')],
+        cmd: Cmd::ClearInput,
+        label: T::KeyClear,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Ctrl('c')],
+        cmd: Cmd::Quit,
+        label: T::KeyQuit,
+        hint: false,
+    },
+];
+
+/// The table for a mode.
+pub fn table(mode: Mode) -> &'static [Binding] {
+    match mode {
+        Mode::Browse => DASHBOARD,
+        Mode::Input => INPUT,
+    }
+}
+
 /// Keys whose binding row above stands for two directions: the second key of each pair
 /// does the opposite command.
 fn opposite(cmd: Cmd) -> Cmd {
@@ -171,12 +268,28 @@ fn opposite(cmd: Cmd) -> Cmd {
     }
 }
 
-/// The command for a key press, if any.
-pub fn lookup(event: &KeyEvent) -> Option<Cmd> {
+/// The command for a key press in a mode, if any.
+pub fn lookup(mode: Mode, event: &KeyEvent) -> Option<Cmd> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    for binding in DASHBOARD {
+    if let Some(cmd) = lookup_in(table(mode), event) {
+        return Some(cmd);
+    }
+    match (mode, event.code) {
+        (Mode::Input, KeyCode::Char(c))
+            if !event
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(Cmd::Insert(c))
+        }
+        _ => None,
+    }
+}
+
+fn lookup_in(table: &[Binding], event: &KeyEvent) -> Option<Cmd> {
+    for binding in table {
         for (i, key) in binding.keys.iter().enumerate() {
             if key.matches(event) {
                 // Paired rows list keys as (forward, backward) pairs: j k ↓ ↑, Tab Shift-Tab...
@@ -202,31 +315,72 @@ mod tests {
 
     #[test]
     fn pairs_map_to_both_directions() {
-        assert_eq!(lookup(&press(KeyCode::Char('j'))), Some(Cmd::Down));
-        assert_eq!(lookup(&press(KeyCode::Char('k'))), Some(Cmd::Up));
-        assert_eq!(lookup(&press(KeyCode::Up)), Some(Cmd::Up));
-        assert_eq!(lookup(&press(KeyCode::BackTab)), Some(Cmd::PrevPane));
-        assert_eq!(lookup(&press(KeyCode::Char('h'))), Some(Cmd::PrevPane));
-        assert_eq!(lookup(&press(KeyCode::Char('G'))), Some(Cmd::Bottom));
-        assert_eq!(lookup(&press(KeyCode::PageUp)), Some(Cmd::PageUp));
-        assert_eq!(lookup(&press(KeyCode::Enter)), Some(Cmd::Open));
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::Char('j'))),
+            Some(Cmd::Down)
+        );
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::Char('k'))),
+            Some(Cmd::Up)
+        );
+        assert_eq!(lookup(Mode::Browse, &press(KeyCode::Up)), Some(Cmd::Up));
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::BackTab)),
+            Some(Cmd::PrevPane)
+        );
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::Char('h'))),
+            Some(Cmd::PrevPane)
+        );
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::Char('G'))),
+            Some(Cmd::Bottom)
+        );
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::PageUp)),
+            Some(Cmd::PageUp)
+        );
+        assert_eq!(
+            lookup(Mode::Browse, &press(KeyCode::Enter)),
+            Some(Cmd::Open)
+        );
     }
 
     #[test]
     fn ctrl_c_quits_and_plain_c_does_not() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(&ctrl_c), Some(Cmd::Quit));
-        assert_eq!(lookup(&press(KeyCode::Char('c'))), None);
+        assert_eq!(lookup(Mode::Browse, &ctrl_c), Some(Cmd::Quit));
+        assert_eq!(lookup(Mode::Browse, &press(KeyCode::Char('c'))), None);
     }
 
     #[test]
     fn every_key_is_bound_once() {
         let mut seen = Vec::new();
-        for b in DASHBOARD {
-            for k in b.keys {
-                assert!(!seen.contains(k), "{k:?} bound twice");
-                seen.push(*k);
+        for table in [DASHBOARD, INPUT] {
+            seen.clear();
+            for b in table {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{k:?} bound twice");
+                    seen.push(*k);
+                }
             }
         }
+    }
+
+    #[test]
+    fn typing_mode_types_letters_that_browse_mode_binds() {
+        assert_eq!(
+            lookup(Mode::Input, &press(KeyCode::Char('q'))),
+            Some(Cmd::Insert('q'))
+        );
+        assert_eq!(
+            lookup(Mode::Input, &press(KeyCode::Char('j'))),
+            Some(Cmd::Insert('j'))
+        );
+        assert_eq!(lookup(Mode::Input, &press(KeyCode::Esc)), Some(Cmd::Back));
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(lookup(Mode::Input, &ctrl('p')), Some(Cmd::Up));
+        assert_eq!(lookup(Mode::Input, &ctrl('c')), Some(Cmd::Quit));
+        assert_eq!(lookup(Mode::Browse, &ctrl('p')), Some(Cmd::Finder));
     }
 }

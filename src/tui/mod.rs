@@ -14,6 +14,8 @@ pub mod theme;
 pub mod view;
 
 use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -52,15 +54,31 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
     }
 
     let mut terminal = enter_terminal()?;
-    let result = event_loop(
-        &mut terminal,
-        &mut model,
-        &theme,
-        &session.store,
-        effects,
-        cli.exit_after_first_frame,
-        read_event,
-    );
+    let (send, receive) = channel();
+    let result = std::thread::scope(|scope| {
+        // The search index reads every activity: build it beside the dashboard, which is
+        // usable at once; Ctrl-p says the index is coming until it arrives.
+        let store = &session.store;
+        let lang = session.lang;
+        let aliases = &session.config.aliases;
+        let catalog_for_index = Arc::clone(&model.catalog);
+        if !cli.exit_after_first_frame {
+            scope.spawn(move || {
+                let action = match crate::search::build(&catalog_for_index, store, lang, aliases) {
+                    Ok(index) => Action::IndexReady(Arc::new(index)),
+                    Err(e) => Action::Notice(format!("search index: {e}")),
+                };
+                let _ = send.send(action);
+            });
+        }
+        let env = LoopEnv {
+            theme: &theme,
+            store: &session.store,
+            background: &receive,
+            exit_after_first_frame: cli.exit_after_first_frame,
+        };
+        event_loop(&mut terminal, &mut model, &env, effects, read_event)
+    });
     leave_terminal(&mut terminal);
     result
 }
@@ -118,15 +136,24 @@ fn install_panic_hook() {
     }));
 }
 
+/// What the event loop works with besides the model.
+#[derive(Clone, Copy)]
+pub struct LoopEnv<'a> {
+    pub theme: &'a Theme,
+    pub store: &'a Store,
+    /// Results of background work, applied between keys.
+    pub background: &'a Receiver<Action>,
+    /// Draw one frame and return (for timing start-up).
+    pub exit_after_first_frame: bool,
+}
+
 /// Runs the dashboard until the user quits. `next_event(wait)` yields input, waiting at most
 /// `wait` (None: nothing came).
 pub fn event_loop<B, F>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
-    theme: &Theme,
-    store: &Store,
+    env: &LoopEnv<'_>,
     initial: Vec<Effect>,
-    exit_after_first_frame: bool,
     mut next_event: F,
 ) -> Result<()>
 where
@@ -134,11 +161,22 @@ where
     B::Error: Send + Sync + 'static,
     F: FnMut(Duration) -> Result<Option<Event>>,
 {
+    let LoopEnv {
+        theme,
+        store,
+        background,
+        exit_after_first_frame,
+    } = *env;
     let size = terminal.size()?;
     update(model, Action::Resize(size.width, size.height));
     let mut pending = initial;
     let mut dirty = true;
     loop {
+        // Results of background work (the search index) arrive here between keys.
+        while let Ok(action) = background.try_recv() {
+            pending.extend(update(model, action));
+            dirty = true;
+        }
         for effect in std::mem::take(&mut pending) {
             if let Some(action) = run_effect(effect, store, terminal.backend_mut()) {
                 pending.extend(update(model, action));
@@ -160,7 +198,7 @@ where
         // over a slow link cost one frame, not one frame each.
         let mut waited = next_event(IDLE_WAIT)?;
         while let Some(event) = waited {
-            if let Some(action) = to_action(terminal, event)? {
+            if let Some(action) = to_action(terminal, model.mode(), event)? {
                 pending.extend(update(model, action));
                 dirty = true;
                 if model.quit {
@@ -176,13 +214,18 @@ where
     }
 }
 
-fn to_action<B>(terminal: &mut Terminal<B>, event: Event) -> Result<Option<Action>>
+fn to_action<B>(
+    terminal: &mut Terminal<B>,
+    mode: keymap::Mode,
+    event: Event,
+) -> Result<Option<Action>>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
 {
     Ok(match event {
-        Event::Key(key) => keymap::lookup(&key).map(Action::Cmd),
+        Event::Key(key) => keymap::lookup(mode, &key).map(Action::Cmd),
+        Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(w, h) => {
             terminal.autoresize()?;
             Some(Action::Resize(w, h))

@@ -16,7 +16,7 @@ use crate::domain::health::{Health, days_since_last};
 use crate::domain::text::display_safe;
 use crate::i18n::{self, Lang};
 
-use super::app::{Model, Pane, RegionSort, StatusKind};
+use super::app::{FinderState, Model, Pane, RegionSort, StatusKind};
 use super::keymap::{self, Key};
 use super::text::{self, T};
 use super::theme::Theme;
@@ -115,9 +115,168 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     }
     detail_pane(model, theme, frame, areas.detail);
     hint_bar(model, theme, frame, areas.hints);
+    if let Some(finder) = &model.finder {
+        finder_overlay(model, finder, theme, frame, area);
+    }
     if model.help_open {
         help_overlay(model, theme, frame, area);
     }
+}
+
+/// Spans for `text` with the characters at `positions` drawn in `highlight`.
+fn highlighted(
+    text: &str,
+    positions: &[usize],
+    base: Style,
+    highlight: Style,
+) -> Vec<Span<'static>> {
+    if positions.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_hit = false;
+    for (i, c) in text.chars().enumerate() {
+        let hit = positions.binary_search(&i).is_ok();
+        if hit != run_hit && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_hit { base.patch(highlight) } else { base },
+            ));
+        }
+        run_hit = hit;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(
+            run,
+            if run_hit { base.patch(highlight) } else { base },
+        ));
+    }
+    spans
+}
+
+/// Positions in `text` matched by the active filter of `pane`, if any.
+fn filter_positions(model: &Model, pane: Pane, text: &str) -> Vec<usize> {
+    match &model.filter {
+        Some(f) if f.pane == pane && !f.input.trim().is_empty() => {
+            let query = crate::search::normalize_query(&f.input);
+            crate::search::match_text(text, &query)
+                .map(|(_, p)| p)
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn filter_title(model: &Model, pane: Pane, title: String) -> String {
+    match &model.filter {
+        Some(f) if f.pane == pane && !f.input.is_empty() => {
+            format!("{title} /{}", display_safe(&f.input))
+        }
+        _ => title,
+    }
+}
+
+fn finder_overlay(
+    model: &Model,
+    finder: &FinderState,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lang = model.lang;
+    let width = area.width.saturating_sub(4).clamp(20, 110);
+    let height = (area.height.saturating_sub(2) * 3 / 4)
+        .max(8)
+        .min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let count = if model.index.is_some() {
+        format!(
+            " {} / {} ",
+            finder.results.len().min(finder.total),
+            finder.total
+        )
+    } else {
+        String::new()
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", T::FinderTitle.in_lang(lang)),
+            theme.title,
+        ))
+        .title_bottom(Line::styled(count, theme.muted).alignment(Alignment::Right))
+        .style(theme.base);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if inner.height < 2 {
+        return;
+    }
+    let input = Line::from(vec![
+        Span::styled("> ", theme.key),
+        Span::raw(display_safe(&finder.input).into_owned()),
+        Span::styled("▏", theme.key),
+    ]);
+    frame.render_widget(
+        Paragraph::new(input),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+    );
+    let list_area = Rect::new(inner.x, inner.y + 1, inner.width, inner.height - 1);
+    let Some(index) = &model.index else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(T::FinderIndexing.in_lang(lang), theme.muted)),
+            list_area,
+        );
+        return;
+    };
+    if finder.results.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(T::FinderNoMatch.in_lang(lang), theme.muted)),
+            list_area,
+        );
+        return;
+    }
+    let visible = list_area.height as usize;
+    let offset = finder.cursor.saturating_sub(visible.saturating_sub(1));
+    let query = finder.finder.query();
+    let kind_width = 11;
+    // Only the rows on screen are laid out and highlighted.
+    let lines: Vec<Line> = finder
+        .results
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, hit)| {
+            let kind = index.kind(hit.doc).label(lang);
+            let text_width = (list_area.width as usize).saturating_sub(kind_width + 1);
+            let context = index.context(hit.doc);
+            let shown = fit(
+                index.display(hit.doc),
+                text_width.saturating_sub(context.width().min(text_width / 2) + 2),
+            );
+            let context = fit(&context, text_width.saturating_sub(shown.width() + 2));
+            let positions = crate::search::highlights(index, hit.doc, query);
+            let mut spans = vec![Span::styled(format!("{kind:<kind_width$} "), theme.muted)];
+            spans.extend(highlighted(
+                &shown,
+                &positions,
+                Style::new(),
+                theme.highlight,
+            ));
+            spans.push(Span::styled(format!("  {context}"), theme.muted));
+            let line = Line::from(spans);
+            if i == finder.cursor {
+                line.style(theme.selected)
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area);
 }
 
 fn too_small(lang: Lang, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -235,7 +394,12 @@ fn health_style(theme: &Theme, h: Option<Health>) -> Style {
 
 fn regions_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Pane::Regions;
-    let block = pane_block(T::Regions.in_lang(model.lang).to_string(), focused, theme);
+    let title = filter_title(
+        model,
+        Pane::Regions,
+        T::Regions.in_lang(model.lang).to_string(),
+    );
+    let block = pane_block(title, focused, theme);
     let inner_width = area.width.saturating_sub(2) as usize;
     let items: Vec<ListItem> = model
         .region_rows
@@ -261,13 +425,20 @@ fn regions_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             } else {
                 Style::new()
             };
-            ListItem::new(Line::from(vec![
-                Span::styled(name, name_style),
+            let shift = indent.chars().count();
+            let positions: Vec<usize> =
+                filter_positions(model, Pane::Regions, &model.region_filter_text(row.region))
+                    .into_iter()
+                    .map(|p| p + shift)
+                    .collect();
+            let mut spans = highlighted(&name, &positions, name_style, theme.highlight);
+            spans.extend([
                 Span::raw(" ".repeat(pad)),
                 Span::styled(count, count_style),
                 Span::raw(" "),
                 Span::styled(mark, health_style(theme, row.health)),
-            ]))
+            ]);
+            ListItem::new(Line::from(spans))
         })
         .collect();
     let list = List::new(items)
@@ -381,6 +552,7 @@ fn relationships_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
         ),
         None => T::Relationships.in_lang(lang).to_string(),
     };
+    let title = filter_title(model, Pane::Relationships, title);
     let block = pane_block(title, focused, theme);
     if model.agreement_rows.is_empty() {
         let para =
@@ -405,7 +577,7 @@ fn relationships_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
             Row::new(
                 columns
                     .iter()
-                    .map(|(c, _)| agreement_cell(model, theme, a, health, *c))
+                    .map(|(c, _)| agreement_cell(model, theme, i, a, health, *c))
                     .collect::<Vec<_>>(),
             )
         })
@@ -438,6 +610,7 @@ fn date_text(d: Option<chrono::NaiveDate>) -> String {
 fn agreement_cell<'a>(
     model: &'a Model,
     theme: &Theme,
+    index: usize,
     a: &'a Agreement,
     health: Health,
     column: Column,
@@ -445,11 +618,24 @@ fn agreement_cell<'a>(
     let lang = model.lang;
     let c = &model.catalog;
     match column {
-        Column::Partner => Cell::from(Line::from(vec![
-            Span::styled(text::health_mark(health), health_style(theme, Some(health))),
-            Span::raw(" "),
-            Span::raw(display_safe(c.partner_name(a)).into_owned()),
-        ])),
+        Column::Partner => {
+            let positions = filter_positions(
+                model,
+                Pane::Relationships,
+                &model.agreement_filter_text(index),
+            );
+            let mut spans = vec![
+                Span::styled(text::health_mark(health), health_style(theme, Some(health))),
+                Span::raw(" "),
+            ];
+            spans.extend(highlighted(
+                &display_safe(c.partner_name(a)),
+                &positions,
+                Style::new(),
+                theme.highlight,
+            ));
+            Cell::from(Line::from(spans))
+        }
         Column::Country => Cell::from(
             display_safe(
                 c.partner(&a.partner)
@@ -757,8 +943,16 @@ fn timeline_lines(model: &Model, theme: &Theme, lines: &mut Vec<Line<'static>>) 
         return;
     }
     for activity in &t.activities {
+        let marked = model.marked_activity == Some(activity.id);
         lines.push(Line::from(vec![
-            Span::styled(activity.date.to_string(), theme.accent),
+            Span::styled(
+                format!("{}{}", if marked { "▶ " } else { "" }, activity.date),
+                if marked {
+                    theme.highlight
+                } else {
+                    theme.accent
+                },
+            ),
             Span::raw("  "),
             Span::styled(
                 format!("{:<13}", text::activity_kind(activity.kind, lang)),
@@ -845,8 +1039,15 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for b in keymap::DASHBOARD.iter().filter(|b| b.hint) {
+    if let Some(f) = model.filter.as_ref().filter(|f| f.typing) {
+        spans = vec![
+            Span::styled("/", theme.key),
+            Span::raw(display_safe(&f.input).into_owned()),
+            Span::styled("▏  ", theme.key),
+        ];
+    }
+    let mut used: usize = spans.iter().map(|s| s.width()).sum();
+    for b in keymap::table(model.mode()).iter().filter(|b| b.hint) {
         let keys = keys_label(b.keys, false);
         let label = b.label.in_lang(model.lang);
         let width = keys.width() + label.width() + 3;

@@ -1,0 +1,79 @@
+//! Opening a store and drawing the dashboard, in-process.
+//!
+//! `cargo bench --bench load` builds generated stores of 1,000, 10,000 and 100,000 agreements
+//! (ten activities each) in a temporary folder once, then measures loading the catalog, one
+//! dashboard update for `j`, and drawing a 120x40 frame.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use kembar::domain::HealthRules;
+use kembar::i18n::Lang;
+use kembar::store::{Actor, Store};
+use kembar::tui::app::{Action, Model, update};
+use kembar::tui::keymap::Cmd;
+use kembar::tui::theme::Theme;
+use kembar::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn store_of(agreements: usize, dir: &std::path::Path) -> Store {
+    let store = Store::open(&dir.join(format!("s{agreements}")), "bench").unwrap();
+    let data = kembar::synth::generate(agreements, 10, 1);
+    let actor = Actor {
+        user: "bench".into(),
+        via: "bench".into(),
+    };
+    store.fill_generated(&data, "bench", &actor).unwrap();
+    store
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let sizes: Vec<usize> = std::env::var("KEMBAR_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let mut load = c.benchmark_group("load_catalog");
+    load.sample_size(10);
+    let stores: Vec<(usize, Store)> = sizes
+        .iter()
+        .map(|&n| (n, store_of(n, dir.path())))
+        .collect();
+    for (n, store) in &stores {
+        load.bench_with_input(BenchmarkId::from_parameter(n), store, |b, store| {
+            b.iter(|| black_box(store.load_catalog().unwrap()))
+        });
+    }
+    load.finish();
+
+    let today = "2026-11-29".parse().unwrap();
+    let theme = Theme::builtin("default").unwrap();
+    let mut frame = c.benchmark_group("dashboard");
+    for (n, store) in &stores {
+        let (mut model, _) = Model::new(
+            store.load_catalog().unwrap(),
+            today,
+            HealthRules::default(),
+            Lang::En,
+        );
+        update(&mut model, Action::Resize(120, 40));
+        update(&mut model, Action::Cmd(Cmd::Open));
+        frame.bench_with_input(BenchmarkId::new("j_then_k", n), &(), |b, _| {
+            b.iter(|| {
+                black_box(update(&mut model, Action::Cmd(Cmd::Down)));
+                black_box(update(&mut model, Action::Cmd(Cmd::Up)));
+            })
+        });
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        frame.bench_with_input(BenchmarkId::new("draw_120x40", n), &(), |b, _| {
+            b.iter(|| {
+                terminal.draw(|f| view::view(&model, &theme, f)).unwrap();
+            })
+        });
+    }
+    frame.finish();
+}
+
+criterion_group!(load, benches);
+criterion_main!(load);

@@ -1,0 +1,302 @@
+//! Fuzzy search over everything a coordinator may type during a meeting: regions (with their
+//! short forms), partners (with names in their own scripts), countries, agreements, obstacle
+//! tags, and activity titles and descriptions.
+//!
+//! Matching is fuzzy-matcher's skim algorithm over accent-folded, case-folded text, with three
+//! things on top that make it fast enough for a million activities:
+//! - every document carries a 64-bit mask of the characters it contains, so most documents
+//!   are rejected by one AND before any string is read;
+//! - a query that extends the previous one searches only the previous matches;
+//! - large candidate sets are scored on all cores.
+//!
+//! Ranking adds to skim's score a bonus for a match at the start of the text and a small
+//! penalty for length, so "bali" puts the province Bali before "Balikpapan"; ties keep index
+//! order (records before activities, then input order), so results never jump between runs.
+
+mod index;
+
+pub use index::{DocKind, Index, IndexBuilder, Target};
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use crate::domain::text::{fold_for_search, is_unsafe_char};
+
+/// Longest query that is matched; the rest is ignored (a pasted page must not stall typing).
+pub const QUERY_MAX: usize = 128;
+/// How many characters of an activity's description are searched.
+pub const DESCRIPTION_SEARCHED: usize = 400;
+/// Above this many candidates, scoring is split across threads.
+const PARALLEL_FROM: usize = 20_000;
+
+/// Indexes a store: the records of `catalog` and every activity in `store`.
+pub fn build(
+    catalog: &crate::domain::Catalog,
+    store: &crate::store::Store,
+    lang: crate::i18n::Lang,
+    aliases: &std::collections::BTreeMap<String, String>,
+) -> Result<Index, crate::store::StoreError> {
+    let mut builder = IndexBuilder::new(catalog, lang, aliases);
+    store.visit_activities(|a| builder.add_activity(&a))?;
+    Ok(builder.finish())
+}
+
+/// One match: a document and its score (higher is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    pub doc: u32,
+    pub score: i64,
+}
+
+/// A query as matched: control characters removed, folded, trimmed, bounded.
+pub fn normalize_query(query: &str) -> String {
+    let cleaned: String = query
+        .chars()
+        .filter(|&c| !is_unsafe_char(c))
+        .take(QUERY_MAX * 2)
+        .collect();
+    let folded = fold_for_search(cleaned.trim());
+    let mut out = String::with_capacity(folded.len());
+    let mut last_space = false;
+    for c in folded.chars().take(QUERY_MAX) {
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// The mask bit for one folded character (see [`Index`]).
+pub(crate) fn char_bit(c: char) -> u64 {
+    match c {
+        'a'..='z' => 1 << (c as u32 - 'a' as u32),
+        '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+        c if c.is_ascii() => 0,
+        c => 1 << (36 + (c as u32 % 28)),
+    }
+}
+
+pub(crate) fn mask_of(folded: &str) -> u64 {
+    folded.chars().fold(0, |m, c| m | char_bit(c))
+}
+
+fn matcher() -> SkimMatcherV2 {
+    // element_limit bounds skim's score matrix: a long text against a long query falls back
+    // to its simple matcher instead of allocating pattern x text cells.
+    SkimMatcherV2::default().ignore_case().element_limit(40_000)
+}
+
+/// Scores one document against a folded query, or None if it does not match.
+fn score(
+    index: &Index,
+    matcher: &SkimMatcherV2,
+    doc: u32,
+    query: &str,
+    query_mask: u64,
+) -> Option<i64> {
+    if index.mask(doc) & query_mask != query_mask {
+        return None;
+    }
+    let text = index.match_text(doc);
+    // Score lower-case text always: skim rewards capitals, and only some documents keep a
+    // folded (lower-case) copy, so scoring the text as displayed would rank by accident.
+    let raw = LOWERED.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        buf.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+        matcher.fuzzy(&buf, query, false).map(|(s, _)| s)
+    })?;
+    let mut s = raw * 4;
+    if starts_with_folded(text, query) {
+        s += 200;
+    }
+    // Records before the agreements and activities that mention them, among equals.
+    s += match index.kind(doc) {
+        DocKind::Region => 40,
+        DocKind::Partner => 32,
+        DocKind::Country => 24,
+        DocKind::Tag => 16,
+        DocKind::Agreement => 8,
+        DocKind::Activity => 0,
+    };
+    // Shorter targets first among equals: a penalty that never outweighs a better match.
+    s -= (text.len().min(400) / 8) as i64;
+    Some(s)
+}
+
+thread_local! {
+    static LOWERED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+fn starts_with_folded(text: &str, query: &str) -> bool {
+    let mut t = text.chars().flat_map(char::to_lowercase);
+    query.chars().all(|q| t.next() == Some(q))
+}
+
+/// Every document matching `query`, unsorted. With `within`, only those documents are tried
+/// (the matches of a shorter query that this one extends).
+pub fn matches(index: &Index, query: &str, within: Option<&[u32]>) -> Vec<Hit> {
+    let query_mask = mask_of(query);
+    let all: Vec<u32>;
+    let candidates: &[u32] = match within {
+        Some(c) => c,
+        None => {
+            all = (0..index.len() as u32).collect();
+            &all
+        }
+    };
+    if query.is_empty() {
+        return candidates
+            .iter()
+            .map(|&doc| Hit { doc, score: 0 })
+            .collect();
+    }
+    let run = |chunk: &[u32]| -> Vec<Hit> {
+        let m = matcher();
+        chunk
+            .iter()
+            .filter_map(|&doc| {
+                score(index, &m, doc, query, query_mask).map(|score| Hit { doc, score })
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if candidates.len() < PARALLEL_FROM || threads == 1 {
+        return run(candidates);
+    }
+    let size = candidates.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = candidates
+            .chunks(size)
+            .map(|chunk| s.spawn(move || run(chunk)))
+            .collect();
+        let mut out = Vec::new();
+        for h in handles {
+            if let Ok(part) = h.join() {
+                out.extend(part);
+            }
+        }
+        out
+    })
+}
+
+/// Best first; equal scores keep document order.
+pub fn rank(hits: &mut [Hit]) {
+    hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
+}
+
+/// The best `limit` hits, ranked, without sorting the rest.
+pub fn top(hits: &[Hit], limit: usize) -> Vec<Hit> {
+    let mut best = hits.to_vec();
+    if best.len() > limit && limit > 0 {
+        best.select_nth_unstable_by(limit - 1, |a, b| {
+            b.score.cmp(&a.score).then(a.doc.cmp(&b.doc))
+        });
+        best.truncate(limit);
+    } else if limit == 0 {
+        best.clear();
+    }
+    rank(&mut best);
+    best
+}
+
+/// Positions (in characters of [`Index::display`]) of the characters a query matched, for
+/// highlighting; empty when the display text and the matched text do not line up.
+pub fn highlights(index: &Index, doc: u32, query: &str) -> Vec<usize> {
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let text = index.match_text(doc);
+    if text.chars().count() != index.display(doc).chars().count() {
+        return Vec::new();
+    }
+    matcher()
+        .fuzzy(text, query, true)
+        .map(|(_, positions)| positions)
+        .unwrap_or_default()
+}
+
+/// Matches one piece of text against a folded query: its score and, when the folded text
+/// lines up with the original, the positions to highlight. For filtering short lists.
+pub fn match_text(text: &str, query: &str) -> Option<(i64, Vec<usize>)> {
+    if query.is_empty() {
+        return Some((0, Vec::new()));
+    }
+    let folded = fold_for_search(text);
+    let (score, positions) = matcher().fuzzy(&folded, query, true)?;
+    let aligned = folded.chars().count() == text.chars().count();
+    Some((score, if aligned { positions } else { Vec::new() }))
+}
+
+/// Incremental search state: remembers the last query's matches so that typing one more
+/// character searches only those.
+#[derive(Debug, Default, Clone)]
+pub struct Finder {
+    query: String,
+    hits: Vec<Hit>,
+    /// Only documents of these kinds (all when empty).
+    pub kinds: Vec<DocKind>,
+}
+
+impl Finder {
+    pub fn new(kinds: Vec<DocKind>) -> Finder {
+        Finder {
+            kinds,
+            ..Finder::default()
+        }
+    }
+
+    /// Runs `raw_query` and returns the number of matches.
+    pub fn search(&mut self, index: &Index, raw_query: &str) -> usize {
+        let query = normalize_query(raw_query);
+        let narrowing =
+            !self.query.is_empty() && query.starts_with(&self.query) && query != self.query;
+        if query == self.query && !self.hits.is_empty() {
+            return self.hits.len();
+        }
+        let within: Option<Vec<u32>> = if narrowing {
+            Some(self.hits.iter().map(|h| h.doc).collect())
+        } else if self.kinds.is_empty() {
+            None
+        } else {
+            Some(
+                (0..index.len() as u32)
+                    .filter(|&d| self.kinds.contains(&index.kind(d)))
+                    .collect(),
+            )
+        };
+        self.hits = matches(index, &query, within.as_deref());
+        self.query = query;
+        self.hits.len()
+    }
+
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    pub fn len(&self) -> usize {
+        self.hits.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// The best `limit` matches, best first.
+    pub fn top(&self, limit: usize) -> Vec<Hit> {
+        top(&self.hits, limit)
+    }
+
+    /// Forget the previous query (e.g. after the index changed).
+    pub fn reset(&mut self) {
+        self.query.clear();
+        self.hits.clear();
+    }
+}
