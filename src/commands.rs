@@ -29,12 +29,27 @@ pub struct Session {
     pub actor: Actor,
 }
 
-impl Session {
-    pub fn open(cli: &Cli, purpose: &str) -> Result<Session> {
+/// The settings in force, from the command line, the config file and the locale; reading
+/// them needs no store.
+pub struct Settings {
+    pub config: Config,
+    pub lang: Lang,
+}
+
+impl Settings {
+    pub fn load(cli: &Cli) -> Result<Settings> {
         let config = match cli.config.clone().or_else(config::default_config_path) {
             Some(path) => Config::load(&path)?,
             None => Config::default(),
         };
+        let lang = cli.lang.or(config.lang).unwrap_or_else(Lang::from_locale);
+        Ok(Settings { config, lang })
+    }
+}
+
+impl Session {
+    pub fn open(cli: &Cli, purpose: &str) -> Result<Session> {
+        let Settings { config, lang } = Settings::load(cli)?;
         let actor = Actor::local();
         let (store, demo_dir) = if cli.demo {
             let dir = tempfile::Builder::new()
@@ -58,7 +73,7 @@ impl Session {
             today: cli
                 .today
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            lang: cli.lang.or(config.lang).unwrap_or_else(Lang::from_locale),
+            lang,
             theme: cli.theme.clone().or_else(|| config.theme.clone()),
             config,
             actor,
@@ -111,10 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
             limit,
             json,
             kind,
-        }) => {
-            let session = Session::open(&cli, "search")?;
-            search(&session, query, *limit, *json, kind)
-        }
+        }) => search(&cli, query, *limit, *json, kind),
         Some(Command::Gen {
             agreements,
             activities_per,
@@ -211,26 +223,34 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
 #[derive(Serialize)]
 struct SearchRow<'a> {
     kind: crate::search::DocKind,
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
     context: String,
     score: i64,
-    target: &'a crate::search::Target,
+    target: crate::search::Target,
 }
 
 fn search(
-    session: &Session,
+    cli: &Cli,
     query: &str,
     limit: usize,
     json: bool,
     kinds: &[crate::search::DocKind],
 ) -> Result<()> {
-    let catalog = session.store.load_catalog()?;
-    let index = crate::search::build(
-        &catalog,
-        &session.store,
-        session.lang,
-        &session.config.aliases,
-    )?;
+    let settings = Settings::load(cli)?;
+    let aliases = &settings.config.aliases;
+    // A current saved index answers without opening (or waiting for) the store.
+    let saved = match (cli.demo, store_path(cli)) {
+        (false, Ok(path)) => crate::search::saved::load(&path, settings.lang, aliases),
+        _ => None,
+    };
+    let index = match saved {
+        Some(index) => index,
+        None => {
+            let session = Session::open(cli, "search")?;
+            let catalog = session.store.load_catalog()?;
+            crate::search::load_or_build(&catalog, &session.store, settings.lang, aliases)?
+        }
+    };
     let mut finder = crate::search::Finder::new(kinds.to_vec());
     finder.search(&index, query);
     let hits = finder.top(limit);
@@ -253,7 +273,7 @@ fn search(
                 writeln!(
                     out,
                     "{:<10} {}  ({})",
-                    r.kind.label(session.lang),
+                    r.kind.label(settings.lang),
                     r.text,
                     r.context
                 )?;

@@ -227,3 +227,138 @@ fn the_dashboard_refuses_to_start_without_a_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("needs a terminal"));
 }
+
+#[test]
+fn search_prints_ranked_results_and_json() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(
+        home.path(),
+        &[
+            "--demo",
+            "--lang",
+            "en",
+            "search",
+            "queenslnd",
+            "--limit",
+            "3",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = text(&out.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first.starts_with("partner") && first.contains("Queensland"),
+        "{first}"
+    );
+
+    let out = kembar(
+        home.path(),
+        &[
+            "--demo", "--lang", "en", "search", "fujian", "--json", "--kind", "activity",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["kind"] == "activity"));
+    let scores: Vec<i64> = rows.iter().map(|r| r["score"].as_i64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(
+        rows[0]["context"]
+            .as_str()
+            .unwrap()
+            .contains("Jawa Tengah – Fujian")
+    );
+}
+
+#[test]
+fn search_survives_hostile_queries() {
+    let home = TempDir::new().unwrap();
+    let long = "q".repeat(10_000);
+    for q in ["", "\u{1b}[2J", "!!!???", long.as_str()] {
+        let out = kembar(home.path(), &["--demo", "search", q]);
+        assert!(out.status.success(), "{q:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stdout).contains('\u{1b}'));
+    }
+}
+
+#[test]
+fn search_uses_the_saved_index_while_another_process_holds_the_store() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = kembar(
+        home.path(),
+        &["--db", db, "import", fixture("demo.json").to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The first search builds and saves the index.
+    let out = kembar(
+        home.path(),
+        &["--db", db, "--lang", "en", "search", "siem reap"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(home.path().join("store/search-index.en").exists());
+
+    let held = kembar::store::Store::open(std::path::Path::new(db), "dashboard").unwrap();
+    let out = kembar(
+        home.path(),
+        &["--db", db, "--lang", "en", "search", "siem reap"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Siem Reap"));
+    drop(held);
+}
+
+#[test]
+fn a_change_to_the_store_makes_the_saved_index_stale() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = kembar(
+        home.path(),
+        &[
+            "--db",
+            db,
+            "import",
+            fixture("small.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = kembar(
+        home.path(),
+        &[
+            "--db", db, "--lang", "en", "search", "fujian", "--kind", "partner",
+        ],
+    );
+    assert!(
+        !text(&out.stdout).contains("Fujian"),
+        "small.json has no Fujian"
+    );
+    let out = kembar(
+        home.path(),
+        &[
+            "--db",
+            db,
+            "import",
+            "--replace",
+            fixture("demo.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = kembar(
+        home.path(),
+        &[
+            "--db", db, "--lang", "en", "search", "fujian", "--kind", "partner",
+        ],
+    );
+    assert!(
+        text(&out.stdout).contains("Fujian"),
+        "a stale index was used:\n{}",
+        text(&out.stdout)
+    );
+}

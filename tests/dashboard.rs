@@ -579,3 +579,39 @@ fn a_pasted_query_is_cleaned_and_bounded() {
     assert!(input.starts_with("fuj[2J"), "{input:?}");
     assert_eq!(input.chars().count(), kembar::tui::app::INPUT_MAX);
 }
+
+#[test]
+fn clearing_a_filter_that_matched_nothing_leaves_the_panes_consistent() {
+    let mut h = Harness::demo(Lang::En);
+    h.open_queensland();
+    h.press(Cmd::Back);
+    h.press(Cmd::Filter);
+    type_text(&mut h, "zzzz");
+    assert!(h.model.region_rows.is_empty());
+    assert!(h.model.agreement_rows.is_empty());
+    h.press(Cmd::Back);
+    assert_eq!(h.region_name(), "Jawa Tengah");
+    assert_eq!(h.partner_name(), "Queensland");
+    let selected = h.model.selected_agreement().unwrap().id;
+    assert_eq!(h.model.timeline.agreement, Some(selected));
+    assert!(!h.model.timeline.activities.is_empty());
+
+    // The same in the relationships pane.
+    h.press(Cmd::Open);
+    h.press(Cmd::Filter);
+    type_text(&mut h, "zzzz");
+    h.press(Cmd::Back);
+    let selected = h.model.selected_agreement().unwrap().id;
+    assert_eq!(h.model.timeline.agreement, Some(selected));
+    assert!(!h.model.timeline.loading);
+}
+
+#[test]
+fn a_paste_outside_an_input_changes_nothing() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Filter);
+    type_text(&mut h, "jawa");
+    h.press(Cmd::Open);
+    h.act(Action::Paste("xyz".into()));
+    assert_eq!(h.model.filter.as_ref().unwrap().input, "jawa");
+}

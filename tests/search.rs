@@ -216,3 +216,48 @@ proptest! {
         let _ = f.top(10);
     }
 }
+
+#[test]
+fn capitalised_names_in_other_scripts_match_as_typed() {
+    let partner = |id: &str, name: &str| kembar::domain::Partner {
+        id: id.into(),
+        name: name.into(),
+        country: "Russia".into(),
+        level: "city".into(),
+        aliases: vec![],
+        coordinates: None,
+    };
+    let catalog = kembar::domain::Catalog::new(
+        vec![],
+        vec![],
+        vec![],
+        vec![partner("moskva", "Москва"), partner("athina", "Αθήνα")],
+        vec![],
+        Default::default(),
+    );
+    let index = kembar::search::IndexBuilder::new(&catalog, Lang::En, &BTreeMap::new()).finish();
+    for (query, id) in [("мо", "moskva"), ("москва", "moskva"), ("αθ", "athina")] {
+        let mut f = Finder::new(vec![DocKind::Partner]);
+        f.search(&index, query);
+        let top = f.top(1);
+        assert_eq!(
+            top.first().map(|h| index.target(h.doc)),
+            Some(Target::Partner(id.into())),
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn punctuation_alone_matches_only_texts_that_contain_it() {
+    let index = demo_index();
+    let mut f = Finder::new(vec![DocKind::Partner]);
+    f.search(index, ",");
+    for hit in f.top(100) {
+        assert!(
+            index.display(hit.doc).contains(','),
+            "{}",
+            index.display(hit.doc)
+        );
+    }
+}

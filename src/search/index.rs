@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{display_safe, fold_for_search};
 use crate::domain::{Activity, ActivityId, AgreementId, Catalog, RegionLevel};
@@ -12,7 +12,19 @@ use crate::i18n::Lang;
 use super::{DESCRIPTION_SEARCHED, mask_of};
 
 /// What a document stands for. The order is the tie-break order of results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     Region,
@@ -41,8 +53,8 @@ impl DocKind {
 }
 
 /// The record a document leads to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Target {
     Region(String),
     Partner(String),
@@ -55,77 +67,233 @@ pub enum Target {
     },
 }
 
-#[derive(Debug, Default, Clone)]
-pub struct Index {
-    kinds: Vec<DocKind>,
+/// Where an index's bytes live: built in memory, or mapped from a saved file.
+enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Bytes {
+    fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+/// Byte ranges of the fixed-width columns inside an index's bytes.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub(crate) struct Layout {
+    docs: u32,
+    first_activity: u32,
+    kinds: (usize, usize),
+    masks: (usize, usize),
+    ends: (usize, usize),
+    text: (usize, usize),
+    activity_ids: (usize, usize),
+    activity_dates: (usize, usize),
+}
+
+impl Layout {
+    /// Where the columns start in the index's bytes.
+    pub(crate) fn base(&self) -> usize {
+        self.kinds.0
+    }
+
+    /// The same layout with offsets counted from `base`.
+    pub(crate) fn relative_to(&self, base: usize) -> Layout {
+        let shift = |(a, b): (usize, usize)| (a - base, b);
+        Layout {
+            kinds: shift(self.kinds),
+            masks: shift(self.masks),
+            ends: shift(self.ends),
+            text: shift(self.text),
+            activity_ids: shift(self.activity_ids),
+            activity_dates: shift(self.activity_dates),
+            ..*self
+        }
+    }
+}
+
+/// The variable-size part: small next to the columns, decoded when an index is opened.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub(crate) struct Records {
+    /// Targets of the record documents (activities' come from fixed-width columns).
     targets: Vec<Target>,
-    masks: Vec<u64>,
-    /// All display texts, one after another; `ends[i]` is where document i's ends.
-    text: String,
-    ends: Vec<u32>,
     /// The folded text, for the few documents where folding changes more than ASCII case.
     folded: HashMap<u32, Box<str>>,
-    /// Context for records (activities build theirs from `agreements` and `dates`).
     contexts: HashMap<u32, String>,
-    /// Dates of the activity documents, which come after every record document.
-    activity_dates: Vec<chrono::NaiveDate>,
-    first_activity: u32,
     agreement_labels: HashMap<AgreementId, String>,
+}
+
+/// The search index. Columns (kind, character mask, text end, activity ids and dates) are
+/// fixed-width arrays in one byte buffer, read in place; a saved index is memory-mapped, so
+/// a query reads the 8-byte masks of every document and the text of candidates only.
+pub struct Index {
+    bytes: Bytes,
+    layout: Layout,
+    records: Records,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("docs", &self.layout.docs)
+            .finish()
+    }
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    bytes
+        .get(at..at + 4)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_le_bytes)
 }
 
 impl Index {
     pub fn len(&self) -> usize {
-        self.kinds.len()
+        self.layout.docs as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.kinds.is_empty()
+        self.layout.docs == 0
     }
 
     pub fn kind(&self, doc: u32) -> DocKind {
-        self.kinds[doc as usize]
+        match self.bytes.get().get(self.layout.kinds.0 + doc as usize) {
+            Some(0) => DocKind::Region,
+            Some(1) => DocKind::Partner,
+            Some(2) => DocKind::Country,
+            Some(3) => DocKind::Agreement,
+            Some(4) => DocKind::Tag,
+            _ => DocKind::Activity,
+        }
     }
 
-    pub fn target(&self, doc: u32) -> &Target {
-        &self.targets[doc as usize]
+    /// The record a document leads to.
+    pub fn target(&self, doc: u32) -> Target {
+        match doc.checked_sub(self.layout.first_activity) {
+            Some(i) if doc >= self.layout.first_activity && self.kind(doc) == DocKind::Activity => {
+                let at = self.layout.activity_ids.0 + 16 * i as usize;
+                let bytes = self.bytes.get();
+                Target::Activity {
+                    agreement: read_u64(bytes, at),
+                    activity: read_u64(bytes, at + 8),
+                }
+            }
+            _ => self
+                .records
+                .targets
+                .get(doc as usize)
+                .cloned()
+                .unwrap_or(Target::Region(String::new())),
+        }
     }
 
     pub(crate) fn mask(&self, doc: u32) -> u64 {
-        self.masks[doc as usize]
+        read_u64(self.bytes.get(), self.layout.masks.0 + 8 * doc as usize)
     }
 
-    /// The text shown for a document (already safe to draw).
-    pub fn display(&self, doc: u32) -> &str {
-        let i = doc as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+    /// The text shown for a document, safe to draw (a saved index is a file, and files are
+    /// not trusted).
+    pub fn display(&self, doc: u32) -> std::borrow::Cow<'_, str> {
+        display_safe(self.raw_text(doc))
+    }
+
+    fn raw_text(&self, doc: u32) -> &str {
+        let bytes = self.bytes.get();
+        let end = read_u32(bytes, self.layout.ends.0 + 4 * doc as usize) as usize;
+        let start = match doc {
+            0 => 0,
+            _ => read_u32(bytes, self.layout.ends.0 + 4 * (doc as usize - 1)) as usize,
+        };
+        let text = self.layout.text.0;
+        // A damaged saved file shows as empty text, never as a panic.
+        bytes
+            .get(text + start..text + end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 
     /// The text matched: the display text, or its folded form where accents were removed.
     pub(crate) fn match_text(&self, doc: u32) -> &str {
-        match self.folded.get(&doc) {
+        match self.records.folded.get(&doc) {
             Some(f) => f,
-            None => self.display(doc),
+            None => self.raw_text(doc),
         }
     }
 
     /// Where a result sits: "Jawa Tengah – Fujian · 2018-05-12", "China · province"...
     pub fn context(&self, doc: u32) -> String {
+        display_safe(&self.raw_context(doc)).into_owned()
+    }
+
+    fn raw_context(&self, doc: u32) -> String {
         if let Target::Activity { agreement, .. } = self.target(doc) {
             let label = self
+                .records
                 .agreement_labels
-                .get(agreement)
+                .get(&agreement)
                 .map(String::as_str)
                 .unwrap_or("");
-            let date = doc
-                .checked_sub(self.first_activity)
-                .and_then(|i| self.activity_dates.get(i as usize));
-            return match date {
+            let i = doc.saturating_sub(self.layout.first_activity) as usize;
+            let day = read_u32(self.bytes.get(), self.layout.activity_dates.0 + 4 * i) as i32;
+            return match chrono::NaiveDate::from_num_days_from_ce_opt(day) {
                 Some(date) => format!("{label} · {date}"),
                 None => label.to_string(),
             };
         }
-        self.contexts.get(&doc).cloned().unwrap_or_default()
+        self.records.contexts.get(&doc).cloned().unwrap_or_default()
+    }
+
+    /// The columns as bytes and the rest, for saving.
+    pub(crate) fn parts(&self) -> (&[u8], &Layout, &Records) {
+        (self.bytes.get(), &self.layout, &self.records)
+    }
+
+    /// An index over saved columns; the layout is checked against the bytes.
+    pub(crate) fn from_parts_mapped(
+        map: memmap2::Mmap,
+        offset: usize,
+        layout: Layout,
+        records: Records,
+    ) -> Option<Index> {
+        let shift = |(a, b): (usize, usize)| Some((a.checked_add(offset)?, b));
+        let layout = Layout {
+            kinds: shift(layout.kinds)?,
+            masks: shift(layout.masks)?,
+            ends: shift(layout.ends)?,
+            text: shift(layout.text)?,
+            activity_ids: shift(layout.activity_ids)?,
+            activity_dates: shift(layout.activity_dates)?,
+            ..layout
+        };
+        let fits = [
+            layout.kinds,
+            layout.masks,
+            layout.ends,
+            layout.text,
+            layout.activity_ids,
+            layout.activity_dates,
+        ]
+        .iter()
+        .all(|&(start, len)| start.checked_add(len).is_some_and(|end| end <= map.len()));
+        let docs = layout.docs as usize;
+        let sized =
+            layout.kinds.1 == docs && layout.masks.1 == 8 * docs && layout.ends.1 == 4 * docs;
+        (fits && sized).then_some(Index {
+            bytes: Bytes::Mapped(map),
+            layout,
+            records,
+        })
     }
 }
 
@@ -154,7 +322,14 @@ fn dedup_folded(terms: &mut Vec<&str>) {
 
 /// Builds an index: records from a catalog, then activities one by one.
 pub struct IndexBuilder {
-    index: Index,
+    kinds: Vec<u8>,
+    masks: Vec<u64>,
+    ends: Vec<u32>,
+    text: String,
+    activity_ids: Vec<(u64, u64)>,
+    activity_dates: Vec<i32>,
+    first_activity: Option<u32>,
+    records: Records,
     lang: Lang,
 }
 
@@ -162,7 +337,14 @@ impl IndexBuilder {
     /// Indexes every record of `catalog`; `aliases` maps extra search terms to region ids.
     pub fn new(catalog: &Catalog, lang: Lang, aliases: &BTreeMap<String, String>) -> IndexBuilder {
         let mut b = IndexBuilder {
-            index: Index::default(),
+            kinds: Vec::new(),
+            masks: Vec::new(),
+            ends: Vec::new(),
+            text: String::new(),
+            activity_ids: Vec::new(),
+            activity_dates: Vec::new(),
+            first_activity: None,
+            records: Records::default(),
             lang,
         };
         let mut extra: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -256,7 +438,7 @@ impl IndexBuilder {
                 &text,
                 Some(context),
             );
-            b.index
+            b.records
                 .agreement_labels
                 .insert(a.id, display_safe(&label).into_owned());
         }
@@ -293,8 +475,8 @@ impl IndexBuilder {
         } else {
             format!("{} · {}", a.title, description)
         };
-        if self.index.activity_dates.is_empty() {
-            self.index.first_activity = self.index.kinds.len() as u32;
+        if self.first_activity.is_none() {
+            self.first_activity = Some(self.kinds.len() as u32);
         }
         self.push(
             DocKind::Activity,
@@ -305,31 +487,77 @@ impl IndexBuilder {
             &text,
             None,
         );
-        self.index.activity_dates.push(a.date);
+        self.activity_ids.push((a.agreement, a.id));
+        self.activity_dates
+            .push(chrono::Datelike::num_days_from_ce(&a.date));
     }
 
     pub fn lang(&self) -> Lang {
         self.lang
     }
 
+    /// Lays the columns out in one buffer, each on an 8-byte boundary.
     pub fn finish(self) -> Index {
-        self.index
+        let docs = self.kinds.len();
+        let mut bytes: Vec<u8> = Vec::with_capacity(self.text.len() + docs * 16);
+        let section = |bytes: &mut Vec<u8>, data: &[u8]| -> (usize, usize) {
+            while !bytes.len().is_multiple_of(8) {
+                bytes.push(0);
+            }
+            let start = bytes.len();
+            bytes.extend_from_slice(data);
+            (start, data.len())
+        };
+        let kinds = section(&mut bytes, &self.kinds);
+        let masks_bytes: Vec<u8> = self.masks.iter().flat_map(|m| m.to_le_bytes()).collect();
+        let masks = section(&mut bytes, &masks_bytes);
+        let ends_bytes: Vec<u8> = self.ends.iter().flat_map(|e| e.to_le_bytes()).collect();
+        let ends = section(&mut bytes, &ends_bytes);
+        let text = section(&mut bytes, self.text.as_bytes());
+        let ids: Vec<u8> = self
+            .activity_ids
+            .iter()
+            .flat_map(|(a, v)| a.to_le_bytes().into_iter().chain(v.to_le_bytes()))
+            .collect();
+        let activity_ids = section(&mut bytes, &ids);
+        let dates: Vec<u8> = self
+            .activity_dates
+            .iter()
+            .flat_map(|d| d.to_le_bytes())
+            .collect();
+        let activity_dates = section(&mut bytes, &dates);
+        Index {
+            bytes: Bytes::Owned(bytes),
+            layout: Layout {
+                docs: docs as u32,
+                first_activity: self.first_activity.unwrap_or(docs as u32),
+                kinds,
+                masks,
+                ends,
+                text,
+                activity_ids,
+                activity_dates,
+            },
+            records: self.records,
+        }
     }
 
     fn push(&mut self, kind: DocKind, target: Target, text: &str, context: Option<String>) {
         let display = display_safe(text);
         let folded = fold_for_search(&display);
-        let doc = self.index.kinds.len() as u32;
-        self.index.masks.push(mask_of(&folded));
-        if folded != display.to_lowercase() {
-            self.index.folded.insert(doc, folded.into_boxed_str());
+        let doc = self.kinds.len() as u32;
+        self.masks.push(mask_of(&folded));
+        if folded != display.to_ascii_lowercase() {
+            self.records.folded.insert(doc, folded.into_boxed_str());
         }
-        self.index.text.push_str(&display);
-        self.index.ends.push(self.index.text.len() as u32);
-        self.index.kinds.push(kind);
-        self.index.targets.push(target);
+        self.text.push_str(&display);
+        self.ends.push(self.text.len() as u32);
+        self.kinds.push(kind as u8);
+        if kind != DocKind::Activity {
+            self.records.targets.push(target);
+        }
         if let Some(c) = context {
-            self.index
+            self.records
                 .contexts
                 .insert(doc, display_safe(&c).into_owned());
         }

@@ -14,6 +14,7 @@
 //! order (records before activities, then input order), so results never jump between runs.
 
 mod index;
+pub mod saved;
 
 pub use index::{DocKind, Index, IndexBuilder, Target};
 
@@ -27,6 +28,26 @@ pub const QUERY_MAX: usize = 128;
 pub const DESCRIPTION_SEARCHED: usize = 400;
 /// Above this many candidates, scoring is split across threads.
 const PARALLEL_FROM: usize = 20_000;
+
+/// The index for a store: the saved one while it is current, else built from the store and
+/// saved for next time.
+pub fn load_or_build(
+    catalog: &crate::domain::Catalog,
+    store: &crate::store::Store,
+    lang: crate::i18n::Lang,
+    aliases: &std::collections::BTreeMap<String, String>,
+) -> Result<Index, crate::store::StoreError> {
+    if let Some(index) = saved::load(store.path(), lang, aliases) {
+        return Ok(index);
+    }
+    let generation = store.generation();
+    let index = build(catalog, store, lang, aliases)?;
+    if let Some(generation) = generation {
+        // A failed save only costs the next search a rebuild.
+        let _ = saved::save(store.path(), lang, aliases, generation, &index);
+    }
+    Ok(index)
+}
 
 /// Indexes a store: the records of `catalog` and every activity in `store`.
 pub fn build(
@@ -91,8 +112,10 @@ fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().ignore_case().element_limit(40_000)
 }
 
-/// Scores one document against a folded query, or None if it does not match.
-fn score(
+/// Phase one: whether a document matches, and a cheap score good enough to pick the few
+/// hundred candidates that phase two ranks exactly. Runs on every candidate, so it avoids
+/// skim's score matrix: one greedy pass over the text, rewarding word starts and runs.
+fn quick_score(
     index: &Index,
     matcher: &SkimMatcherV2,
     doc: u32,
@@ -103,30 +126,85 @@ fn score(
         return None;
     }
     let text = index.match_text(doc);
-    // Score lower-case text always: skim rewards capitals, and only some documents keep a
-    // folded (lower-case) copy, so scoring the text as displayed would rank by accident.
-    let raw = LOWERED.with(|buf| {
+    // An ASCII byte in UTF-8 is always a whole character, so an ASCII query can be matched
+    // byte by byte whatever script the text is in. Queries in other scripts go to skim.
+    let base = if query.is_ascii() {
+        greedy_ascii(text.as_bytes(), query.as_bytes())?
+    } else {
+        lowered_skim(matcher, text, query)?
+    };
+    Some(base * 4 + bonuses(index, doc, text, query))
+}
+
+/// Phase two: skim's score for the documents phase one ranked highest.
+fn precise_score(index: &Index, matcher: &SkimMatcherV2, doc: u32, query: &str) -> Option<i64> {
+    let text = index.match_text(doc);
+    let raw = lowered_skim(matcher, text, query)?;
+    Some(raw * 4 + bonuses(index, doc, text, query))
+}
+
+/// Skim's score on the lower-cased text: skim rewards capitals, and only some documents keep
+/// a folded (lower-case) copy, so scoring the text as displayed would rank by accident.
+fn lowered_skim(matcher: &SkimMatcherV2, text: &str, query: &str) -> Option<i64> {
+    LOWERED.with(|buf| {
         let mut buf = buf.borrow_mut();
         buf.clear();
         buf.extend(text.chars().map(|c| c.to_ascii_lowercase()));
         matcher.fuzzy(&buf, query, false).map(|(s, _)| s)
-    })?;
-    let mut s = raw * 4;
-    if starts_with_folded(text, query) {
-        s += 200;
+    })
+}
+
+fn bonuses(index: &Index, doc: u32, text: &str, query: &str) -> i64 {
+    let prefix = if starts_with_folded(text, query) {
+        200
+    } else {
+        0
+    };
+    prefix + kind_bonus(index.kind(doc)) - length_penalty(text)
+}
+
+/// Greedy, leftmost, case-insensitive subsequence match with skim-like rewards: a match at a
+/// word start or right after the previous match scores more, a gap costs a little. None when
+/// the query is not a subsequence of the text.
+fn greedy_ascii(text: &[u8], query: &[u8]) -> Option<i64> {
+    let mut score = 0i64;
+    let mut at = 0usize;
+    let mut previous: Option<usize> = None;
+    for &q in query {
+        let found = text[at..]
+            .iter()
+            .position(|b| b.to_ascii_lowercase() == q)?
+            + at;
+        score += 16;
+        if found == 0 || !text[found - 1].is_ascii_alphanumeric() {
+            score += 8;
+        }
+        match previous {
+            Some(p) if p + 1 == found => score += 8,
+            Some(p) => score -= ((found - p - 1) as i64).min(8),
+            None => {}
+        }
+        previous = Some(found);
+        at = found + 1;
     }
-    // Records before the agreements and activities that mention them, among equals.
-    s += match index.kind(doc) {
+    Some(score)
+}
+
+/// Records before the agreements and activities that mention them, among equals.
+fn kind_bonus(kind: DocKind) -> i64 {
+    match kind {
         DocKind::Region => 40,
         DocKind::Partner => 32,
         DocKind::Country => 24,
         DocKind::Tag => 16,
         DocKind::Agreement => 8,
         DocKind::Activity => 0,
-    };
-    // Shorter targets first among equals: a penalty that never outweighs a better match.
-    s -= (text.len().min(400) / 8) as i64;
-    Some(s)
+    }
+}
+
+/// Shorter targets first among equals: a penalty that never outweighs a better match.
+fn length_penalty(text: &str) -> i64 {
+    (text.len().min(400) / 8) as i64
 }
 
 thread_local! {
@@ -161,7 +239,7 @@ pub fn matches(index: &Index, query: &str, within: Option<&[u32]>) -> Vec<Hit> {
         chunk
             .iter()
             .filter_map(|&doc| {
-                score(index, &m, doc, query, query_mask).map(|score| Hit { doc, score })
+                quick_score(index, &m, doc, query, query_mask).map(|score| Hit { doc, score })
             })
             .collect()
     };
@@ -192,7 +270,27 @@ pub fn rank(hits: &mut [Hit]) {
     hits.sort_unstable_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc)));
 }
 
-/// The best `limit` hits, ranked, without sorting the rest.
+/// How many of phase one's best are ranked again with skim's exact score.
+pub const RERANKED: usize = 200;
+
+/// The best `limit` hits: phase one's best [`RERANKED`] (or `limit`, if more) scored again
+/// with skim and ranked; equal scores keep document order.
+pub fn top_reranked(index: &Index, hits: &[Hit], query: &str, limit: usize) -> Vec<Hit> {
+    let mut best = top(hits, limit.max(RERANKED));
+    if !query.is_empty() {
+        let m = matcher();
+        for hit in &mut best {
+            if let Some(score) = precise_score(index, &m, hit.doc, query) {
+                hit.score = score;
+            }
+        }
+        rank(&mut best);
+    }
+    best.truncate(limit);
+    best
+}
+
+/// The best `limit` hits by their current score, ranked, without sorting the rest.
 pub fn top(hits: &[Hit], limit: usize) -> Vec<Hit> {
     let mut best = hits.to_vec();
     if best.len() > limit && limit > 0 {
@@ -213,12 +311,12 @@ pub fn highlights(index: &Index, doc: u32, query: &str) -> Vec<usize> {
     if query.is_empty() {
         return Vec::new();
     }
-    let text = index.match_text(doc);
+    let text = index.match_text(doc).to_lowercase();
     if text.chars().count() != index.display(doc).chars().count() {
         return Vec::new();
     }
     matcher()
-        .fuzzy(text, query, true)
+        .fuzzy(&text, query, true)
         .map(|(_, positions)| positions)
         .unwrap_or_default()
 }
@@ -240,7 +338,10 @@ pub fn match_text(text: &str, query: &str) -> Option<(i64, Vec<usize>)> {
 #[derive(Debug, Default, Clone)]
 pub struct Finder {
     query: String,
+    /// Every match, with phase one's score (what a longer query narrows).
     hits: Vec<Hit>,
+    /// The best matches, ranked exactly.
+    ranked: Vec<Hit>,
     /// Only documents of these kinds (all when empty).
     pub kinds: Vec<DocKind>,
 }
@@ -273,6 +374,7 @@ impl Finder {
             )
         };
         self.hits = matches(index, &query, within.as_deref());
+        self.ranked = top_reranked(index, &self.hits, &query, RERANKED);
         self.query = query;
         self.hits.len()
     }
@@ -289,14 +391,31 @@ impl Finder {
         self.hits.is_empty()
     }
 
-    /// The best `limit` matches, best first.
+    /// The best `limit` matches, best first (beyond [`RERANKED`], by phase one's score).
     pub fn top(&self, limit: usize) -> Vec<Hit> {
-        top(&self.hits, limit)
+        if limit <= self.ranked.len() || self.ranked.len() == self.hits.len() {
+            return self.ranked.iter().take(limit).copied().collect();
+        }
+        let shown: std::collections::HashSet<u32> = self.ranked.iter().map(|h| h.doc).collect();
+        let mut rest: Vec<Hit> = self
+            .hits
+            .iter()
+            .filter(|h| !shown.contains(&h.doc))
+            .copied()
+            .collect();
+        rank(&mut rest);
+        self.ranked
+            .iter()
+            .copied()
+            .chain(rest)
+            .take(limit)
+            .collect()
     }
 
     /// Forget the previous query (e.g. after the index changed).
     pub fn reset(&mut self) {
         self.query.clear();
         self.hits.clear();
+        self.ranked.clear();
     }
 }

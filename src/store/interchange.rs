@@ -157,6 +157,8 @@ impl<'a> Sink<'a> {
         self.batch.insert(key, value);
         self.pending += 1;
         if self.chunk.is_some_and(|c| self.pending >= c) {
+            // The first chunk makes the store differ from any index saved before it.
+            self.store.invalidate_generation()?;
             let full = std::mem::take(&mut self.batch);
             self.store
                 .db
@@ -284,7 +286,9 @@ fn parse_error(source_name: &str, e: &serde_json::Error) -> ImportError {
     use serde_json::error::Category;
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    // serde quotes the offending value, which comes from the file: never echo it raw.
+    let message =
+        crate::domain::text::display_safe(full.strip_suffix(&suffix).unwrap_or(&full)).into_owned();
     let fix = match e.classify() {
         Category::Syntax => {
             "correct the JSON there; a missing comma, quote or bracket is the usual cause"

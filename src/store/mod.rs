@@ -99,6 +99,11 @@ impl Store {
             lock,
         };
         store.check_schema()?;
+        // After a crash between a change and its new number, give the store one again (the
+        // lock is held, so nothing is changing it).
+        if store.generation().is_none() {
+            store.advance_generation();
+        }
         Ok(store)
     }
 
@@ -151,12 +156,55 @@ impl Store {
     }
 
     /// Writes a batch atomically and waits until it is on disk.
+    ///
+    /// Around the write, the `generation` file beside the store changes: it is removed first
+    /// and rewritten with a new number once the change is durable, so a reader that never
+    /// opens the store (a search using a saved index) can tell whether what it saved is
+    /// still current. A crash in between leaves no number, which reads as "changed".
     pub(crate) fn commit(&self, batch: sled::Batch) -> Result<(), StoreError> {
+        self.invalidate_generation()?;
         self.db
             .apply_batch(batch)
             .map_err(|e| self.write_error(e))?;
         self.db.flush().map_err(|e| self.write_error(e))?;
+        self.advance_generation();
         Ok(())
+    }
+
+    /// Removes the generation number before a change, durably (the folder is synced, so a
+    /// power cut cannot bring the old number back beside the new data).
+    pub(crate) fn invalidate_generation(&self) -> Result<(), StoreError> {
+        let file = self.path.join(GENERATION_FILE);
+        match std::fs::remove_file(&file) {
+            Ok(()) => {
+                if let Ok(dir) = std::fs::File::open(&self.path) {
+                    let _ = dir.sync_all();
+                }
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StoreError::Write {
+                path: self.path.clone(),
+                reason: format!("cannot update {}: {e}", file.display()),
+            }),
+        }
+    }
+
+    /// Writes a new generation number once a change is durable. Best effort: without the
+    /// file, readers treat saved indexes as stale and rebuild them.
+    fn advance_generation(&self) {
+        let Ok(generation) = self.db.generate_id() else {
+            return;
+        };
+        let tmp = self.path.join(format!("{GENERATION_FILE}.tmp"));
+        if std::fs::write(&tmp, generation.to_string()).is_ok() {
+            let _ = std::fs::rename(&tmp, self.path.join(GENERATION_FILE));
+        }
+    }
+
+    /// The store's current generation, as the last completed change left it.
+    pub fn generation(&self) -> Option<u64> {
+        read_generation(&self.path)
     }
 
     /// Writes a batch with its audit entry, atomically and durably.
@@ -339,7 +387,20 @@ impl Store {
     }
 }
 
-/// sled leaves `conf`, `db`, `blobs/` and `snap.*`; kembar adds `kembar.lock`. A folder with
+/// The file beside a store that names its latest completed change.
+pub const GENERATION_FILE: &str = "generation";
+
+/// Reads the generation of the store in `dir` without opening it.
+pub fn read_generation(dir: &Path) -> Option<u64> {
+    std::fs::read_to_string(dir.join(GENERATION_FILE))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// sled leaves `conf`, `db`, `blobs/` and `snap.*`; kembar adds `kembar.lock`, `generation`
+/// and saved search indexes. A folder with
 /// other files is somebody else's, and kembar must not scatter a store into it.
 fn looks_like_store_or_empty(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -350,6 +411,8 @@ fn looks_like_store_or_empty(dir: &Path) -> bool {
         let name = name.to_string_lossy();
         matches!(name.as_ref(), "conf" | "db" | "blobs" | "kembar.lock")
             || name.starts_with("snap.")
+            || name.starts_with(GENERATION_FILE)
+            || name.starts_with("search-index.")
     })
 }
 

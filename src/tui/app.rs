@@ -19,7 +19,7 @@ use super::keymap::{Cmd, Mode};
 /// Longest text the filter or finder input holds.
 pub const INPUT_MAX: usize = 256;
 /// How many finder results are kept ranked for scrolling.
-pub const FINDER_RESULTS: usize = 500;
+pub const FINDER_RESULTS: usize = crate::search::RERANKED;
 
 /// The jump-anywhere finder (`Ctrl-p`).
 #[derive(Debug, Clone, Default)]
@@ -41,6 +41,10 @@ pub struct FilterState {
     pub input: String,
     /// Keys go to the input; false once Enter kept the filter.
     pub typing: bool,
+    /// The last region and agreement selected while filtering, restored when the filter is
+    /// cleared even if it had narrowed the list to nothing.
+    pub last_region: Option<String>,
+    pub last_agreement: Option<AgreementId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +296,9 @@ impl Model {
     fn region_changed(&mut self) -> Vec<Effect> {
         let Some(region) = self.selected_region() else {
             self.agreement_rows.clear();
+            self.all_agreement_rows.clear();
+            self.agreement_cursor = 0;
+            self.timeline = Timeline::default();
             return Vec::new();
         };
         let mut rows = self.catalog.agreements_of(&region.id).to_vec();
@@ -377,6 +384,12 @@ impl Model {
 
     /// Re-applies the filter after its text changed, keeping the selection when it survives.
     fn refilter(&mut self) -> Vec<Effect> {
+        let region = self.selected_region().map(|r| r.id.clone());
+        let agreement = self.selected_agreement().map(|a| a.id);
+        if let Some(f) = self.filter.as_mut() {
+            f.last_region = region.or(f.last_region.take());
+            f.last_agreement = agreement.or(f.last_agreement.take());
+        }
         let pane = self.filter.as_ref().map(|f| f.pane).unwrap_or(self.focus);
         match pane {
             Pane::Regions => {
@@ -408,15 +421,21 @@ impl Model {
         }
     }
 
-    /// Removes the filter; both lists show everything again with the selection kept.
+    /// Removes the filter; both lists show everything again with the selection kept, and the
+    /// relationships pane and detail follow whatever region ends up selected.
     fn clear_filter(&mut self) -> Vec<Effect> {
-        if self.filter.take().is_none() {
+        let Some(filter) = self.filter.take() else {
             return Vec::new();
-        }
-        let region = self.selected_region().map(|r| r.id.clone());
-        let agreement = self.selected_agreement().map(|a| a.id);
+        };
+        let region = self
+            .selected_region()
+            .map(|r| r.id.clone())
+            .or(filter.last_region);
+        let agreement = self
+            .selected_agreement()
+            .map(|a| a.id)
+            .or(filter.last_agreement);
         self.region_rows = self.all_region_rows.clone();
-        self.agreement_rows = self.all_agreement_rows.clone();
         self.region_cursor = region
             .and_then(|id| {
                 self.region_rows
@@ -424,14 +443,18 @@ impl Model {
                     .position(|r| self.catalog.regions[r.region].id == id)
             })
             .unwrap_or(0);
-        self.agreement_cursor = agreement
-            .and_then(|id| {
-                self.agreement_rows
-                    .iter()
-                    .position(|&i| self.catalog.agreements[i].id == id)
-            })
-            .unwrap_or(0);
-        Vec::new()
+        // Rebuild the relationships for the region now selected, then put the agreement
+        // cursor back where it was if that agreement is still listed.
+        let mut effects = self.region_changed();
+        if let Some(i) = agreement.and_then(|id| {
+            self.agreement_rows
+                .iter()
+                .position(|&i| self.catalog.agreements[i].id == id)
+        }) {
+            self.agreement_cursor = i;
+            effects = self.agreement_changed();
+        }
+        effects
     }
 
     /// Selects an agreement wherever it is: its region in the regions pane, it in the
@@ -651,6 +674,7 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             model.run_finder();
             Vec::new()
         }
+        Action::Paste(_) if model.mode() != Mode::Input => Vec::new(),
         Action::Paste(text) => {
             let mut effects = Vec::new();
             for c in text
@@ -718,7 +742,7 @@ fn input_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
                     finder
                         .results
                         .get(finder.cursor)
-                        .map(|hit| index.target(hit.doc).clone())
+                        .map(|hit| index.target(hit.doc))
                 });
                 model.finder = None;
                 if let Some(target) = target {
@@ -802,6 +826,8 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
                         pane: model.focus,
                         input: String::new(),
                         typing: true,
+                        last_region: model.selected_region().map(|r| r.id.clone()),
+                        last_agreement: model.selected_agreement().map(|a| a.id),
                     });
                 }
             }

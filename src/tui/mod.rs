@@ -64,10 +64,11 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         let catalog_for_index = Arc::clone(&model.catalog);
         if !cli.exit_after_first_frame {
             scope.spawn(move || {
-                let action = match crate::search::build(&catalog_for_index, store, lang, aliases) {
-                    Ok(index) => Action::IndexReady(Arc::new(index)),
-                    Err(e) => Action::Notice(format!("search index: {e}")),
-                };
+                let action =
+                    match crate::search::load_or_build(&catalog_for_index, store, lang, aliases) {
+                        Ok(index) => Action::IndexReady(Arc::new(index)),
+                        Err(e) => Action::Notice(format!("search index: {e}")),
+                    };
                 let _ = send.send(action);
             });
         }

@@ -255,7 +255,7 @@ fn finder_overlay(
             let text_width = (list_area.width as usize).saturating_sub(kind_width + 1);
             let context = index.context(hit.doc);
             let shown = fit(
-                index.display(hit.doc),
+                &index.display(hit.doc),
                 text_width.saturating_sub(context.width().min(text_width / 2) + 2),
             );
             let context = fit(&context, text_width.saturating_sub(shown.width() + 2));

@@ -1,0 +1,100 @@
+//! A search index saved beside the store, so that `kembar search` answers without opening the
+//! store at all: no wait for the store's lock (it works while a dashboard holds the store),
+//! and no reading of a million activities to answer one query.
+//!
+//! The file is trusted only while the store's generation (see `store::GENERATION_FILE`), the
+//! kembar version, the language and the alias table are the ones it was built with;
+//! otherwise it is rebuilt by whoever next opens the store.
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+use crate::store::read_generation;
+
+use super::Index;
+use super::index::{Layout, Records};
+
+const MAGIC: &[u8; 8] = b"KBSRCH03";
+
+/// File layout: MAGIC, then a u32 length and that many bytes of [`Header`] (postcard),
+/// padding to 8 bytes, then the index's column bytes.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    generation: u64,
+    fingerprint: u64,
+    layout: Layout,
+    records: Records,
+}
+
+/// Where the index for `lang` is saved.
+pub fn path(store_dir: &Path, lang: Lang) -> PathBuf {
+    let tag = match lang {
+        Lang::Id => "id",
+        Lang::En => "en",
+    };
+    store_dir.join(format!("search-index.{tag}"))
+}
+
+/// What, besides the store's contents, the index depends on.
+fn fingerprint(lang: Lang, aliases: &BTreeMap<String, String>) -> u64 {
+    let mut h = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    lang.hash(&mut h);
+    aliases.hash(&mut h);
+    h.finish()
+}
+
+/// The saved index, if it is still current.
+pub fn load(store_dir: &Path, lang: Lang, aliases: &BTreeMap<String, String>) -> Option<Index> {
+    let generation = read_generation(store_dir)?;
+    let file = std::fs::File::open(path(store_dir, lang)).ok()?;
+    // SAFETY: kembar never changes a saved index in place: it writes a new file and renames
+    // it over the old one, so the mapped pages stay those of the file opened here. Other
+    // programs writing into a kembar store folder are outside what the store supports.
+    let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+    let rest = map.strip_prefix(MAGIC)?;
+    let header_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+    let header: Header = postcard::from_bytes(rest.get(4..4 + header_len)?).ok()?;
+    if header.generation != generation || header.fingerprint != fingerprint(lang, aliases) {
+        return None;
+    }
+    let columns = (MAGIC.len() + 4 + header_len).next_multiple_of(8);
+    Index::from_parts_mapped(map, columns, header.layout, header.records)
+}
+
+/// Saves an index built at store generation `generation`; written beside and renamed, so a
+/// reader never sees half a file.
+pub fn save(
+    store_dir: &Path,
+    lang: Lang,
+    aliases: &BTreeMap<String, String>,
+    generation: u64,
+    index: &Index,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    let (columns, layout, records) = index.parts();
+    // Column offsets are saved relative to the column bytes; the header goes first.
+    let base = layout.base();
+    let header = Header {
+        generation,
+        fingerprint: fingerprint(lang, aliases),
+        layout: layout.relative_to(base),
+        records: records.clone(),
+    };
+    let encoded = postcard::to_stdvec(&header).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let target = path(store_dir, lang);
+    let tmp = target.with_extension("tmp");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    out.write_all(MAGIC)?;
+    out.write_all(&(encoded.len() as u32).to_le_bytes())?;
+    out.write_all(&encoded)?;
+    let written = MAGIC.len() + 4 + encoded.len();
+    out.write_all(&vec![0u8; written.next_multiple_of(8) - written])?;
+    out.write_all(&columns[base..])?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&tmp, &target)
+}
