@@ -163,15 +163,49 @@ fn bonuses(index: &Index, doc: u32, text: &str, query: &str) -> i64 {
     prefix + kind_bonus(index.kind(doc)) - length_penalty(text)
 }
 
-/// Greedy, leftmost, case-insensitive subsequence match with skim-like rewards: a match at a
-/// word start or right after the previous match scores more, a gap costs a little. None when
-/// the query is not a subsequence of the text.
+/// Greedy, case-insensitive subsequence match with skim-like rewards: a match at a word
+/// start or right after the previous match scores more, a gap costs a little. It starts
+/// from the first occurrence of the query's first character and from up to three word starts
+/// that begin with it, and keeps the best, so "jawa" in "Kunjungan ... Jawa Tengah" is scored
+/// at "Jawa", not at the j of "Kunjungan".
+///
+/// None when the query is not a subsequence, or when every way found leaves more than
+/// [`MAX_GAP`] characters between two matched ones: a letter here, a letter there across a
+/// long description is not what anyone typing meant, and such matches would crowd the
+/// results and slow every keystroke. The rule keeps narrowing exact: the path for a longer
+/// query extends the path for its prefix from the same start, so anything it accepts, the
+/// prefix accepted too.
 fn greedy_ascii(text: &[u8], query: &[u8]) -> Option<i64> {
+    let first = *query.first()?;
+    let is_start = |i: usize| i == 0 || !text[i - 1].is_ascii_alphanumeric();
+    let mut anchors: Vec<usize> = Vec::with_capacity(4);
+    for (i, b) in text.iter().enumerate() {
+        if b.to_ascii_lowercase() != first {
+            continue;
+        }
+        if anchors.is_empty() || is_start(i) {
+            anchors.push(i);
+            if anchors.len() == 4 {
+                break;
+            }
+        }
+    }
+    anchors
+        .into_iter()
+        .filter_map(|anchor| greedy_from(text, query, anchor))
+        .max()
+}
+
+/// The widest gap allowed between two matched characters of an ASCII query.
+pub const MAX_GAP: usize = 15;
+
+fn greedy_from(text: &[u8], query: &[u8], anchor: usize) -> Option<i64> {
     let mut score = 0i64;
-    let mut at = 0usize;
+    let mut at = anchor;
     let mut previous: Option<usize> = None;
     for &q in query {
-        let found = text[at..]
+        let found = text
+            .get(at..)?
             .iter()
             .position(|b| b.to_ascii_lowercase() == q)?
             + at;
@@ -181,6 +215,7 @@ fn greedy_ascii(text: &[u8], query: &[u8]) -> Option<i64> {
         }
         match previous {
             Some(p) if p + 1 == found => score += 8,
+            Some(p) if found - p - 1 > MAX_GAP => return None,
             Some(p) => score -= ((found - p - 1) as i64).min(8),
             None => {}
         }
