@@ -164,35 +164,46 @@ fn bonuses(index: &Index, doc: u32, text: &str, query: &str) -> i64 {
 }
 
 /// Greedy, case-insensitive subsequence match with skim-like rewards: a match at a word
-/// start or right after the previous match scores more, a gap costs a little. It starts
-/// from the first occurrence of the query's first character and from up to three word starts
-/// that begin with it, and keeps the best, so "jawa" in "Kunjungan ... Jawa Tengah" is scored
-/// at "Jawa", not at the j of "Kunjungan".
+/// start or right after the previous match scores more, a gap costs a little.
 ///
-/// None when the query is not a subsequence, or when every way found leaves more than
-/// [`MAX_GAP`] characters between two matched ones: a letter here, a letter there across a
-/// long description is not what anyone typing meant, and such matches would crowd the
-/// results and slow every keystroke. The rule keeps narrowing exact: the path for a longer
-/// query extends the path for its prefix from the same start, so anything it accepts, the
-/// prefix accepted too.
+/// Where it may start: at up to four word starts that begin with the query's first
+/// character ("jawa" in "Kunjungan ... Jawa Tengah" is scored at "Jawa"), and, for queries
+/// of one or two characters only, also at the first occurrence anywhere. People type the
+/// start of a name; a three-letter query that only matches from the middle of words is
+/// noise in a million descriptions, and scoring it would slow every keystroke.
+///
+/// None when the query is not matched that way, or when the path leaves more than
+/// [`MAX_GAP`] characters between two matched ones. Both rules keep narrowing exact: a
+/// longer query may start at no more places than its prefix, and its path from a start
+/// extends the prefix's path from the same start, so anything it accepts, the prefix
+/// accepted too.
 fn greedy_ascii(text: &[u8], query: &[u8]) -> Option<i64> {
     let first = *query.first()?;
     let is_start = |i: usize| i == 0 || !text[i - 1].is_ascii_alphanumeric();
-    let mut anchors: Vec<usize> = Vec::with_capacity(4);
+    let anywhere = query.len() <= 2 || !first.is_ascii_alphanumeric();
+    let mut anchors: [usize; 5] = [0; 5];
+    let mut count = 0;
+    let mut word_starts = 0;
     for (i, b) in text.iter().enumerate() {
         if b.to_ascii_lowercase() != first {
             continue;
         }
-        if anchors.is_empty() || is_start(i) {
-            anchors.push(i);
-            if anchors.len() == 4 {
-                break;
-            }
+        let start = is_start(i);
+        if start && word_starts < 4 {
+            anchors[count] = i;
+            count += 1;
+            word_starts += 1;
+        } else if anywhere && count == 0 {
+            anchors[count] = i;
+            count += 1;
+        }
+        if word_starts == 4 {
+            break;
         }
     }
-    anchors
-        .into_iter()
-        .filter_map(|anchor| greedy_from(text, query, anchor))
+    anchors[..count]
+        .iter()
+        .filter_map(|&anchor| greedy_from(text, query, anchor))
         .max()
 }
 
