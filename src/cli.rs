@@ -99,6 +99,34 @@ pub enum Command {
         kind: Vec<crate::search::DocKind>,
     },
 
+    /// The agreements that need attention, worst first, each with its reasons: expired or
+    /// expiring MoUs, no activity for too long, suspected ceremonial-only MoUs, overdue or
+    /// late reports, obstacle tags. Judged as of --today (default: today).
+    Triage {
+        /// Print a JSON array.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV for spreadsheets.
+        #[arg(long)]
+        csv: bool,
+        /// At most this many agreements.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+
+    /// The evaluation report for a ministry meeting: per province, counts by status; the
+    /// agreements needing renewal or revitalization with reasons; obstacle frequencies.
+    Report {
+        /// Only this province (name, id or short form, e.g. "Jawa Tengah" or "jateng").
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+
     /// Fill an empty store with deterministic synthetic data, for benchmarks.
     Gen {
         /// How many agreements.
@@ -111,6 +139,12 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

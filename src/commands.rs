@@ -127,6 +127,18 @@ pub fn run(cli: Cli) -> Result<()> {
             json,
             kind,
         }) => search(&cli, query, *limit, *json, kind),
+        Some(Command::Triage { json, csv, limit }) => {
+            let session = Session::open(&cli, "triage")?;
+            triage(&session, *json, *csv, *limit)
+        }
+        Some(Command::Report {
+            province,
+            format,
+            output,
+        }) => {
+            let session = Session::open(&cli, "report")?;
+            report(&session, province.as_deref(), *format, output.as_deref())
+        }
         Some(Command::Gen {
             agreements,
             activities_per,
@@ -217,6 +229,71 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
             with_output(output, |out| Ok(interchange::write_csv(&catalog, out)?))
         }
     }
+}
+
+fn triage_queue(session: &Session, catalog: &Catalog) -> Vec<crate::domain::triage::Assessment> {
+    crate::domain::triage::queue(
+        &catalog.agreements,
+        |id| catalog.summary(id),
+        session.today,
+        &session.config.health,
+    )
+}
+
+fn triage(session: &Session, json: bool, csv: bool, limit: Option<usize>) -> Result<()> {
+    let catalog = session.store.load_catalog()?;
+    let mut queue = triage_queue(session, &catalog);
+    if let Some(limit) = limit {
+        queue.truncate(limit);
+    }
+    let rows = crate::report::triage_rows(&catalog, &queue, session.lang);
+    with_output(None, |out| {
+        if json {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            out.write_all(b"\n")?;
+        } else if csv {
+            out.write_all(&crate::report::triage_csv(&rows, session.lang)?)?;
+        } else {
+            out.write_all(crate::report::triage_text(&rows, session.lang).as_bytes())?;
+        }
+        Ok(())
+    })
+}
+
+fn report(
+    session: &Session,
+    province: Option<&str>,
+    format: crate::cli::ReportFormat,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let catalog = session.store.load_catalog()?;
+    let province = match province {
+        Some(p) => Some(crate::report::find_province(&catalog, p).map_err(|e| anyhow!("{e}"))?),
+        None => None,
+    };
+    let scope: Vec<&Agreement> = catalog
+        .agreements
+        .iter()
+        .filter(|a| {
+            province
+                .as_deref()
+                .is_none_or(|p| crate::report::province_of(&catalog, a) == p)
+        })
+        .collect();
+    let queue = triage_queue(session, &catalog);
+    let bytes = match format {
+        crate::cli::ReportFormat::Md => crate::report::report_markdown(
+            &catalog,
+            &scope,
+            &queue,
+            session.today,
+            province.as_deref(),
+            session.lang,
+        )
+        .into_bytes(),
+        crate::cli::ReportFormat::Csv => crate::report::report_csv(&catalog, &scope, &queue)?,
+    };
+    with_output(output, |out| Ok(out.write_all(&bytes)?))
 }
 
 /// One result as `kembar search --json` prints it.

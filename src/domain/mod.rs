@@ -11,6 +11,7 @@ pub mod health;
 pub mod model;
 pub mod summary;
 pub mod text;
+pub mod triage;
 pub mod validate;
 
 pub use catalog::Catalog;

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::dates;
-use super::model::Activity;
+use super::model::{Activity, ActivityKind};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivitySummary {
@@ -19,18 +19,30 @@ pub struct ActivitySummary {
     pub last: Option<NaiveDate>,
     /// (year, activities that year), ascending by year, years without activity left out.
     pub per_year: Vec<(i32, u32)>,
+    /// Every activity's day (days from the common era), ascending: lets the triage rules
+    /// judge "as of" any date without reading the timeline.
+    pub days: Vec<i32>,
+    /// The days of MoU signings and renewals among them, ascending.
+    pub signings: Vec<i32>,
 }
 
 impl ActivitySummary {
     pub fn of<'a>(activities: impl IntoIterator<Item = &'a Activity>) -> Self {
         let mut summary = ActivitySummary::default();
         for a in activities {
-            summary.add(a.date);
+            summary.add(a.date, a.kind);
         }
         summary
     }
 
-    pub fn add(&mut self, date: NaiveDate) {
+    pub fn add(&mut self, date: NaiveDate, kind: ActivityKind) {
+        let day = date.num_days_from_ce();
+        let at = self.days.partition_point(|&d| d <= day);
+        self.days.insert(at, day);
+        if matches!(kind, ActivityKind::MouSigned | ActivityKind::MouRenewed) {
+            let at = self.signings.partition_point(|&d| d <= day);
+            self.signings.insert(at, day);
+        }
         self.count += 1;
         self.first = Some(self.first.map_or(date, |f| f.min(date)));
         self.last = Some(self.last.map_or(date, |l| l.max(date)));
@@ -68,7 +80,7 @@ mod tests {
     fn keeps_first_last_and_years() {
         let mut s = ActivitySummary::default();
         for day in ["2018-05-12", "2012-01-01", "2018-09-30", "2015-03-03"] {
-            s.add(d(day));
+            s.add(d(day), ActivityKind::Visit);
         }
         assert_eq!(s.count, 4);
         assert_eq!(s.first, Some(d("2012-01-01")));

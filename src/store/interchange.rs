@@ -423,7 +423,10 @@ impl Store {
             .collect();
         for v in &data.activities {
             sink.insert(keys::activity(v.agreement, v.id).to_vec(), encode(v)?)?;
-            summaries.entry(v.agreement).or_default().add(v.date);
+            summaries
+                .entry(v.agreement)
+                .or_default()
+                .add(v.date, v.kind);
         }
         let mut ids: Vec<&AgreementId> = summaries.keys().collect();
         ids.sort_unstable();
@@ -568,7 +571,7 @@ impl Store {
                         e.insert(current);
                     }
                     if let Some(s) = summaries.get_mut(&v.agreement) {
-                        s.add(v.date);
+                        s.add(v.date, v.kind);
                     }
                     report.activities += 1;
                 }

@@ -1,0 +1,592 @@
+//! Triage: which agreements need attention, why, and what to do about them, judged as of an
+//! injected "today". This is what the Ministry's evaluation meetings did by hand: which
+//! partnerships are alive, which are ceremonial, which need renewal or revitalization.
+//!
+//! Everything is judged as it stood on `today`: the MoU term in force is the latest one
+//! signed by then, activities and report submissions after it do not count yet. So the
+//! 2019 evaluation meeting can be replayed on today's data.
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::Serialize;
+
+use super::builtin::LATE_REPORTS_TAG;
+use super::health::HealthRules;
+use super::model::{Agreement, AgreementId, Status};
+use super::summary::ActivitySummary;
+use crate::i18n::Lang;
+
+/// How long after signing an MoU must show some activity other than the signing itself
+/// before it is suspected of being ceremonial only.
+pub const CEREMONIAL_WINDOW_DAYS: u64 = 365;
+
+/// One reason an agreement needs attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    /// The MoU in force ended before today.
+    Expired { on: NaiveDate },
+    /// The MoU in force ends within the expiry window.
+    ExpiringSoon { on: NaiveDate, days: i64 },
+    /// Nothing happened for longer than the dormancy threshold. `last` is None when nothing
+    /// was ever recorded (counted from signing).
+    Dormant { last: Option<NaiveDate>, days: i64 },
+    /// No activity other than the signing within a year after signing.
+    CeremonialSuspected { signed: NaiveDate },
+    /// Reports due by today and not submitted by today.
+    ReportsOverdue { count: usize, oldest_due: NaiveDate },
+    /// Reports submitted after they were due.
+    ReportsLate { count: usize },
+    /// An obstacle tag set by hand.
+    Obstacle { tag: String },
+}
+
+/// What the meeting should decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    /// The MoU has ended or is about to: sign a new one (pembaharuan).
+    Renewal,
+    /// The MoU is in force but nothing happens: reactivate the programmes (revitalisasi).
+    Revitalization,
+    /// Only obstacles or reporting to follow up.
+    FollowUp,
+}
+
+/// The triage verdict for one agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    pub agreement: AgreementId,
+    /// Higher is worse; 0 means nothing to do.
+    pub severity: u32,
+    pub recommendation: Option<Recommendation>,
+    pub reasons: Vec<Reason>,
+    /// Late or overdue reports imply the "late reports" obstacle even when nobody tagged it;
+    /// kept apart from the tags set by hand.
+    pub derived_late_reports: bool,
+}
+
+impl Reason {
+    fn weight(&self) -> u32 {
+        match self {
+            Reason::Expired { .. } => 40,
+            Reason::ExpiringSoon { .. } => 20,
+            Reason::Dormant { days, .. } => 20 + (*days / 365).min(10) as u32 * 3,
+            Reason::CeremonialSuspected { .. } => 15,
+            Reason::ReportsOverdue { count, .. } => 10 + 2 * (*count as u32).min(10),
+            Reason::ReportsLate { count } => 3 + (*count as u32).min(10),
+            Reason::Obstacle { .. } => 4,
+        }
+    }
+
+    /// The reason as a person says it: "no activity since 2017-03-02 (6 years)".
+    pub fn describe(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Reason::Expired { on }, Lang::En) => format!("MoU expired {on}"),
+            (Reason::Expired { on }, Lang::Id) => format!("MoU berakhir {on}"),
+            (Reason::ExpiringSoon { on, days }, Lang::En) => {
+                format!("MoU expires {on} (in {days} days)")
+            }
+            (Reason::ExpiringSoon { on, days }, Lang::Id) => {
+                format!("MoU berakhir {on} ({days} hari lagi)")
+            }
+            (
+                Reason::Dormant {
+                    last: Some(d),
+                    days,
+                },
+                Lang::En,
+            ) => {
+                format!("no activity since {d}, {}", span(*days, lang))
+            }
+            (
+                Reason::Dormant {
+                    last: Some(d),
+                    days,
+                },
+                Lang::Id,
+            ) => {
+                format!("tidak ada kegiatan sejak {d}, {}", span(*days, lang))
+            }
+            (Reason::Dormant { last: None, days }, Lang::En) => {
+                format!(
+                    "no activity ever recorded, {} since signing",
+                    span(*days, lang)
+                )
+            }
+            (Reason::Dormant { last: None, days }, Lang::Id) => format!(
+                "belum pernah ada kegiatan, {} sejak penandatanganan",
+                span(*days, lang)
+            ),
+            (Reason::CeremonialSuspected { signed }, Lang::En) => {
+                format!("nothing but the signing in the year after {signed}: ceremonial only?")
+            }
+            (Reason::CeremonialSuspected { signed }, Lang::Id) => format!(
+                "tidak ada kegiatan selain penandatanganan setahun setelah {signed}: hanya seremonial?"
+            ),
+            (Reason::ReportsOverdue { count, oldest_due }, Lang::En) => format!(
+                "{count} report{} overdue (oldest due {oldest_due})",
+                if *count == 1 { "" } else { "s" }
+            ),
+            (Reason::ReportsOverdue { count, oldest_due }, Lang::Id) => {
+                format!("{count} laporan belum diserahkan (tertua jatuh tempo {oldest_due})")
+            }
+            (Reason::ReportsLate { count }, Lang::En) => format!(
+                "{count} report{} submitted late",
+                if *count == 1 { "" } else { "s" }
+            ),
+            (Reason::ReportsLate { count }, Lang::Id) => {
+                format!("{count} laporan terlambat diserahkan")
+            }
+            (Reason::Obstacle { tag }, Lang::En) => format!("obstacle: {tag}"),
+            (Reason::Obstacle { tag }, Lang::Id) => format!("hambatan: {tag}"),
+        }
+    }
+}
+
+/// "6 years", "8 months", "20 days".
+fn span(days: i64, lang: Lang) -> String {
+    let (years, months) = (days / 365, days / 30);
+    match lang {
+        Lang::En if years >= 1 => format!("{years} year{}", if years == 1 { "" } else { "s" }),
+        Lang::En if months >= 1 => {
+            format!("{months} month{}", if months == 1 { "" } else { "s" })
+        }
+        Lang::En => format!("{days} days"),
+        Lang::Id if years >= 1 => format!("{years} tahun"),
+        Lang::Id if months >= 1 => format!("{months} bulan"),
+        Lang::Id => format!("{days} hari"),
+    }
+}
+
+fn day(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// The MoU term in force on `today`: the latest (signed, expires) signed by then.
+fn term_in_force(a: &Agreement, today: NaiveDate) -> Option<(NaiveDate, Option<NaiveDate>)> {
+    a.renewals
+        .iter()
+        .map(|r| (r.signed, r.expires))
+        .chain(std::iter::once((a.signed, a.expires)))
+        .filter_map(|(s, e)| s.filter(|s| *s <= today).map(|s| (s, e)))
+        .max_by_key(|(s, _)| *s)
+}
+
+/// Assesses one agreement as of `today`.
+pub fn assess(
+    a: &Agreement,
+    summary: Option<&ActivitySummary>,
+    today: NaiveDate,
+    rules: &HealthRules,
+) -> Assessment {
+    let mut reasons = Vec::new();
+    let empty = ActivitySummary::default();
+    let summary = summary.unwrap_or(&empty);
+    let today_day = day(today);
+    let term = term_in_force(a, today);
+    // A terminated agreement is closed; one not yet signed by today is not triaged yet.
+    let open = a.status != Status::Terminated && term.is_some();
+
+    if let (true, Some((signed, expires))) = (open, term) {
+        match expires {
+            Some(e) if e < today => reasons.push(Reason::Expired { on: e }),
+            Some(e) if (e - today).num_days() <= rules.expiring_within_days => {
+                reasons.push(Reason::ExpiringSoon {
+                    on: e,
+                    days: (e - today).num_days(),
+                })
+            }
+            _ => {}
+        }
+        // Activities up to today only.
+        let seen = summary.days.partition_point(|&d| d <= today_day);
+        let last = seen
+            .checked_sub(1)
+            .and_then(|i| NaiveDate::from_num_days_from_ce_opt(summary.days[i]));
+        let since = last.unwrap_or(signed);
+        let quiet_days = (today - since).num_days();
+        if quiet_days > rules.dormant_after_days {
+            reasons.push(Reason::Dormant {
+                last,
+                days: quiet_days,
+            });
+        }
+        // Ceremonial: a year has passed since signing with nothing but signings in it.
+        let window_end = signed
+            .checked_add_days(Days::new(CEREMONIAL_WINDOW_DAYS))
+            .unwrap_or(signed);
+        if window_end <= today {
+            let count_in = |days: &[i32]| {
+                let from = days.partition_point(|&d| d < day(signed));
+                let to = days.partition_point(|&d| d <= day(window_end));
+                to - from
+            };
+            if count_in(&summary.days) <= count_in(&summary.signings) {
+                reasons.push(Reason::CeremonialSuspected { signed });
+            }
+        }
+    }
+
+    let mut overdue = 0;
+    let mut oldest_due: Option<NaiveDate> = None;
+    let mut late = 0;
+    if open {
+        for r in &a.reporting.reports {
+            if r.due >= today {
+                continue;
+            }
+            match r.submitted.filter(|s| *s <= today) {
+                None => {
+                    overdue += 1;
+                    oldest_due = Some(oldest_due.map_or(r.due, |o| o.min(r.due)));
+                }
+                Some(s) if s > r.due => late += 1,
+                Some(_) => {}
+            }
+        }
+    }
+    if let Some(oldest_due) = oldest_due {
+        reasons.push(Reason::ReportsOverdue {
+            count: overdue,
+            oldest_due,
+        });
+    }
+    if late > 0 {
+        reasons.push(Reason::ReportsLate { count: late });
+    }
+    if open {
+        for tag in &a.obstacles {
+            reasons.push(Reason::Obstacle { tag: tag.clone() });
+        }
+    }
+
+    let severity = reasons.iter().map(Reason::weight).sum();
+    let has = |f: fn(&Reason) -> bool| reasons.iter().any(f);
+    let recommendation =
+        if has(|r| matches!(r, Reason::Expired { .. } | Reason::ExpiringSoon { .. })) {
+            Some(Recommendation::Renewal)
+        } else if has(|r| {
+            matches!(
+                r,
+                Reason::Dormant { .. } | Reason::CeremonialSuspected { .. }
+            )
+        }) {
+            Some(Recommendation::Revitalization)
+        } else if reasons.is_empty() {
+            None
+        } else {
+            Some(Recommendation::FollowUp)
+        };
+    let derived_late_reports =
+        (overdue > 0 || late > 0) && !a.obstacles.iter().any(|t| t == LATE_REPORTS_TAG);
+    Assessment {
+        agreement: a.id,
+        severity,
+        recommendation,
+        reasons,
+        derived_late_reports,
+    }
+}
+
+/// Every agreement that needs attention, worst first; ties by agreement id.
+pub fn queue<'a>(
+    agreements: impl IntoIterator<Item = &'a Agreement>,
+    summary_of: impl Fn(AgreementId) -> Option<&'a ActivitySummary>,
+    today: NaiveDate,
+    rules: &HealthRules,
+) -> Vec<Assessment> {
+    let mut out: Vec<Assessment> = agreements
+        .into_iter()
+        .map(|a| assess(a, summary_of(a.id), today, rules))
+        .filter(|x| x.severity > 0)
+        .collect();
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.agreement.cmp(&b.agreement))
+    });
+    out
+}
+
+/// The year of a date, for reports grouped by year.
+pub fn year_of(d: NaiveDate) -> i32 {
+    d.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::dates::parse_date;
+    use crate::domain::model::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn agreement(signed: &str, expires: Option<&str>) -> Agreement {
+        Agreement {
+            id: 1,
+            region: "r".into(),
+            partner: "p".into(),
+            kind: AgreementKind::SisterCity,
+            status: Status::Active,
+            stage: "pelaksanaan".into(),
+            signed: Some(d(signed)),
+            expires: expires.map(d),
+            renewals: vec![],
+            fields: vec![],
+            contacts: vec![],
+            notes: String::new(),
+            obstacles: vec![],
+            reporting: Reporting::default(),
+        }
+    }
+
+    fn activities(list: &[(&str, ActivityKind)]) -> ActivitySummary {
+        let mut s = ActivitySummary::default();
+        for (day, kind) in list {
+            s.add(d(day), *kind);
+        }
+        s
+    }
+
+    fn reasons(a: &Agreement, s: &ActivitySummary, today: &str) -> Vec<Reason> {
+        assess(a, Some(s), d(today), &HealthRules::default()).reasons
+    }
+
+    const SIGNED: ActivityKind = ActivityKind::MouSigned;
+    const VISIT: ActivityKind = ActivityKind::Visit;
+
+    #[test]
+    fn dormant_starts_the_day_after_the_threshold() {
+        let a = agreement("2010-01-01", None);
+        let s = activities(&[
+            ("2010-01-01", SIGNED),
+            ("2010-03-01", VISIT),
+            ("2020-01-01", VISIT),
+        ]);
+        // 2020-01-01 + 365 days = 2020-12-31 (2020 is a leap year).
+        assert!(
+            !reasons(&a, &s, "2020-12-31")
+                .iter()
+                .any(|r| matches!(r, Reason::Dormant { .. }))
+        );
+        let r = reasons(&a, &s, "2021-01-01");
+        assert!(
+            r.contains(&Reason::Dormant {
+                last: Some(d("2020-01-01")),
+                days: 366
+            }),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn activity_after_today_does_not_count_yet() {
+        let a = agreement("2010-01-01", None);
+        let s = activities(&[
+            ("2010-01-01", SIGNED),
+            ("2010-03-01", VISIT),
+            ("2023-01-01", VISIT),
+        ]);
+        let r = reasons(&a, &s, "2019-08-22");
+        assert!(
+            r.iter().any(
+                |r| matches!(r, Reason::Dormant { last: Some(l), .. } if *l == d("2010-03-01"))
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn expiry_today_is_expiring_and_yesterday_is_expired() {
+        let a = agreement("2015-01-01", Some("2020-01-01"));
+        let s = activities(&[
+            ("2015-01-01", SIGNED),
+            ("2015-02-01", VISIT),
+            ("2019-12-01", VISIT),
+        ]);
+        assert!(
+            reasons(&a, &s, "2020-01-01").contains(&Reason::ExpiringSoon {
+                on: d("2020-01-01"),
+                days: 0
+            })
+        );
+        assert!(reasons(&a, &s, "2020-01-02").contains(&Reason::Expired {
+            on: d("2020-01-01")
+        }));
+        // 180 days ahead is inside the window, 181 is not.
+        assert!(
+            reasons(&a, &s, "2019-07-05")
+                .iter()
+                .any(|r| matches!(r, Reason::ExpiringSoon { days: 180, .. }))
+        );
+        assert!(
+            !reasons(&a, &s, "2019-07-04")
+                .iter()
+                .any(|r| matches!(r, Reason::ExpiringSoon { .. }))
+        );
+    }
+
+    #[test]
+    fn a_report_due_today_is_not_overdue_yet() {
+        let mut a = agreement("2015-01-01", None);
+        a.reporting.reports = vec![
+            ReportDue {
+                due: d("2019-08-22"),
+                submitted: None,
+            },
+            ReportDue {
+                due: d("2018-08-22"),
+                submitted: Some(d("2018-10-01")),
+            },
+            ReportDue {
+                due: d("2017-08-22"),
+                submitted: Some(d("2017-08-01")),
+            },
+        ];
+        let s = activities(&[
+            ("2015-01-01", SIGNED),
+            ("2015-02-01", VISIT),
+            ("2019-08-01", VISIT),
+        ]);
+        let x = assess(&a, Some(&s), d("2019-08-22"), &HealthRules::default());
+        assert!(
+            !x.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::ReportsOverdue { .. })),
+            "{:?}",
+            x.reasons
+        );
+        assert!(x.reasons.contains(&Reason::ReportsLate { count: 1 }));
+        assert!(x.derived_late_reports);
+        let x = assess(&a, Some(&s), d("2019-08-23"), &HealthRules::default());
+        assert!(x.reasons.contains(&Reason::ReportsOverdue {
+            count: 1,
+            oldest_due: d("2019-08-22")
+        }));
+    }
+
+    #[test]
+    fn a_hand_set_late_reports_tag_is_not_derived_twice() {
+        let mut a = agreement("2015-01-01", None);
+        a.obstacles = vec!["late-reports".into()];
+        a.reporting.reports = vec![ReportDue {
+            due: d("2016-01-01"),
+            submitted: None,
+        }];
+        let s = activities(&[
+            ("2015-01-01", SIGNED),
+            ("2015-02-01", VISIT),
+            ("2019-08-01", VISIT),
+        ]);
+        let x = assess(&a, Some(&s), d("2019-08-22"), &HealthRules::default());
+        assert!(!x.derived_late_reports);
+        assert!(x.reasons.contains(&Reason::Obstacle {
+            tag: "late-reports".into()
+        }));
+    }
+
+    #[test]
+    fn ceremonial_is_judged_a_year_after_signing() {
+        let a = agreement("2018-01-01", Some("2023-01-01"));
+        let only_signing = activities(&[("2018-01-01", SIGNED)]);
+        let ceremonial = Reason::CeremonialSuspected {
+            signed: d("2018-01-01"),
+        };
+        assert!(!reasons(&a, &only_signing, "2018-12-31").contains(&ceremonial));
+        assert!(reasons(&a, &only_signing, "2019-01-01").contains(&ceremonial));
+        let with_visit = activities(&[("2018-01-01", SIGNED), ("2018-06-01", VISIT)]);
+        assert!(!reasons(&a, &with_visit, "2019-06-01").contains(&ceremonial));
+        // A visit more than a year after signing does not clear the suspicion.
+        let late_visit = activities(&[("2018-01-01", SIGNED), ("2019-06-01", VISIT)]);
+        assert!(reasons(&a, &late_visit, "2019-07-01").contains(&ceremonial));
+    }
+
+    #[test]
+    fn the_term_in_force_is_the_latest_signed_by_today() {
+        let mut a = agreement("2023-10-12", Some("2028-10-12"));
+        a.renewals = vec![Renewal {
+            signed: Some(d("1996-10-21")),
+            expires: Some(d("2001-10-21")),
+            note: String::new(),
+        }];
+        let s = activities(&[
+            ("1996-10-21", SIGNED),
+            ("2000-01-01", VISIT),
+            ("2019-08-01", VISIT),
+        ]);
+        assert!(reasons(&a, &s, "2019-08-22").contains(&Reason::Expired {
+            on: d("2001-10-21")
+        }));
+        assert!(
+            !reasons(&a, &s, "2024-01-01")
+                .iter()
+                .any(|r| matches!(r, Reason::Expired { .. }))
+        );
+    }
+
+    #[test]
+    fn terminated_and_not_yet_signed_agreements_are_not_in_the_queue() {
+        let mut a = agreement("2015-01-01", Some("2016-01-01"));
+        a.status = Status::Terminated;
+        let s = activities(&[("2015-01-01", SIGNED)]);
+        assert_eq!(
+            assess(&a, Some(&s), d("2020-01-01"), &HealthRules::default()).severity,
+            0
+        );
+        let b = agreement("2030-01-01", None);
+        assert_eq!(
+            assess(&b, None, d("2020-01-01"), &HealthRules::default()).severity,
+            0
+        );
+    }
+
+    #[test]
+    fn recommendations_follow_the_reasons() {
+        let expired = agreement("2010-01-01", Some("2015-01-01"));
+        let s = activities(&[
+            ("2010-01-01", SIGNED),
+            ("2010-02-01", VISIT),
+            ("2019-08-01", VISIT),
+        ]);
+        assert_eq!(
+            assess(&expired, Some(&s), d("2019-08-22"), &HealthRules::default()).recommendation,
+            Some(Recommendation::Renewal)
+        );
+        let quiet = agreement("2010-01-01", None);
+        let q = activities(&[("2010-01-01", SIGNED), ("2010-02-01", VISIT)]);
+        assert_eq!(
+            assess(&quiet, Some(&q), d("2019-08-22"), &HealthRules::default()).recommendation,
+            Some(Recommendation::Revitalization)
+        );
+        let well = agreement("2019-01-01", None);
+        let w = activities(&[("2019-01-01", SIGNED), ("2019-02-01", VISIT)]);
+        let x = assess(&well, Some(&w), d("2019-08-22"), &HealthRules::default());
+        assert_eq!((x.severity, x.recommendation), (0, None));
+    }
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let r = Reason::Dormant {
+            last: Some(d("2017-03-02")),
+            days: 6 * 365 + 20,
+        };
+        assert_eq!(
+            r.describe(Lang::En),
+            "no activity since 2017-03-02, 6 years"
+        );
+        assert_eq!(
+            r.describe(Lang::Id),
+            "tidak ada kegiatan sejak 2017-03-02, 6 tahun"
+        );
+        assert_eq!(
+            Reason::ReportsOverdue {
+                count: 2,
+                oldest_due: d("2020-01-31")
+            }
+            .describe(Lang::En),
+            "2 reports overdue (oldest due 2020-01-31)"
+        );
+    }
+}

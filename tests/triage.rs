@@ -1,0 +1,167 @@
+//! Triage and the evaluation report, through the command line, on the demo data.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+fn kembar(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kembar"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("KEMBAR_DB")
+        .env_remove("KEMBAR_CONFIG")
+        .output()
+        .expect("kembar runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The Ministry's evaluation meeting of 22 August 2019, replayed: Central Java's Fujian,
+/// Chungcheongbuk-do and Siem Reap relationships come up for renewal or revitalization, and
+/// Queensland, renewed on 6 August 2019, ranks below them.
+#[test]
+fn the_2019_evaluation_meeting_flags_central_javas_dormant_partners() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(
+        home.path(),
+        &["--demo", "--today", "2019-08-22", "triage", "--json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    let severities: Vec<u64> = rows
+        .iter()
+        .map(|r| r["severity"].as_u64().unwrap())
+        .collect();
+    assert!(
+        severities.windows(2).all(|w| w[0] >= w[1]),
+        "not worst first: {severities:?}"
+    );
+    let position = |partner: &str| {
+        rows.iter()
+            .position(|r| r["region"] == "Jawa Tengah" && r["partner"] == partner)
+    };
+    for partner in ["Fujian", "Chungcheongbuk-do", "Siem Reap"] {
+        let i = position(partner).unwrap_or_else(|| panic!("{partner} not flagged"));
+        let rec = rows[i]["recommendation"].as_str().unwrap();
+        assert!(
+            rec == "renewal" || rec == "revitalization",
+            "{partner}: {rec}"
+        );
+        assert!(!rows[i]["reasons_text"].as_array().unwrap().is_empty());
+        if let Some(q) = position("Queensland") {
+            assert!(q > i, "Queensland ranks above {partner}");
+        }
+    }
+}
+
+#[test]
+fn triage_text_gives_reasons_people_can_read() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(
+        home.path(),
+        &["--demo", "--today", "2019-08-22", "--lang", "en", "triage"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    let siem_reap = listing
+        .lines()
+        .find(|l| l.contains("Jawa Tengah – Siem Reap"))
+        .expect("Siem Reap listed");
+    assert!(siem_reap.contains("MoU expired 2018-03-26"), "{siem_reap}");
+    assert!(siem_reap.contains("no activity since"), "{siem_reap}");
+
+    let out = kembar(
+        home.path(),
+        &["--demo", "--today", "2019-08-22", "triage", "--csv"],
+    );
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    assert_eq!(&reader.headers().unwrap()[0], "agreement");
+    assert!(reader.records().count() > 5);
+}
+
+#[test]
+fn the_report_lists_status_counts_renewals_and_obstacles() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(
+        home.path(),
+        &[
+            "--demo",
+            "--today",
+            "2019-08-22",
+            "--lang",
+            "en",
+            "report",
+            "--format",
+            "md",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    for heading in [
+        "## Agreements by status",
+        "## Needing renewal",
+        "## Needing revitalization",
+        "## Obstacle frequencies",
+    ] {
+        assert!(md.contains(heading), "{heading} missing:\n{md}");
+    }
+    assert!(md.contains("| Jawa Tengah |"), "{md}");
+    assert!(md.contains("Jawa Tengah – Siem Reap"), "{md}");
+    assert!(md.contains("| Reports not on time |"), "{md}");
+}
+
+#[test]
+fn the_report_can_be_limited_to_a_province_by_its_short_form() {
+    let home = TempDir::new().unwrap();
+    let out = kembar(
+        home.path(),
+        &[
+            "--demo",
+            "--today",
+            "2019-08-22",
+            "--lang",
+            "en",
+            "report",
+            "--province",
+            "jateng",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains("Jawa Tengah"), "{md}");
+    assert!(!md.contains("DKI Jakarta"), "{md}");
+
+    let out = kembar(home.path(), &["--demo", "report", "--province", "Atlantis"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("\"Atlantis\""), "{err}");
+    assert!(
+        err.contains("Jawa Tengah"),
+        "the message lists the provinces: {err}"
+    );
+
+    let out = kembar(home.path(), &["--demo", "report", "--format", "csv"]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("province,proposed,active"));
+}
+
+#[test]
+fn a_bad_threshold_in_the_config_is_named() {
+    let home = TempDir::new().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(&config, "[health]\ndormant_after_days = 0\n").unwrap();
+    let out = kembar(
+        home.path(),
+        &["--demo", "--config", config.to_str().unwrap(), "triage"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("health.dormant_after_days = 0"), "{err}");
+    assert!(err.contains("config.toml"), "{err}");
+}
