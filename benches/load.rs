@@ -47,6 +47,25 @@ fn benches(c: &mut Criterion) {
     }
     load.finish();
 
+    let mut triage = c.benchmark_group("triage_queue");
+    triage.sample_size(10);
+    for (n, store) in &stores {
+        let catalog = store.load_catalog().unwrap();
+        let today = "2026-11-29".parse().unwrap();
+        let rules = HealthRules::default();
+        triage.bench_with_input(BenchmarkId::from_parameter(n), &catalog, |b, catalog| {
+            b.iter(|| {
+                black_box(kembar::domain::triage::queue(
+                    &catalog.agreements,
+                    |id| catalog.summary(id),
+                    today,
+                    &rules,
+                ))
+            })
+        });
+    }
+    triage.finish();
+
     let today = "2026-11-29".parse().unwrap();
     let theme = Theme::builtin("default").unwrap();
     let mut frame = c.benchmark_group("dashboard");

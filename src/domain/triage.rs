@@ -288,18 +288,41 @@ pub fn assess(
     }
 }
 
-/// Every agreement that needs attention, worst first; ties by agreement id.
-pub fn queue<'a>(
-    agreements: impl IntoIterator<Item = &'a Agreement>,
-    summary_of: impl Fn(AgreementId) -> Option<&'a ActivitySummary>,
+/// Every agreement that needs attention, worst first; ties by agreement id. Large stores
+/// are assessed on all cores.
+pub fn queue<'a, F>(
+    agreements: &'a [Agreement],
+    summary_of: F,
     today: NaiveDate,
     rules: &HealthRules,
-) -> Vec<Assessment> {
-    let mut out: Vec<Assessment> = agreements
-        .into_iter()
-        .map(|a| assess(a, summary_of(a.id), today, rules))
-        .filter(|x| x.severity > 0)
-        .collect();
+) -> Vec<Assessment>
+where
+    F: Fn(AgreementId) -> Option<&'a ActivitySummary> + Sync,
+{
+    let assess_all = |chunk: &'a [Agreement]| -> Vec<Assessment> {
+        chunk
+            .iter()
+            .map(|a| assess(a, summary_of(a.id), today, rules))
+            .filter(|x| x.severity > 0)
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let mut out: Vec<Assessment> = if agreements.len() < 20_000 || threads == 1 {
+        assess_all(agreements)
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = agreements
+                .chunks(agreements.len().div_ceil(threads))
+                .map(|chunk| s.spawn(move || assess_all(chunk)))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
