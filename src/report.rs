@@ -51,7 +51,7 @@ pub fn find_province(catalog: &Catalog, wanted: &str) -> Result<String, String> 
         })
 }
 
-fn recommendation_label(r: Option<Recommendation>, lang: Lang) -> &'static str {
+pub fn recommendation_label(r: Option<Recommendation>, lang: Lang) -> &'static str {
     match (r, lang) {
         (Some(Recommendation::Renewal), Lang::En) => "renewal",
         (Some(Recommendation::Renewal), Lang::Id) => "pembaharuan",

@@ -615,3 +615,75 @@ fn a_paste_outside_an_input_changes_nothing() {
     h.act(Action::Paste("xyz".into()));
     assert_eq!(h.model.filter.as_ref().unwrap().input, "jawa");
 }
+
+#[test]
+fn the_triage_queue_opens_filters_and_jumps() {
+    let dir = TempDir::new().unwrap();
+    let store = Store::open(&dir.path().join("store"), "test").unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json");
+    let actor = Actor {
+        user: "t".into(),
+        via: "t".into(),
+    };
+    store
+        .import(
+            &read_dataset(&path).unwrap(),
+            "demo",
+            ImportMode::Merge,
+            &actor,
+        )
+        .unwrap();
+    let (mut model, _) = Model::new(
+        store.load_catalog().unwrap(),
+        "2019-08-22".parse().unwrap(),
+        HealthRules::default(),
+        Lang::En,
+    );
+    update(&mut model, Action::Resize(120, 40));
+    update(&mut model, Action::Cmd(Cmd::Triage));
+    let view = model.triage.as_ref().expect("T opens the queue");
+    let severities: Vec<u32> = view.queue.iter().map(|x| x.severity).collect();
+    assert!(severities.windows(2).all(|w| w[0] >= w[1]));
+
+    // Filter to Central Java: Siem Reap, Fujian and Chungcheongbuk-do, not Queensland.
+    update(&mut model, Action::Cmd(Cmd::Filter));
+    for c in "jawa tengah".chars() {
+        update(&mut model, Action::Cmd(Cmd::Insert(c)));
+    }
+    update(&mut model, Action::Cmd(Cmd::Open));
+    let view = model.triage.as_ref().unwrap();
+    let partners: Vec<String> = view
+        .visible
+        .iter()
+        .map(|&i| {
+            let a = model.catalog.agreement(view.queue[i].agreement).unwrap();
+            model.catalog.partner_name(a).to_string()
+        })
+        .collect();
+    for p in ["Siem Reap", "Fujian", "Chungcheongbuk-do"] {
+        assert!(
+            partners.iter().any(|x| x == p),
+            "{p} missing from {partners:?}"
+        );
+    }
+    assert!(!partners.iter().any(|x| x == "Queensland"), "{partners:?}");
+
+    // Enter goes to the agreement in the dashboard.
+    let first = partners[0].clone();
+    update(&mut model, Action::Cmd(Cmd::Open));
+    assert!(model.triage.is_none());
+    let a = model.selected_agreement().unwrap();
+    assert_eq!(model.catalog.partner_name(a), first);
+    assert_eq!(model.focus, Pane::Relationships);
+
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    update(&mut model, Action::Cmd(Cmd::Triage));
+    update(&mut model, Action::Resize(80, 24));
+    terminal
+        .draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
+        .unwrap();
+    let screen = text_of(terminal.backend().buffer());
+    assert!(screen.contains("needing renewal"), "{screen}");
+    assert!(screen.contains("Lack of communication"), "{screen}");
+    assert!(screen.contains("Triage"), "{screen}");
+}

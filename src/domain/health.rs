@@ -39,7 +39,7 @@ pub enum Health {
 /// Days since the last activity, or `None` when there has never been one.
 pub fn days_since_last(summary: Option<&ActivitySummary>, today: NaiveDate) -> Option<i64> {
     summary
-        .and_then(|s| s.last)
+        .and_then(|s| s.last_by(today))
         .map(|last| (today - last).num_days())
 }
 
@@ -60,7 +60,7 @@ pub fn health(
         return Health::Active;
     }
     // Counting from signing when nothing was ever logged: a fresh MoU is not quiet yet.
-    let reference = summary.and_then(|s| s.last).or(a.signed);
+    let reference = summary.and_then(|s| s.last_by(today)).or(a.signed);
     match reference {
         Some(date) if (today - date).num_days() <= rules.dormant_after_days => Health::Active,
         _ => Health::Quiet,

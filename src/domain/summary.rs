@@ -53,6 +53,13 @@ impl ActivitySummary {
         }
     }
 
+    /// The last activity on or before `day` (later ones have not happened yet as of then).
+    pub fn last_by(&self, day: NaiveDate) -> Option<NaiveDate> {
+        let seen = self.days.partition_point(|&d| d <= day.num_days_from_ce());
+        seen.checked_sub(1)
+            .and_then(|i| NaiveDate::from_num_days_from_ce_opt(self.days[i]))
+    }
+
     /// Counts for each year from `from` to `to` inclusive, zero where nothing happened.
     pub fn yearly(&self, from: i32, to: i32) -> Vec<(i32, u32)> {
         (from..=to)

@@ -34,6 +34,32 @@ pub struct FinderState {
     pub offset: usize,
 }
 
+/// The triage queue screen (`T`): every agreement needing attention, worst first.
+#[derive(Debug, Clone, Default)]
+pub struct TriageView {
+    pub queue: Vec<crate::domain::triage::Assessment>,
+    /// For each queue entry: region – partner, province, country, advice, reasons, as one
+    /// line to draw and to filter on.
+    pub lines: Vec<String>,
+    /// Positions in `queue` that pass the filter, in queue order.
+    pub visible: Vec<usize>,
+    pub cursor: usize,
+    pub offset: usize,
+    pub filter: String,
+    pub typing: bool,
+}
+
+impl TriageView {
+    fn refilter(&mut self) {
+        let query = search::normalize_query(&self.filter);
+        self.visible = (0..self.queue.len())
+            .filter(|&i| query.is_empty() || search::match_text(&self.lines[i], &query).is_some())
+            .collect();
+        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+        self.offset = 0;
+    }
+}
+
 /// A filter on the regions or relationships list (`/`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterState {
@@ -146,6 +172,7 @@ pub struct Model {
     pub index: Option<Arc<Index>>,
     pub finder: Option<FinderState>,
     pub filter: Option<FilterState>,
+    pub triage: Option<TriageView>,
     /// An activity the finder jumped to, marked in the timeline.
     pub marked_activity: Option<crate::domain::ActivityId>,
     all_region_rows: Vec<RegionRow>,
@@ -183,6 +210,7 @@ impl Model {
             index: None,
             finder: None,
             filter: None,
+            triage: None,
             marked_activity: None,
             all_region_rows: Vec::new(),
             all_agreement_rows: Vec::new(),
@@ -316,7 +344,10 @@ impl Model {
 
     /// Which table keys are looked up in.
     pub fn mode(&self) -> Mode {
-        if self.finder.is_some() || self.filter.as_ref().is_some_and(|f| f.typing) {
+        if self.finder.is_some()
+            || self.filter.as_ref().is_some_and(|f| f.typing)
+            || self.triage.as_ref().is_some_and(|t| t.typing)
+        {
             Mode::Input
         } else {
             Mode::Browse
@@ -546,6 +577,38 @@ impl Model {
         }
     }
 
+    /// Opens the triage queue, assessed as of the model's today.
+    fn open_triage(&mut self) {
+        let catalog = &self.catalog;
+        let queue = crate::domain::triage::queue(
+            &catalog.agreements,
+            |id| catalog.summary(id),
+            self.today,
+            &self.rules,
+        );
+        let rows = crate::report::triage_rows(catalog, &queue, self.lang);
+        let lines = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} – {} · {} · {} · {}",
+                    r.region,
+                    r.partner,
+                    r.province,
+                    r.country,
+                    r.reasons_text.join("; ")
+                )
+            })
+            .collect();
+        let mut view = TriageView {
+            queue,
+            lines,
+            ..TriageView::default()
+        };
+        view.refilter();
+        self.triage = Some(view);
+    }
+
     fn run_finder(&mut self) {
         let Some(index) = self.index.clone() else {
             return;
@@ -753,6 +816,23 @@ fn input_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if let Some(view) = model.triage.as_mut().filter(|t| t.typing) {
+        if edit_input(&mut view.filter, cmd) {
+            view.refilter();
+            return Vec::new();
+        }
+        match cmd {
+            Cmd::Open => view.typing = false,
+            Cmd::Back => {
+                view.filter.clear();
+                view.typing = false;
+                view.refilter();
+            }
+            Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => triage_move(model, cmd),
+            _ => {}
+        }
+        return Vec::new();
+    }
     let Some(filter) = model.filter.as_mut() else {
         return Vec::new();
     };
@@ -786,6 +866,9 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
     }
     // A message stays until the next key, so it is read but never stale.
     model.status = None;
+    if model.triage.is_some() && !matches!(cmd, Cmd::Finder | Cmd::Help) {
+        return triage_command(model, cmd);
+    }
     match cmd {
         Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {
             model.move_cursor(cmd)
@@ -831,6 +914,10 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
                     });
                 }
             }
+            Vec::new()
+        }
+        Cmd::Triage => {
+            model.open_triage();
             Vec::new()
         }
         Cmd::Finder => {
@@ -879,6 +966,66 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         },
         Cmd::Quit => Vec::new(),
     }
+}
+
+/// Keys on the triage screen.
+fn triage_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    let Some(view) = model.triage.as_mut() else {
+        return Vec::new();
+    };
+    match cmd {
+        Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {
+            triage_move(model, cmd);
+            Vec::new()
+        }
+        Cmd::Filter => {
+            view.typing = true;
+            Vec::new()
+        }
+        Cmd::Back if !view.filter.is_empty() => {
+            view.filter.clear();
+            view.refilter();
+            Vec::new()
+        }
+        Cmd::Back | Cmd::Triage => {
+            model.triage = None;
+            Vec::new()
+        }
+        Cmd::Open => {
+            let target = view
+                .visible
+                .get(view.cursor)
+                .and_then(|&i| view.queue.get(i))
+                .map(|x| x.agreement);
+            match target {
+                Some(id) => {
+                    model.triage = None;
+                    model.jump(&Target::Agreement(id))
+                }
+                None => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn triage_move(model: &mut Model, cmd: Cmd) {
+    let page = (model.size.1 as usize).saturating_sub(14).max(1);
+    let visible_rows = super::view::triage_rows_visible(model);
+    let Some(view) = model.triage.as_mut() else {
+        return;
+    };
+    let last = view.visible.len().saturating_sub(1);
+    view.cursor = match cmd {
+        Cmd::Up => view.cursor.saturating_sub(1),
+        Cmd::Down => (view.cursor + 1).min(last),
+        Cmd::Top => 0,
+        Cmd::Bottom => last,
+        Cmd::PageUp => view.cursor.saturating_sub(page),
+        Cmd::PageDown => (view.cursor + page).min(last),
+        _ => view.cursor,
+    };
+    view.offset = follow(view.offset, view.cursor, visible_rows);
 }
 
 /// Short label for a region's level.

@@ -26,6 +26,8 @@ pub enum Cmd {
     Filter,
     /// Jump anywhere (`Ctrl-p`).
     Finder,
+    /// The triage queue (`T`).
+    Triage,
     /// Type a character into the open input.
     Insert(char),
     DeleteBack,
@@ -157,6 +159,12 @@ pub const DASHBOARD: &[Binding] = &[
         cmd: Cmd::Finder,
         label: T::KeyFinder,
         hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('T')],
+        cmd: Cmd::Triage,
+        label: T::KeyTriage,
+        hint: false,
     },
     Binding {
         keys: &[Key::Char('y')],

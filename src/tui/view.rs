@@ -109,6 +109,18 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     }
     let areas = layout(area, model.zoomed);
     title_bar(model, theme, frame, areas.title);
+    if let Some(triage) = &model.triage {
+        let body = areas.regions.union(areas.relationships).union(areas.detail);
+        triage_screen(model, triage, theme, frame, body);
+        hint_bar(model, theme, frame, areas.hints);
+        if let Some(finder) = &model.finder {
+            finder_overlay(model, finder, theme, frame, area);
+        }
+        if model.help_open {
+            help_overlay(model, theme, frame, area);
+        }
+        return;
+    }
     if !model.zoomed {
         regions_pane(model, theme, frame, areas.regions);
         relationships_pane(model, theme, frame, areas.relationships);
@@ -121,6 +133,223 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     if model.help_open {
         help_overlay(model, theme, frame, area);
     }
+}
+
+/// The triage screen's summary rows and queue area inside `body`.
+fn triage_layout(model: &Model, body: Rect) -> (Rect, Rect) {
+    let obstacle_rows = (model.catalog.tags.len() as u16).min(body.height / 3);
+    let summary = (3 + obstacle_rows).min(body.height.saturating_sub(5));
+    let [top, rest] =
+        Layout::vertical([Constraint::Length(summary), Constraint::Fill(1)]).areas(body);
+    (top, rest)
+}
+
+/// Queue rows that fit on screen at the model's size.
+pub fn triage_rows_visible(model: &Model) -> usize {
+    let areas = layout(Rect::new(0, 0, model.size.0, model.size.1), true);
+    let (_, table) = triage_layout(model, areas.detail);
+    // borders and the header row
+    table.height.saturating_sub(3).max(1) as usize
+}
+
+fn triage_screen(
+    model: &Model,
+    view: &super::app::TriageView,
+    theme: &Theme,
+    frame: &mut Frame,
+    body: Rect,
+) {
+    use crate::domain::triage::{Reason, Recommendation};
+    let lang = model.lang;
+    let c = &model.catalog;
+    let (summary_area, table_area) = triage_layout(model, body);
+
+    // The state of the whole country on a few lines.
+    let mut lines = Vec::new();
+    let mut status_spans = vec![Span::styled(
+        format!(" {}: ", T::TriageStatus.in_lang(lang)),
+        theme.muted,
+    )];
+    for s in crate::domain::Status::ALL {
+        let n = c.agreements.iter().filter(|a| a.status == s).count();
+        status_spans.push(Span::raw(format!("{} ", text::status(s, lang))));
+        status_spans.push(Span::styled(format!("{n}  "), theme.accent));
+    }
+    lines.push(Line::from(status_spans));
+    let expiring = view
+        .queue
+        .iter()
+        .filter(|x| {
+            x.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::ExpiringSoon { .. }))
+        })
+        .count();
+    let count = |rec: Recommendation| {
+        view.queue
+            .iter()
+            .filter(|x| x.recommendation == Some(rec))
+            .count()
+    };
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!(
+                " {} {} {}: ",
+                T::TriageExpiring.in_lang(lang),
+                model.rules.expiring_within_days,
+                T::Days.in_lang(lang)
+            ),
+            theme.muted,
+        ),
+        Span::styled(format!("{expiring}"), theme.quiet),
+        Span::styled(
+            format!("  {}: ", T::TriageNeedRenewal.in_lang(lang)),
+            theme.muted,
+        ),
+        Span::styled(format!("{}", count(Recommendation::Renewal)), theme.expired),
+        Span::styled(
+            format!("  {}: ", T::TriageNeedRevitalization.in_lang(lang)),
+            theme.muted,
+        ),
+        Span::styled(
+            format!("{}", count(Recommendation::Revitalization)),
+            theme.quiet,
+        ),
+        Span::styled(format!("  {}: ", T::TriageQueue.in_lang(lang)), theme.muted),
+        Span::styled(format!("{}", view.queue.len()), theme.accent),
+    ]));
+    lines.push(Line::styled(
+        format!(" {}", T::TriageObstacles.in_lang(lang)),
+        theme.title,
+    ));
+    // Obstacle frequencies as bars, most frequent first.
+    let mut freq: Vec<(usize, &crate::domain::Tag, usize, usize)> = c
+        .tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let tagged = c
+                .agreements
+                .iter()
+                .filter(|a| a.obstacles.contains(&t.id))
+                .count();
+            let derived = if t.id == crate::domain::builtin::LATE_REPORTS_TAG {
+                view.queue.iter().filter(|x| x.derived_late_reports).count()
+            } else {
+                0
+            };
+            (i, t, tagged, derived)
+        })
+        .collect();
+    freq.sort_by(|a, b| (b.2 + b.3).cmp(&(a.2 + a.3)).then(a.0.cmp(&b.0)));
+    let max = freq.iter().map(|f| f.2 + f.3).max().unwrap_or(0).max(1);
+    let label_width = 30usize.min(summary_area.width as usize / 3);
+    let bar_width = (summary_area.width as usize)
+        .saturating_sub(label_width + 24)
+        .max(4);
+    for (i, tag, tagged, derived) in freq
+        .into_iter()
+        .take(summary_area.height.saturating_sub(3) as usize)
+    {
+        let label = match lang {
+            i18n::Lang::Id => &tag.label_id,
+            i18n::Lang::En => &tag.label_en,
+        };
+        let hand = tagged * bar_width / max;
+        let auto = (tagged + derived) * bar_width / max - hand;
+        let mut spans = vec![
+            Span::raw(format!(
+                " {:<label_width$} ",
+                fit(&display_safe(label), label_width)
+            )),
+            Span::styled("█".repeat(hand), theme.tag_style(i)),
+            Span::styled("░".repeat(auto), theme.muted),
+            Span::raw(format!(" {tagged}")),
+        ];
+        if derived > 0 {
+            spans.push(Span::styled(
+                format!(" +{derived} {}", T::TriageDerived.in_lang(lang)),
+                theme.muted,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), summary_area);
+
+    let mut title = T::TriageTitle.in_lang(lang).to_string();
+    if !view.filter.is_empty() {
+        title.push_str(&format!(" /{}", display_safe(&view.filter)));
+    }
+    let block = pane_block(title, true, theme);
+    if view.visible.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(T::TriageEmpty.in_lang(lang), theme.muted)).block(block),
+            table_area,
+        );
+        return;
+    }
+    let header = Row::new(vec![
+        Cell::from(T::Severity.in_lang(lang)),
+        Cell::from(T::Recommendation.in_lang(lang)),
+        Cell::from(T::Partner.in_lang(lang)),
+        Cell::from(T::Reasons.in_lang(lang)),
+    ])
+    .style(theme.header);
+    let visible = triage_rows_visible(model);
+    let rows: Vec<Row> = view
+        .visible
+        .iter()
+        .skip(view.offset)
+        .take(visible)
+        .filter_map(|&i| {
+            let x = view.queue.get(i)?;
+            let a = c.agreement(x.agreement)?;
+            let rec = match x.recommendation {
+                Some(Recommendation::Renewal) => (
+                    crate::report::recommendation_label(x.recommendation, lang),
+                    theme.expired,
+                ),
+                Some(Recommendation::Revitalization) => (
+                    crate::report::recommendation_label(x.recommendation, lang),
+                    theme.quiet,
+                ),
+                _ => (
+                    crate::report::recommendation_label(x.recommendation, lang),
+                    theme.muted,
+                ),
+            };
+            let reasons: Vec<String> = x.reasons.iter().map(|r| r.describe(lang)).collect();
+            Some(Row::new(vec![
+                Cell::from(format!("{:>4}", x.severity)),
+                Cell::from(Span::styled(rec.0, rec.1)),
+                Cell::from(format!(
+                    "{} – {}",
+                    display_safe(c.region_name(a)),
+                    display_safe(c.partner_name(a))
+                )),
+                Cell::from(Span::styled(
+                    display_safe(&reasons.join("; ")).into_owned(),
+                    theme.muted,
+                )),
+            ]))
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(4),
+            Constraint::Length(15),
+            Constraint::Percentage(35),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(header)
+    .block(block)
+    .column_spacing(1)
+    .row_highlight_style(theme.selected);
+    let mut state =
+        TableState::default().with_selected(Some(view.cursor.saturating_sub(view.offset)));
+    frame.render_stateful_widget(table, table_area, &mut state);
 }
 
 /// Spans for `text` with the characters at `positions` drawn in `highlight`.
@@ -1039,7 +1268,13 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let mut spans = vec![Span::raw(" ")];
-    if let Some(f) = model.filter.as_ref().filter(|f| f.typing) {
+    if let Some(t) = model.triage.as_ref().filter(|t| t.typing) {
+        spans = vec![
+            Span::styled("/", theme.key),
+            Span::raw(display_safe(&t.filter).into_owned()),
+            Span::styled("▏  ", theme.key),
+        ];
+    } else if let Some(f) = model.filter.as_ref().filter(|f| f.typing) {
         spans = vec![
             Span::styled("/", theme.key),
             Span::raw(display_safe(&f.input).into_owned()),
