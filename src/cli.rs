@@ -127,6 +127,16 @@ pub enum Command {
         output: Option<PathBuf>,
     },
 
+    /// The audit trail: every change to the store, who made it and when, oldest first.
+    Log {
+        /// Only changes on or after this day (YYYY-MM-DD, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        since: Option<NaiveDate>,
+        /// Print a JSON array, with each record before and after the change.
+        #[arg(long)]
+        json: bool,
+    },
+
     /// Fill an empty store with deterministic synthetic data, for benchmarks.
     Gen {
         /// How many agreements.

@@ -139,6 +139,34 @@ pub fn run(cli: Cli) -> Result<()> {
             let session = Session::open(&cli, "report")?;
             report(&session, province.as_deref(), *format, output.as_deref())
         }
+        Some(Command::Log { since, json }) => {
+            let session = Session::open(&cli, "log")?;
+            let entries: Vec<_> = session
+                .store
+                .audit_entries()?
+                .into_iter()
+                .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
+                .collect();
+            with_output(None, |out| {
+                if *json {
+                    serde_json::to_writer_pretty(&mut *out, &entries)?;
+                    out.write_all(b"\n")?;
+                } else {
+                    for e in &entries {
+                        writeln!(
+                            out,
+                            "{}  {} ({})  {}  {}",
+                            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                            display_safe(&e.user),
+                            display_safe(&e.via),
+                            display_safe(&e.action),
+                            display_safe(&e.record)
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+        }
         Some(Command::Gen {
             agreements,
             activities_per,

@@ -362,3 +362,37 @@ fn a_change_to_the_store_makes_the_saved_index_stale() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn the_log_shows_who_imported_what() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = kembar(
+        home.path(),
+        &[
+            "--db",
+            db,
+            "import",
+            fixture("small.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = kembar(home.path(), &["--db", db, "log"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let log = text(&out.stdout);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(
+        log.contains("import") && log.contains("small.json"),
+        "{log}"
+    );
+
+    let out = kembar(
+        home.path(),
+        &["--db", db, "log", "--json", "--since", "2000-01-01"],
+    );
+    let entries: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+    let out = kembar(home.path(), &["--db", db, "log", "--since", "2999-01-01"]);
+    assert!(text(&out.stdout).is_empty());
+}
