@@ -14,6 +14,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The text in this language, from an Indonesian and an English version.
+    pub fn pick<'a>(self, id: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Id => id,
+            Lang::En => en,
+        }
+    }
+
     /// Bahasa Indonesia when the locale says so (LC_ALL, LC_MESSAGES, LANG), else English.
     pub fn from_locale() -> Lang {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {

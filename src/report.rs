@@ -71,10 +71,7 @@ fn reason_texts(catalog: &Catalog, x: &Assessment, lang: Lang) -> Vec<String> {
             Reason::Obstacle { tag } => {
                 let label = catalog
                     .tag(tag)
-                    .map(|t| match lang {
-                        Lang::Id => t.label_id.as_str(),
-                        Lang::En => t.label_en.as_str(),
-                    })
+                    .map(|t| lang.pick(&t.label_id, &t.label_en))
                     .unwrap_or(tag);
                 Reason::Obstacle {
                     tag: label.to_string(),
@@ -147,15 +144,7 @@ pub fn triage_text(rows: &[TriageRow<'_>], lang: Lang) -> String {
     out
 }
 
-/// Guards a spreadsheet cell against being run as a formula.
-fn cell(text: &str) -> String {
-    let safe = display_safe(text);
-    if safe.starts_with(['=', '+', '-', '@']) {
-        format!("'{safe}")
-    } else {
-        safe.into_owned()
-    }
-}
+use crate::store::interchange::cell;
 
 pub fn triage_csv(rows: &[TriageRow<'_>], lang: Lang) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -213,10 +202,7 @@ pub fn report_markdown(
     province: Option<&str>,
     lang: Lang,
 ) -> String {
-    let t = |id: &'static str, en: &'static str| match lang {
-        Lang::Id => id,
-        Lang::En => en,
-    };
+    let t = |id: &'static str, en: &'static str| lang.pick(id, en);
     let mut md = String::new();
     let scope_name = province
         .map(|p| province_name(catalog, p))
@@ -325,10 +311,7 @@ pub fn report_markdown(
         } else {
             0
         };
-        let label = match lang {
-            Lang::Id => &tag.label_id,
-            Lang::En => &tag.label_en,
-        };
+        let label = lang.pick(&tag.label_id, &tag.label_en);
         md.push_str(&format!("| {} | {tagged} | {derived} |\n", md_cell(label)));
     }
     md.push('\n');

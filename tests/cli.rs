@@ -1,32 +1,10 @@
 //! The command line as a user runs it: the real binary, real files, exit codes and messages.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use common::{fixture, kembar, text};
 
 use tempfile::TempDir;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-/// Runs kembar with a private HOME, so no test can touch a real user's store.
-fn kembar(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kembar"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("KEMBAR_DB")
-        .env_remove("KEMBAR_CONFIG")
-        .output()
-        .expect("kembar runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn demo_list_shows_the_central_java_agreements_and_leaves_the_user_store_alone() {

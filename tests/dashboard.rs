@@ -1,6 +1,8 @@
 //! The dashboard without a terminal: actions fed to the model over a real store loaded with
 //! the demo data, and frames drawn into ratatui's TestBackend.
 
+mod common;
+
 use chrono::NaiveDate;
 use kembar::domain::HealthRules;
 use kembar::i18n::Lang;
@@ -618,21 +620,7 @@ fn a_paste_outside_an_input_changes_nothing() {
 
 #[test]
 fn the_triage_queue_opens_filters_and_jumps() {
-    let dir = TempDir::new().unwrap();
-    let store = Store::open(&dir.path().join("store"), "test").unwrap();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json");
-    let actor = Actor {
-        user: "t".into(),
-        via: "t".into(),
-    };
-    store
-        .import(
-            &read_dataset(&path).unwrap(),
-            "demo",
-            ImportMode::Merge,
-            &actor,
-        )
-        .unwrap();
+    let (_dir, store) = common::demo_store();
     let (mut model, _) = Model::new(
         store.load_catalog().unwrap(),
         "2019-08-22".parse().unwrap(),

@@ -1,5 +1,7 @@
 //! Search ranking on the demo data, and properties that must hold for any query.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use kembar::i18n::Lang;

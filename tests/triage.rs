@@ -1,25 +1,10 @@
 //! Triage and the evaluation report, through the command line, on the demo data.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{kembar, text};
 
 use tempfile::TempDir;
-
-fn kembar(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kembar"))
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env_remove("KEMBAR_DB")
-        .env_remove("KEMBAR_CONFIG")
-        .output()
-        .expect("kembar runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// The Ministry's evaluation meeting of 22 August 2019, replayed: Central Java's Fujian,
 /// Chungcheongbuk-do and Siem Reap relationships come up for renewal or revitalization, and

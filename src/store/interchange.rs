@@ -624,7 +624,7 @@ pub fn write_json(data: &Dataset, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// Guards a spreadsheet cell against being read as a formula (CSV injection).
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     let safe = crate::domain::text::display_safe(text);
     if safe.starts_with(['=', '+', '-', '@']) {
         format!("'{safe}")

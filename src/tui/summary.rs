@@ -21,10 +21,7 @@ pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
     let country = partner.map(|p| p.country.as_str()).unwrap_or("");
     let stage = c
         .stage(&a.stage)
-        .map(|s| match lang {
-            Lang::Id => s.label_id.as_str(),
-            Lang::En => s.label_en.as_str(),
-        })
+        .map(|s| lang.pick(&s.label_id, &s.label_en))
         .unwrap_or(&a.stage);
     let date =
         |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
@@ -36,10 +33,7 @@ pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
         .iter()
         .map(|t| {
             c.tag(t)
-                .map(|t| match lang {
-                    Lang::Id => t.label_id.as_str(),
-                    Lang::En => t.label_en.as_str(),
-                })
+                .map(|t| lang.pick(&t.label_id, &t.label_en))
                 .unwrap_or(t)
         })
         .collect();

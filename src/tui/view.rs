@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::domain::Agreement;
 use crate::domain::health::{Health, days_since_last};
 use crate::domain::text::display_safe;
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 
 use super::app::{FinderState, Model, Pane, RegionSort, StatusKind};
 use super::keymap::{self, Key};
@@ -251,10 +251,7 @@ fn triage_screen(
         .into_iter()
         .take(summary_area.height.saturating_sub(3) as usize)
     {
-        let label = match lang {
-            i18n::Lang::Id => &tag.label_id,
-            i18n::Lang::En => &tag.label_en,
-        };
+        let label = lang.pick(&tag.label_id, &tag.label_en);
         let hand = tagged * bar_width / max;
         let auto = (tagged + derived) * bar_width / max - hand;
         let mut spans = vec![
@@ -910,10 +907,7 @@ fn tag_label<'a>(model: &'a Model, id: &'a str) -> String {
     let label = model
         .catalog
         .tag(id)
-        .map(|t| match model.lang {
-            i18n::Lang::Id => t.label_id.as_str(),
-            i18n::Lang::En => t.label_en.as_str(),
-        })
+        .map(|t| model.lang.pick(&t.label_id, &t.label_en))
         .unwrap_or(id);
     display_safe(label).into_owned()
 }
@@ -922,10 +916,7 @@ fn stage_label(model: &Model, id: &str) -> String {
     let label = model
         .catalog
         .stage(id)
-        .map(|s| match model.lang {
-            i18n::Lang::Id => s.label_id.as_str(),
-            i18n::Lang::En => s.label_en.as_str(),
-        })
+        .map(|s| model.lang.pick(&s.label_id, &s.label_en))
         .unwrap_or(id);
     display_safe(label).into_owned()
 }

@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -149,4 +150,42 @@ impl Drop for Pty {
 /// Row index of the first screen row containing `text`.
 pub fn row_of(rows: &[String], text: &str) -> Option<usize> {
     rows.iter().position(|r| r.contains(text))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Runs kembar with a private HOME, so no test can touch a real user's store.
+pub fn kembar(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kembar"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env_remove("KEMBAR_DB")
+        .env_remove("KEMBAR_CONFIG")
+        .output()
+        .expect("kembar runs")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A store in a temporary folder, loaded with the demo dataset.
+pub fn demo_store() -> (tempfile::TempDir, kembar::store::Store) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let store = kembar::store::Store::open(&dir.path().join("store"), "test").unwrap();
+    let data = kembar::store::interchange::read_dataset(&fixture("demo.json")).unwrap();
+    let actor = kembar::store::Actor {
+        user: "tester".into(),
+        via: "test".into(),
+    };
+    store
+        .import(&data, "demo.json", kembar::store::ImportMode::Merge, &actor)
+        .unwrap();
+    (dir, store)
 }
