@@ -671,6 +671,12 @@ fn the_triage_queue_opens_filters_and_jumps() {
         .draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
         .unwrap();
     let screen = text_of(terminal.backend().buffer());
+    insta::assert_snapshot!("triage_en_80x24", screen);
+    update(&mut model, Action::Resize(120, 40));
+    let mut wide = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    wide.draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
+        .unwrap();
+    insta::assert_snapshot!("triage_en_120x40", text_of(wide.backend().buffer()));
     assert!(screen.contains("needing renewal"), "{screen}");
     assert!(screen.contains("Lack of communication"), "{screen}");
     assert!(screen.contains("Triage"), "{screen}");

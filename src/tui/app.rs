@@ -41,6 +41,8 @@ pub struct TriageView {
     /// For each queue entry: region – partner, province, country, advice, reasons, as one
     /// line to draw and to filter on.
     pub lines: Vec<String>,
+    /// For each queue entry, its reasons as one line (tags by their labels).
+    pub reasons: Vec<String>,
     /// Positions in `queue` that pass the filter, in queue order.
     pub visible: Vec<usize>,
     pub cursor: usize,
@@ -587,7 +589,7 @@ impl Model {
             &self.rules,
         );
         let rows = crate::report::triage_rows(catalog, &queue, self.lang);
-        let lines = rows
+        let lines: Vec<String> = rows
             .iter()
             .map(|r| {
                 format!(
@@ -600,9 +602,11 @@ impl Model {
                 )
             })
             .collect();
+        let reasons = rows.iter().map(|r| r.reasons_text.join("; ")).collect();
         let mut view = TriageView {
             queue,
             lines,
+            reasons,
             ..TriageView::default()
         };
         view.refilter();

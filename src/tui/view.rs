@@ -315,7 +315,7 @@ fn triage_screen(
                     theme.muted,
                 ),
             };
-            let reasons: Vec<String> = x.reasons.iter().map(|r| r.describe(lang)).collect();
+            let reasons = view.reasons.get(i).map(String::as_str).unwrap_or("");
             Some(Row::new(vec![
                 Cell::from(format!("{:>4}", x.severity)),
                 Cell::from(Span::styled(rec.0, rec.1)),
@@ -325,7 +325,7 @@ fn triage_screen(
                     display_safe(c.partner_name(a))
                 )),
                 Cell::from(Span::styled(
-                    display_safe(&reasons.join("; ")).into_owned(),
+                    display_safe(reasons).into_owned(),
                     theme.muted,
                 )),
             ]))
