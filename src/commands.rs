@@ -460,8 +460,8 @@ fn list_row<'a>(catalog: &'a Catalog, a: &'a Agreement) -> ListRow<'a> {
             .partner(&a.partner)
             .map(|p| p.country.as_str())
             .unwrap_or(""),
-        activities: summary.map(|s| s.count).unwrap_or(0),
-        last_activity: summary.and_then(|s| s.last).map(|d| d.to_string()),
+        activities: summary.map(|s| s.count()).unwrap_or(0),
+        last_activity: summary.and_then(|s| s.last()).map(|d| d.to_string()),
     }
 }
 

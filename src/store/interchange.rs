@@ -697,9 +697,9 @@ pub fn write_csv(catalog: &Catalog, out: &mut dyn Write) -> Result<(), csv::Erro
             a.renewals.len().to_string(),
             cell(&a.fields.join("; ")),
             cell(&a.obstacles.join("; ")),
-            summary.map(|s| s.count).unwrap_or(0).to_string(),
-            date(summary.and_then(|s| s.first)),
-            date(summary.and_then(|s| s.last)),
+            summary.map(|s| s.count()).unwrap_or(0).to_string(),
+            date(summary.and_then(|s| s.first())),
+            date(summary.and_then(|s| s.last())),
             cell(&contacts),
             cell(&a.notes),
         ])?;

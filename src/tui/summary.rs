@@ -27,7 +27,7 @@ pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
         |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     let summary = c.summary(a.id);
     let last = summary.and_then(|s| s.last_by(model.today));
-    let count = summary.map(|s| s.count).unwrap_or(0);
+    let count = summary.map(|s| s.count()).unwrap_or(0);
     let obstacles: Vec<&str> = a
         .obstacles
         .iter()

@@ -1097,7 +1097,7 @@ fn chart_lines(model: &Model, theme: &Theme, a: &Agreement, width: u16) -> Vec<L
     let label = format!("{}: ", T::ActivityPerYear.in_lang(model.lang));
     let summary = model.catalog.summary(a.id);
     let first_year = summary
-        .and_then(|s| s.first)
+        .and_then(|s| s.first())
         .map(|d| d.year())
         .into_iter()
         .chain(a.signed.map(|d| d.year()))
