@@ -144,6 +144,11 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     LoadTimeline(AgreementId),
+    /// Clear the terminal and draw everything again. Asked for when an overlay or screen
+    /// closes: text in some scripts (Khmer's combining vowels, for one) is measured
+    /// differently by different terminals, and a cell-by-cell update could leave marks of
+    /// it behind.
+    Repaint,
     CopyToClipboard(String),
 }
 
@@ -803,7 +808,10 @@ fn input_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             Cmd::Up => finder.cursor = finder.cursor.saturating_sub(1),
             Cmd::PageDown => finder.cursor = (finder.cursor + page).min(len.saturating_sub(1)),
             Cmd::PageUp => finder.cursor = finder.cursor.saturating_sub(page),
-            Cmd::Back => model.finder = None,
+            Cmd::Back => {
+                model.finder = None;
+                return vec![Effect::Repaint];
+            }
             Cmd::Open => {
                 let target = model.index.as_ref().and_then(|index| {
                     finder
@@ -812,9 +820,11 @@ fn input_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
                         .map(|hit| index.target(hit.doc))
                 });
                 model.finder = None;
+                let mut effects = vec![Effect::Repaint];
                 if let Some(target) = target {
-                    return model.jump(&target);
+                    effects.extend(model.jump(&target));
                 }
+                return effects;
             }
             _ => {}
         }
@@ -865,6 +875,7 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
     if model.help_open {
         if matches!(cmd, Cmd::Help | Cmd::Back) {
             model.help_open = false;
+            return vec![Effect::Repaint];
         }
         return Vec::new();
     }
@@ -922,7 +933,7 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Triage => {
             model.open_triage();
-            Vec::new()
+            vec![Effect::Repaint]
         }
         Cmd::Finder => {
             model.finder = Some(FinderState {
@@ -993,7 +1004,7 @@ fn triage_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::Back | Cmd::Triage => {
             model.triage = None;
-            Vec::new()
+            vec![Effect::Repaint]
         }
         Cmd::Open => {
             let target = view
@@ -1004,7 +1015,9 @@ fn triage_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             match target {
                 Some(id) => {
                     model.triage = None;
-                    model.jump(&Target::Agreement(id))
+                    let mut effects = vec![Effect::Repaint];
+                    effects.extend(model.jump(&Target::Agreement(id)));
+                    effects
                 }
                 None => Vec::new(),
             }

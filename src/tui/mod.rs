@@ -179,6 +179,15 @@ where
             dirty = true;
         }
         for effect in std::mem::take(&mut pending) {
+            if effect == Effect::Repaint {
+                // Not Terminal::clear: it asks the terminal where the cursor is, a round trip
+                // over SSH that some terminals never answer. A resize to the same size clears
+                // the screen and forgets the previous frame without asking anything.
+                let size = terminal.size()?;
+                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+                dirty = true;
+                continue;
+            }
             if let Some(action) = run_effect(effect, store, terminal.backend_mut()) {
                 pending.extend(update(model, action));
             }
@@ -238,6 +247,8 @@ where
 /// Carries out one effect; returns the action that reports its result, if any.
 pub fn run_effect<W: Write>(effect: Effect, store: &Store, out: &mut W) -> Option<Action> {
     match effect {
+        // Needs the terminal, so the loop does it.
+        Effect::Repaint => None,
         Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {
             agreement: id,
             result: store.activities_of(id).map_err(|e| e.to_string()),
