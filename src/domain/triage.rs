@@ -331,11 +331,6 @@ where
     out
 }
 
-/// The year of a date, for reports grouped by year.
-pub fn year_of(d: NaiveDate) -> i32 {
-    d.year()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -330,7 +330,6 @@ pub struct IndexBuilder {
     activity_dates: Vec<i32>,
     first_activity: Option<u32>,
     records: Records,
-    lang: Lang,
 }
 
 impl IndexBuilder {
@@ -345,7 +344,6 @@ impl IndexBuilder {
             activity_dates: Vec::new(),
             first_activity: None,
             records: Records::default(),
-            lang,
         };
         let mut extra: HashMap<&str, Vec<&str>> = HashMap::new();
         for (term, region) in BUILTIN_ALIASES
@@ -490,10 +488,6 @@ impl IndexBuilder {
         self.activity_ids.push((a.agreement, a.id));
         self.activity_dates
             .push(chrono::Datelike::num_days_from_ce(&a.date));
-    }
-
-    pub fn lang(&self) -> Lang {
-        self.lang
     }
 
     /// Lays the columns out in one buffer, each on an 8-byte boundary.

@@ -36,7 +36,8 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Store {
     db: sled::Db,
     path: PathBuf,
-    lock: StoreLock,
+    /// Held, not read: the lock is released when the store is dropped.
+    _lock: StoreLock,
 }
 
 impl std::fmt::Debug for Store {
@@ -96,7 +97,7 @@ impl Store {
         let store = Store {
             db,
             path: path.to_path_buf(),
-            lock,
+            _lock: lock,
         };
         store.check_schema()?;
         // After a crash between a change and its new number, give the store one again (the
@@ -109,11 +110,6 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Lets the owner say more about itself to other processes (e.g. a server's address).
-    pub fn describe_owner(&mut self, owner: &Owner) {
-        self.lock.describe(owner);
     }
 
     fn check_schema(&self) -> Result<(), StoreError> {

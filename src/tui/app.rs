@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::domain::health::{self, Health, HealthRules};
-use crate::domain::{Activity, AgreementId, Catalog, RegionLevel};
+use crate::domain::{Activity, AgreementId, Catalog};
 use crate::i18n::Lang;
 
 use crate::search::{self, Finder, Hit, Index, Target};
@@ -1043,14 +1043,4 @@ fn triage_move(model: &mut Model, cmd: Cmd) {
         _ => view.cursor,
     };
     view.offset = follow(view.offset, view.cursor, visible_rows);
-}
-
-/// Short label for a region's level.
-pub fn level_label(level: RegionLevel, lang: Lang) -> &'static str {
-    use super::text::T;
-    match level {
-        RegionLevel::Province => T::Province.in_lang(lang),
-        RegionLevel::Regency => T::Regency.in_lang(lang),
-        RegionLevel::City => T::City.in_lang(lang),
-    }
 }
