@@ -18,6 +18,8 @@ pub struct Catalog {
     pub partners: Vec<Partner>,
     pub agreements: Vec<Agreement>,
     pub summaries: HashMap<AgreementId, ActivitySummary>,
+    /// Each agreement's record version in the store, for conflict checks when saving.
+    pub versions: HashMap<AgreementId, u64>,
     region_index: HashMap<String, usize>,
     partner_index: HashMap<String, usize>,
     agreement_index: HashMap<AgreementId, usize>,
@@ -73,6 +75,58 @@ impl Catalog {
 
     pub fn agreement(&self, id: AgreementId) -> Option<&Agreement> {
         self.agreement_index.get(&id).map(|&i| &self.agreements[i])
+    }
+
+    pub fn version(&self, id: AgreementId) -> u64 {
+        self.versions.get(&id).copied().unwrap_or(0)
+    }
+
+    /// Puts an agreement in (replacing the one with its id) or takes it out, with its
+    /// version. Call [`Catalog::reindex`] after a batch of these.
+    pub fn put_agreement(&mut self, id: AgreementId, agreement: Option<Agreement>, version: u64) {
+        let at = self.agreements.iter().position(|a| a.id == id);
+        match (at, agreement) {
+            (Some(i), Some(a)) => self.agreements[i] = a,
+            (None, Some(a)) => self.agreements.push(a),
+            (Some(i), None) => {
+                self.agreements.remove(i);
+            }
+            (None, None) => {}
+        }
+        if version == 0 {
+            self.versions.remove(&id);
+            self.summaries.remove(&id);
+        } else {
+            self.versions.insert(id, version);
+        }
+    }
+
+    pub fn put_partner(&mut self, id: &str, partner: Option<Partner>) {
+        let at = self.partners.iter().position(|p| p.id == id);
+        match (at, partner) {
+            (Some(i), Some(p)) => self.partners[i] = p,
+            (None, Some(p)) => self.partners.push(p),
+            (Some(i), None) => {
+                self.partners.remove(i);
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// Custom tags only: built-in ones cannot change.
+    pub fn put_tag(&mut self, id: &str, tag: Option<Tag>) {
+        if super::builtin::is_builtin_tag(id) {
+            return;
+        }
+        let at = self.tags.iter().position(|t| t.id == id);
+        match (at, tag) {
+            (Some(i), Some(t)) => self.tags[i] = t,
+            (None, Some(t)) => self.tags.push(t),
+            (Some(i), None) => {
+                self.tags.remove(i);
+            }
+            (None, None) => {}
+        }
     }
 
     pub fn summary(&self, id: AgreementId) -> Option<&ActivitySummary> {

@@ -356,6 +356,8 @@ impl Store {
             self.plan_fresh(data, &mut sink, &mut report)?;
             batch = sink.finish();
         }
+        // Imported activities keep their ids; the next one logged counts on from them.
+        batch.remove(super::edit::META_NEXT_ACTIVITY);
         let action = match mode {
             ImportMode::Merge => "import",
             ImportMode::Replace => "import --replace",
@@ -473,7 +475,9 @@ impl Store {
         let mut sink = Sink::chunked(self, GENERATED_CHUNK);
         let mut report = ImportReport::default();
         self.plan_fresh(data, &mut sink, &mut report)?;
-        let batch = sink.finish();
+        let mut batch = sink.finish();
+        let next = data.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+        batch.insert(super::edit::META_NEXT_ACTIVITY, &next.to_be_bytes());
         self.commit_audited(
             batch,
             actor,

@@ -6,6 +6,7 @@
 //! audit entry and is flushed before the call returns, so "saved" always means durable.
 
 pub mod audit;
+pub mod edit;
 pub mod error;
 pub mod interchange;
 pub mod keys;
@@ -24,6 +25,7 @@ use crate::domain::{
 };
 
 pub use audit::{Actor, AuditEntry};
+pub use edit::{Applied, ApplyError, Change, Conflict, Edit, Record, RecordKey};
 pub use error::StoreError;
 pub use interchange::{ImportError, ImportMode, ImportReport};
 pub use lock::{Owner, StoreLock};
@@ -38,6 +40,8 @@ pub struct Store {
     path: PathBuf,
     /// Held, not read: the lock is released when the store is dropped.
     _lock: StoreLock,
+    /// One change at a time: a change's checks and its write must see the same store.
+    writing: std::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Store {
@@ -98,6 +102,7 @@ impl Store {
             db,
             path: path.to_path_buf(),
             _lock: lock,
+            writing: std::sync::Mutex::new(()),
         };
         store.check_schema()?;
         // After a crash between a change and its new number, give the store one again (the
@@ -335,15 +340,19 @@ impl Store {
             });
             (agreements, summaries)
         });
-        let agreements = agreements?.into_iter().map(|(_, a)| a).collect();
-        Ok(Catalog::new(
+        let agreements = agreements?;
+        let versions = agreements.iter().map(|(v, a)| (a.id, *v)).collect();
+        let agreements = agreements.into_iter().map(|(_, a)| a).collect();
+        let mut catalog = Catalog::new(
             self.stages()?,
             self.custom_tags()?,
             self.regions()?,
             self.partners()?,
             agreements,
             summaries?,
-        ))
+        );
+        catalog.versions = versions;
+        Ok(catalog)
     }
 
     /// One agreement's timeline, oldest first.

@@ -1,0 +1,696 @@
+//! Changes made by people: one atomic, durable, audited write per save.
+//!
+//! A [`Change`] lists the records it touches with their values before and after. Applying it
+//! checks that the store still holds the "before" values (agreements by record version), so a
+//! change never silently overwrites someone else's; assigns ids to new records; keeps the
+//! activity summaries in step; validates every record written; and commits all of it with its
+//! audit entry in one flushed batch. The inverse of an applied change is a change too, which
+//! is how undo stays a durable, audited edit like any other.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::PoisonError;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::builtin::is_builtin_tag;
+use crate::domain::text::display_safe;
+use crate::domain::validate::{self, Invalid, Known};
+use crate::domain::{Activity, ActivitySummary, Agreement, AgreementId, Partner, RegionLevel, Tag};
+
+use super::audit::{Actor, AuditEntry};
+use super::error::StoreError;
+use super::{Store, encode, keys};
+
+/// A record a change touches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Record {
+    Agreement(Agreement),
+    Activity(Activity),
+    Tag(Tag),
+    Partner(Partner),
+}
+
+/// Which record, independent of its contents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKey {
+    Agreement(AgreementId),
+    Activity(AgreementId, u64),
+    Tag(String),
+    Partner(String),
+}
+
+impl Record {
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Record::Agreement(a) => RecordKey::Agreement(a.id),
+            Record::Activity(a) => RecordKey::Activity(a.agreement, a.id),
+            Record::Tag(t) => RecordKey::Tag(t.id.clone()),
+            Record::Partner(p) => RecordKey::Partner(p.id.clone()),
+        }
+    }
+
+    /// How the record is named in messages and the audit log.
+    pub fn label(&self) -> String {
+        match self {
+            Record::Agreement(a) => validate::agreement_label(a),
+            Record::Activity(a) => validate::activity_label(a),
+            Record::Tag(t) => format!("tag {}", display_safe(&t.id)),
+            Record::Partner(p) => format!("partner {}", display_safe(&p.id)),
+        }
+    }
+}
+
+impl RecordKey {
+    fn bytes(&self) -> Vec<u8> {
+        match self {
+            RecordKey::Agreement(id) => keys::numbered(keys::AGREEMENT, *id).to_vec(),
+            RecordKey::Activity(agreement, id) => keys::activity(*agreement, *id).to_vec(),
+            RecordKey::Tag(id) => keys::slug(keys::TAG, id),
+            RecordKey::Partner(id) => keys::slug(keys::PARTNER, id),
+        }
+    }
+}
+
+/// One record's move from `before` to `after`. `None` before means "created", `None` after
+/// means "deleted".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    pub before: Option<Record>,
+    pub after: Option<Record>,
+}
+
+impl Edit {
+    pub fn create(record: Record) -> Edit {
+        Edit {
+            before: None,
+            after: Some(record),
+        }
+    }
+
+    pub fn update(before: Record, after: Record) -> Edit {
+        Edit {
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+
+    pub fn delete(record: Record) -> Edit {
+        Edit {
+            before: Some(record),
+            after: None,
+        }
+    }
+
+    fn key(&self) -> Option<RecordKey> {
+        self.after
+            .as_ref()
+            .or(self.before.as_ref())
+            .map(Record::key)
+    }
+}
+
+/// What one save changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// What the person did, as the audit log says it: "create", "update", "log activity"...
+    pub action: String,
+    pub edits: Vec<Edit>,
+    /// The record version of each agreement the editor started from. Saving is refused when
+    /// the store holds another version.
+    pub versions: BTreeMap<AgreementId, u64>,
+}
+
+impl Change {
+    pub fn new(action: impl Into<String>) -> Change {
+        Change {
+            action: action.into(),
+            edits: Vec::new(),
+            versions: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, edit: Edit) -> Change {
+        self.edits.push(edit);
+        self
+    }
+
+    /// Expects agreement `id` to be at `version` when the change is applied.
+    pub fn expecting(mut self, id: AgreementId, version: u64) -> Change {
+        self.versions.insert(id, version);
+        self
+    }
+
+    /// The change that takes the store back: every edit reversed, expecting the versions
+    /// this change left behind.
+    pub fn inverse(
+        &self,
+        action: impl Into<String>,
+        versions_after: &BTreeMap<u64, u64>,
+    ) -> Change {
+        Change {
+            action: action.into(),
+            edits: self
+                .edits
+                .iter()
+                .rev()
+                .map(|e| Edit {
+                    before: e.after.clone(),
+                    after: e.before.clone(),
+                })
+                .collect(),
+            versions: versions_after.clone(),
+        }
+    }
+
+    /// The first record the change is about, named for the status bar and the audit log.
+    pub fn label(&self) -> String {
+        let primary = self
+            .edits
+            .iter()
+            .find_map(|e| match e.after.as_ref().or(e.before.as_ref()) {
+                Some(r @ Record::Agreement(_)) => Some(r.label()),
+                _ => None,
+            })
+            .or_else(|| {
+                self.edits
+                    .iter()
+                    .find_map(|e| e.after.as_ref().or(e.before.as_ref()).map(Record::label))
+            })
+            .unwrap_or_default();
+        let more = self.edits.len().saturating_sub(1);
+        if more == 0 {
+            primary
+        } else {
+            format!(
+                "{primary} and {more} more record{}",
+                if more == 1 { "" } else { "s" }
+            )
+        }
+    }
+}
+
+/// A change as written: ids assigned, with the agreement versions it produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub change: Change,
+    /// The version of each agreement the change wrote (0 for a deleted one).
+    pub versions: BTreeMap<AgreementId, u64>,
+    /// The new activity summary of each agreement whose timeline changed (`None`: deleted).
+    pub summaries: Vec<(AgreementId, Option<ActivitySummary>)>,
+    pub entry: AuditEntry,
+}
+
+/// The stored record is not what the change expected.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub record: RecordKey,
+    pub label: String,
+    /// The record as the store holds it now, with its version for an agreement.
+    pub current: Option<(u64, Record)>,
+    pub by: String,
+    pub at: String,
+}
+
+/// Why a change was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{}", conflict_message(.0))]
+    Conflict(Box<Conflict>),
+    #[error("{}", invalid_message(.0))]
+    Invalid(Vec<Invalid>),
+}
+
+fn conflict_message(c: &Conflict) -> String {
+    match &c.current {
+        Some(_) => format!(
+            "{} was changed by {} at {} after you started editing it; your change was not saved. \
+             Reload to see theirs, or keep editing.",
+            c.label, c.by, c.at
+        ),
+        None => format!(
+            "{} was deleted by {} at {} after you started editing it; your change was not saved.",
+            c.label, c.by, c.at
+        ),
+    }
+}
+
+fn invalid_message(problems: &[Invalid]) -> String {
+    problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Metadata keys that hold the next free ids. An import removes them, and the next
+/// allocation recomputes them from what the store holds.
+pub(crate) const META_NEXT_AGREEMENT: &[u8] = b"mnext_agreement";
+pub(crate) const META_NEXT_ACTIVITY: &[u8] = b"mnext_activity";
+
+impl Store {
+    /// Applies a change atomically and durably, with its audit entry.
+    pub fn apply(&self, change: Change, actor: &Actor) -> Result<Applied, ApplyError> {
+        let _writing = self.writing.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut change = change;
+        let mut batch = sled::Batch::default();
+        self.assign_ids(&mut change, &mut batch)?;
+        self.check_current(&change)?;
+        self.check_records(&change)?;
+
+        let mut versions = BTreeMap::new();
+        let mut timelines: HashSet<AgreementId> = HashSet::new();
+        let mut deleted: HashSet<AgreementId> = HashSet::new();
+        for edit in &change.edits {
+            let Some(key) = edit.key() else { continue };
+            match (&key, &edit.after) {
+                (RecordKey::Agreement(id), Some(Record::Agreement(a))) => {
+                    let version = match edit.before {
+                        Some(_) => self.agreement(*id)?.map_or(0, |(v, _)| v) + 1,
+                        None => 1,
+                    };
+                    batch.insert(&key.bytes()[..], encode(&(version, a))?);
+                    versions.insert(*id, version);
+                    if edit.before.is_none() {
+                        timelines.insert(*id);
+                    }
+                }
+                (RecordKey::Agreement(id), None) => {
+                    batch.remove(&key.bytes()[..]);
+                    batch.remove(&keys::numbered(keys::SUMMARY, *id)[..]);
+                    versions.insert(*id, 0);
+                    deleted.insert(*id);
+                }
+                (RecordKey::Activity(agreement, _), after) => {
+                    match after {
+                        Some(record) => batch.insert(key.bytes(), encode_record(record)?),
+                        None => batch.remove(key.bytes()),
+                    }
+                    timelines.insert(*agreement);
+                }
+                (_, Some(record)) => batch.insert(key.bytes(), encode_record(record)?),
+                (_, None) => batch.remove(key.bytes()),
+            }
+        }
+        for id in &deleted {
+            // A deleted agreement takes its timeline with it: every activity must be part of
+            // the change, so that the audit entry (and an undo) holds them.
+            let listed: HashSet<RecordKey> = change.edits.iter().filter_map(Edit::key).collect();
+            for item in self.db.scan_prefix(keys::activities_of(*id)).keys() {
+                let key = item.map_err(|e| self.read_error(e))?;
+                let activity = keys::number_at(&key, 9).unwrap_or_default();
+                if !listed.contains(&RecordKey::Activity(*id, activity)) {
+                    return Err(ApplyError::Store(StoreError::Write {
+                        path: self.path.clone(),
+                        reason: format!(
+                            "agreement {id} still has activity {activity}; delete it with \
+                             Store::deletion so its timeline goes into the audit log"
+                        ),
+                    }));
+                }
+            }
+        }
+        let mut summaries = Vec::new();
+        let mut ids: Vec<AgreementId> = timelines.difference(&deleted).copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let summary = self.summary_after(id, &change)?;
+            batch.insert(&keys::numbered(keys::SUMMARY, id)[..], encode(&summary)?);
+            summaries.push((id, Some(summary)));
+        }
+        summaries.extend(deleted.iter().map(|&id| (id, None)));
+
+        let before = records_json(change.edits.iter().filter_map(|e| e.before.as_ref()));
+        let after = records_json(change.edits.iter().filter_map(|e| e.after.as_ref()));
+        let entry =
+            self.commit_audited(batch, actor, &change.action, change.label(), before, after)?;
+        Ok(Applied {
+            change,
+            versions,
+            summaries,
+            entry,
+        })
+    }
+
+    /// The change that deletes an agreement and its whole timeline.
+    pub fn deletion(&self, id: AgreementId) -> Result<Change, StoreError> {
+        let (version, agreement) = self.agreement(id)?.ok_or_else(|| StoreError::Missing {
+            path: self.path.clone(),
+            record: format!("agreement {id}"),
+        })?;
+        let mut change = Change::new("delete")
+            .with(Edit::delete(Record::Agreement(agreement)))
+            .expecting(id, version);
+        for activity in self.activities_of(id)? {
+            change = change.with(Edit::delete(Record::Activity(activity)));
+        }
+        Ok(change)
+    }
+
+    /// Every agreement's record version.
+    pub fn versions(&self) -> Result<HashMap<AgreementId, u64>, StoreError> {
+        let mut out = HashMap::new();
+        for item in self.db.scan_prefix([keys::AGREEMENT]) {
+            let (key, value) = item.map_err(|e| self.read_error(e))?;
+            // The version is the value's first field: decode only that.
+            let (version, _): (u64, &[u8]) =
+                postcard::take_from_bytes(&value).map_err(|e| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    record: keys::describe(&key),
+                    reason: e.to_string(),
+                })?;
+            out.insert(keys::number_at(&key, 1).unwrap_or_default(), version);
+        }
+        Ok(out)
+    }
+
+    /// Gives records with id 0 the next free id; an activity of agreement 0 belongs to the
+    /// agreement created in the same change.
+    fn assign_ids(&self, change: &mut Change, batch: &mut sled::Batch) -> Result<(), StoreError> {
+        let wants_agreement = change.edits.iter().any(|e| {
+            e.before.is_none() && matches!(&e.after, Some(Record::Agreement(a)) if a.id == 0)
+        });
+        let wants_activity = change.edits.iter().any(|e| {
+            e.before.is_none() && matches!(&e.after, Some(Record::Activity(a)) if a.id == 0)
+        });
+        let mut new_agreement = None;
+        if wants_agreement {
+            let last = self
+                .db
+                .scan_prefix([keys::AGREEMENT])
+                .keys()
+                .next_back()
+                .transpose()
+                .map_err(|e| self.read_error(e))?
+                .and_then(|k| keys::number_at(&k, 1))
+                .unwrap_or(0);
+            let next = self
+                .counter(META_NEXT_AGREEMENT)?
+                .unwrap_or(0)
+                .max(last + 1);
+            batch.insert(META_NEXT_AGREEMENT, &(next + 1).to_be_bytes());
+            new_agreement = Some(next);
+        }
+        let mut next_activity = None;
+        if wants_activity {
+            let next = match self.counter(META_NEXT_ACTIVITY)? {
+                Some(n) => n,
+                None => self.max_activity_id()? + 1,
+            };
+            next_activity = Some(next);
+        }
+        for edit in &mut change.edits {
+            if edit.before.is_some() {
+                continue;
+            }
+            match &mut edit.after {
+                Some(Record::Agreement(a)) if a.id == 0 => {
+                    a.id = new_agreement.unwrap_or_default();
+                }
+                Some(Record::Activity(a)) => {
+                    if a.agreement == 0
+                        && let Some(id) = new_agreement
+                    {
+                        a.agreement = id;
+                    }
+                    if a.id == 0
+                        && let Some(next) = next_activity.as_mut()
+                    {
+                        a.id = *next;
+                        *next += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(next) = next_activity {
+            batch.insert(META_NEXT_ACTIVITY, &next.to_be_bytes());
+        }
+        if let Some(id) = new_agreement
+            && let Some(version) = change.versions.remove(&0)
+        {
+            change.versions.insert(id, version);
+        }
+        Ok(())
+    }
+
+    fn counter(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .db
+            .get(key)
+            .map_err(|e| self.read_error(e))?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map(u64::from_be_bytes))
+    }
+
+    /// The largest activity id in the store. Activity keys sort by agreement first, so this
+    /// reads every key once; it runs only when the counter is missing (after an import).
+    fn max_activity_id(&self) -> Result<u64, StoreError> {
+        let mut max = 0;
+        for key in self.db.scan_prefix([keys::ACTIVITY]).keys() {
+            let key = key.map_err(|e| self.read_error(e))?;
+            max = max.max(keys::number_at(&key, 9).unwrap_or(0));
+        }
+        Ok(max)
+    }
+
+    /// Refuses the change when a record it touches is no longer what it expects.
+    fn check_current(&self, change: &Change) -> Result<(), ApplyError> {
+        for edit in &change.edits {
+            let Some(key) = edit.key() else { continue };
+            let current: Option<(u64, Record)> = match &key {
+                RecordKey::Agreement(id) => {
+                    self.agreement(*id)?.map(|(v, a)| (v, Record::Agreement(a)))
+                }
+                other => {
+                    let bytes = other.bytes();
+                    match self.db.get(&bytes).map_err(|e| self.read_error(e))? {
+                        None => None,
+                        Some(value) => Some((0, self.decode_record(other, &bytes, &value)?)),
+                    }
+                }
+            };
+            let fine = match (&edit.before, &current) {
+                (None, None) => true,
+                (Some(_), None) | (None, Some(_)) => false,
+                (Some(before), Some((version, now))) => match &key {
+                    RecordKey::Agreement(id) => match change.versions.get(id) {
+                        Some(expected) => expected == version,
+                        None => before == now,
+                    },
+                    _ => before == now,
+                },
+            };
+            if !fine {
+                let label = edit
+                    .before
+                    .as_ref()
+                    .or(edit.after.as_ref())
+                    .map(Record::label)
+                    .unwrap_or_default();
+                let (by, at) = self.last_change_of(&key)?;
+                return Err(ApplyError::Conflict(Box::new(Conflict {
+                    record: key,
+                    label,
+                    current,
+                    by,
+                    at,
+                })));
+            }
+        }
+        Ok(())
+    }
+
+    /// Who changed a record last and when, from the audit log (newest first).
+    fn last_change_of(&self, key: &RecordKey) -> Result<(String, String), StoreError> {
+        let wanted = match key {
+            RecordKey::Agreement(id) => format!("agreement {id} "),
+            RecordKey::Activity(_, id) => format!("activity {id} "),
+            RecordKey::Tag(id) => format!("tag {id}"),
+            RecordKey::Partner(id) => format!("partner {id}"),
+        };
+        for item in self
+            .db
+            .scan_prefix([keys::AUDIT])
+            .values()
+            .rev()
+            .take(10_000)
+        {
+            let value = item.map_err(|e| self.read_error(e))?;
+            let Ok(entry) = postcard::from_bytes::<AuditEntry>(&value) else {
+                continue;
+            };
+            let mentions = entry.record.starts_with(&wanted)
+                || entry
+                    .after
+                    .as_deref()
+                    .or(entry.before.as_deref())
+                    .is_some_and(|j| mentions_key(j, key))
+                || entry.action.starts_with("import");
+            if mentions {
+                return Ok((
+                    format!("{} ({})", entry.user, entry.via),
+                    entry.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                ));
+            }
+        }
+        Ok(("another session".into(), "an unknown time".into()))
+    }
+
+    /// Validates every record the change writes, and what agreements refer to.
+    fn check_records(&self, change: &Change) -> Result<(), ApplyError> {
+        let mut problems = Vec::new();
+        let stages = self.stages()?;
+        let stage_ids: HashSet<&str> = stages.iter().map(|s| s.id.as_str()).collect();
+        let mut regions: HashMap<&str, RegionLevel> = HashMap::new();
+        let mut partners: HashSet<&str> = HashSet::new();
+        let mut tags: HashSet<&str> = HashSet::new();
+        let mut created_partners: HashSet<&str> = HashSet::new();
+        let mut created_tags: HashSet<&str> = HashSet::new();
+        for edit in &change.edits {
+            match &edit.after {
+                Some(Record::Partner(p)) => {
+                    validate::check_partner(p, &mut problems);
+                    created_partners.insert(p.id.as_str());
+                }
+                Some(Record::Tag(t)) => {
+                    validate::check_tag(t, &mut problems);
+                    created_tags.insert(t.id.as_str());
+                }
+                _ => {}
+            }
+        }
+        for edit in &change.edits {
+            match &edit.after {
+                Some(Record::Agreement(a)) => {
+                    validate::check_agreement(a, &mut problems);
+                    if let Some(region) = self.region(&a.region)? {
+                        regions.insert(a.region.as_str(), region.level);
+                    }
+                    if created_partners.contains(a.partner.as_str())
+                        || self.exists(&keys::slug(keys::PARTNER, &a.partner))?
+                    {
+                        partners.insert(a.partner.as_str());
+                    }
+                    for t in &a.obstacles {
+                        if is_builtin_tag(t)
+                            || created_tags.contains(t.as_str())
+                            || self.exists(&keys::slug(keys::TAG, t))?
+                        {
+                            tags.insert(t.as_str());
+                        }
+                    }
+                    let known = Known {
+                        regions: &regions,
+                        partners: &partners,
+                        stages: &stage_ids,
+                        tags: &tags,
+                    };
+                    validate::check_references(a, &known, &mut problems);
+                }
+                Some(Record::Activity(v)) => {
+                    validate::check_activity(v, &mut problems);
+                    let owner_written = change.edits.iter().any(
+                        |e| matches!(&e.after, Some(Record::Agreement(a)) if a.id == v.agreement),
+                    );
+                    if !owner_written && self.agreement(v.agreement)?.is_none() {
+                        problems.push(Invalid {
+                            record: validate::activity_label(v),
+                            field: "agreement".into(),
+                            problem: format!("agreement {} does not exist", v.agreement),
+                            fix: "log the activity on an existing agreement".into(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ApplyError::Invalid(problems))
+        }
+    }
+
+    fn region(&self, id: &str) -> Result<Option<crate::domain::Region>, StoreError> {
+        let key = keys::slug(keys::REGION, id);
+        match self.db.get(&key).map_err(|e| self.read_error(e))? {
+            Some(v) => Ok(Some(self.decode(&key, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn exists(&self, key: &[u8]) -> Result<bool, StoreError> {
+        self.db.contains_key(key).map_err(|e| self.read_error(e))
+    }
+
+    fn decode_record(
+        &self,
+        key: &RecordKey,
+        bytes: &[u8],
+        value: &[u8],
+    ) -> Result<Record, StoreError> {
+        Ok(match key {
+            RecordKey::Agreement(_) => {
+                Record::Agreement(self.decode::<(u64, Agreement)>(bytes, value)?.1)
+            }
+            RecordKey::Activity(..) => Record::Activity(self.decode(bytes, value)?),
+            RecordKey::Tag(_) => Record::Tag(self.decode(bytes, value)?),
+            RecordKey::Partner(_) => Record::Partner(self.decode(bytes, value)?),
+        })
+    }
+
+    /// An agreement's activity summary once the change's activity edits are applied.
+    fn summary_after(
+        &self,
+        id: AgreementId,
+        change: &Change,
+    ) -> Result<ActivitySummary, StoreError> {
+        let mut activities: BTreeMap<u64, Activity> = self
+            .activities_of(id)?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        for edit in &change.edits {
+            match (&edit.before, &edit.after) {
+                (_, Some(Record::Activity(a))) if a.agreement == id => {
+                    activities.insert(a.id, a.clone());
+                }
+                (Some(Record::Activity(a)), None) if a.agreement == id => {
+                    activities.remove(&a.id);
+                }
+                _ => {}
+            }
+        }
+        Ok(ActivitySummary::of(activities.values()))
+    }
+}
+
+fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
+    match record {
+        Record::Agreement(a) => encode(a),
+        Record::Activity(a) => encode(a),
+        Record::Tag(t) => encode(t),
+        Record::Partner(p) => encode(p),
+    }
+}
+
+/// The records as one JSON array for the audit log, or nothing when there are none.
+fn records_json<'a>(records: impl Iterator<Item = &'a Record>) -> Option<String> {
+    let list: Vec<&Record> = records.collect();
+    if list.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&list).ok()
+    }
+}
+
+/// Whether an audit entry's JSON holds the record.
+fn mentions_key(json: &str, key: &RecordKey) -> bool {
+    let Ok(records) = serde_json::from_str::<Vec<Record>>(json) else {
+        return false;
+    };
+    records.iter().any(|r| &r.key() == key)
+}
