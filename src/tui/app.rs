@@ -13,8 +13,11 @@ use crate::domain::{Activity, AgreementId, Catalog};
 use crate::i18n::Lang;
 
 use crate::search::{self, Finder, Hit, Index, Target};
+use crate::store::{Applied, Change, Edit, Record};
 
+use super::form::{Form, Outcome, TagPicker};
 use super::keymap::{Cmd, Mode};
+use super::text::T;
 
 /// Longest text the filter or finder input holds.
 pub const INPUT_MAX: usize = 256;
@@ -125,6 +128,50 @@ pub struct StatusLine {
     pub kind: StatusKind,
 }
 
+/// Where a save came from, which decides what happens when the store answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// The open form.
+    Form,
+    /// The obstacle-tag checklist.
+    Tags,
+    /// A one-key edit (next stage, delete).
+    Quick,
+    /// Undoing this applied change.
+    Undo(Box<Applied>),
+    /// Redoing (undoing the undo of) this applied change.
+    Redo(Box<Applied>),
+}
+
+/// Why a save did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveFailure {
+    pub message: String,
+    /// Set when the record changed in the store since the edit began.
+    pub conflict: Option<Theirs>,
+}
+
+/// What the store holds of a record someone else changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Theirs {
+    /// Their version of the agreement, with its record version.
+    Changed(Box<(u64, crate::domain::Agreement)>),
+    /// They deleted it (or it was never an agreement).
+    Deleted,
+}
+
+/// A question on screen; letters answer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub text: String,
+    pub on_yes: PromptAction,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptAction {
+    Delete { id: AgreementId, version: u64 },
+}
+
 #[derive(Debug, Clone)]
 pub enum Action {
     Cmd(Cmd),
@@ -139,9 +186,14 @@ pub enum Action {
     IndexReady(Arc<Index>),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
+    /// The store answered a save.
+    Saved {
+        origin: Origin,
+        result: Result<Box<Applied>, SaveFailure>,
+    },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadTimeline(AgreementId),
     /// Clear the terminal and draw everything again. Asked for when an overlay or screen
@@ -150,6 +202,18 @@ pub enum Effect {
     /// it behind.
     Repaint,
     CopyToClipboard(String),
+    /// Apply a change to the store, durably; the answer comes back as [`Action::Saved`].
+    Save {
+        change: Box<Change>,
+        origin: Origin,
+    },
+    /// Delete an agreement and its timeline, if it is still at `version`.
+    Delete {
+        id: AgreementId,
+        version: u64,
+    },
+    /// Records changed: build the search index again in the background.
+    RefreshIndex,
 }
 
 pub struct Model {
@@ -182,6 +246,14 @@ pub struct Model {
     pub triage: Option<TriageView>,
     /// An activity the finder jumped to, marked in the timeline.
     pub marked_activity: Option<crate::domain::ActivityId>,
+    pub form: Option<Form>,
+    pub tag_picker: Option<TagPicker>,
+    pub prompt: Option<Prompt>,
+    /// This session's saved changes, newest last; `u` takes back the last one.
+    pub undo: Vec<Applied>,
+    pub redo: Vec<Applied>,
+    /// Browsing only: editing keys explain that the session is read-only.
+    pub read_only: bool,
     all_region_rows: Vec<RegionRow>,
     all_agreement_rows: Vec<usize>,
 }
@@ -219,6 +291,12 @@ impl Model {
             filter: None,
             triage: None,
             marked_activity: None,
+            form: None,
+            tag_picker: None,
+            prompt: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            read_only: false,
             all_region_rows: Vec::new(),
             all_agreement_rows: Vec::new(),
         };
@@ -351,6 +429,19 @@ impl Model {
 
     /// Which table keys are looked up in.
     pub fn mode(&self) -> Mode {
+        if self.prompt.is_some() || self.form.as_ref().is_some_and(|f| f.confirm_discard) {
+            return Mode::Prompt;
+        }
+        if self.form.is_some() {
+            return Mode::Form;
+        }
+        if let Some(picker) = &self.tag_picker {
+            return if picker.new_tag.is_some() {
+                Mode::Form
+            } else {
+                Mode::Checklist
+            };
+        }
         if self.finder.is_some()
             || self.filter.as_ref().is_some_and(|f| f.typing)
             || self.triage.as_ref().is_some_and(|t| t.typing)
@@ -746,6 +837,20 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             model.run_finder();
             Vec::new()
         }
+        Action::Saved { origin, result } => model.saved(origin, result),
+        Action::Paste(text) if model.form.is_some() => {
+            let catalog = Arc::clone(&model.catalog);
+            if let Some(form) = model.form.as_mut() {
+                form.paste(&text, &catalog, model.today);
+            }
+            Vec::new()
+        }
+        Action::Paste(text) if model.tag_picker.is_some() => {
+            if let Some(input) = model.tag_picker.as_mut().and_then(|p| p.new_tag.as_mut()) {
+                input.insert(&text);
+            }
+            Vec::new()
+        }
         Action::Paste(_) if model.mode() != Mode::Input => Vec::new(),
         Action::Paste(text) => {
             let mut effects = Vec::new();
@@ -757,6 +862,9 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             }
             effects
         }
+        Action::Cmd(cmd) if model.prompt.is_some() => prompt_command(model, cmd),
+        Action::Cmd(cmd) if model.form.is_some() => form_command(model, cmd),
+        Action::Cmd(cmd) if model.tag_picker.is_some() => picker_command(model, cmd),
         Action::Cmd(cmd) if model.mode() == Mode::Input => input_command(model, cmd),
         Action::Cmd(cmd) => command(model, cmd),
     }
@@ -943,7 +1051,27 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             model.run_finder();
             Vec::new()
         }
-        Cmd::Insert(_) | Cmd::DeleteBack | Cmd::DeleteWord | Cmd::ClearInput => Vec::new(),
+        Cmd::New
+        | Cmd::Edit
+        | Cmd::LogActivity
+        | Cmd::Tags
+        | Cmd::Delete
+        | Cmd::AdvanceStage
+        | Cmd::Renew
+        | Cmd::Undo
+        | Cmd::Redo => edit_command(model, cmd),
+        Cmd::Insert(_)
+        | Cmd::DeleteBack
+        | Cmd::DeleteWord
+        | Cmd::ClearInput
+        | Cmd::Left
+        | Cmd::Right
+        | Cmd::Home
+        | Cmd::End
+        | Cmd::DeleteForward
+        | Cmd::Save
+        | Cmd::Reload
+        | Cmd::Toggle => Vec::new(),
         Cmd::Back => {
             match model.focus {
                 Pane::Detail => {
@@ -1043,4 +1171,481 @@ fn triage_move(model: &mut Model, cmd: Cmd) {
         _ => view.cursor,
     };
     view.offset = follow(view.offset, view.cursor, visible_rows);
+}
+
+impl Model {
+    fn say(&mut self, text: impl Into<String>, kind: StatusKind) {
+        self.status = Some(StatusLine {
+            text: text.into(),
+            kind,
+        });
+    }
+
+    /// The store answered a save: on success the catalog takes the change and the form
+    /// closes; on failure the form stays open with everything typed and says why.
+    fn saved(&mut self, origin: Origin, result: Result<Box<Applied>, SaveFailure>) -> Vec<Effect> {
+        let lang = self.lang;
+        match result {
+            Ok(applied) => {
+                let applied = *applied;
+                // Positions into the agreement list change with the patch: remember the
+                // selection by id first.
+                let selected = self.selected_agreement().map(|a| a.id);
+                let focus_on = self.patch_catalog(&applied).or(selected);
+                let label = self.describe(&applied);
+                let word = match &origin {
+                    Origin::Undo(_) => T::Undone,
+                    Origin::Redo(_) => T::Redone,
+                    _ => T::Saved,
+                };
+                match origin {
+                    Origin::Undo(_) => self.redo.push(applied),
+                    Origin::Redo(_) => self.undo.push(applied),
+                    _ => {
+                        self.undo.push(applied);
+                        self.redo.clear();
+                    }
+                }
+                self.form = None;
+                self.tag_picker = None;
+                self.say(
+                    format!(
+                        "{}: {}",
+                        word.in_lang(lang),
+                        crate::domain::text::display_safe(&label)
+                    ),
+                    StatusKind::Ok,
+                );
+                let mut effects = vec![Effect::Repaint, Effect::RefreshIndex];
+                effects.extend(self.after_change(focus_on));
+                effects
+            }
+            Err(failure) => {
+                match origin {
+                    Origin::Form if self.form.is_some() => {
+                        if let Some(form) = self.form.as_mut() {
+                            match failure.conflict {
+                                Some(Theirs::Changed(current)) => {
+                                    form.conflicted(failure.message, Some(*current))
+                                }
+                                Some(Theirs::Deleted) => form.conflicted(failure.message, None),
+                                None => form.failed(failure.message),
+                            }
+                        }
+                    }
+                    Origin::Tags if self.tag_picker.is_some() => {
+                        if let Some(p) = self.tag_picker.as_mut() {
+                            p.saving = false;
+                            p.error = Some(failure.message);
+                        }
+                    }
+                    Origin::Undo(applied) => {
+                        self.undo.push(*applied);
+                        self.say(failure.message, StatusKind::Error);
+                    }
+                    Origin::Redo(applied) => {
+                        self.redo.push(*applied);
+                        self.say(failure.message, StatusKind::Error);
+                    }
+                    _ => self.say(failure.message, StatusKind::Error),
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// Brings the catalog up to date with a saved change; returns the agreement the change
+    /// was about, to keep it selected.
+    fn patch_catalog(&mut self, applied: &Applied) -> Option<AgreementId> {
+        let catalog = Arc::make_mut(&mut self.catalog);
+        let mut about = None;
+        for edit in &applied.change.edits {
+            match (&edit.before, &edit.after) {
+                (_, Some(Record::Agreement(a))) => {
+                    about = Some(a.id);
+                    let version = applied.versions.get(&a.id).copied().unwrap_or(1);
+                    catalog.put_agreement(a.id, Some(a.clone()), version);
+                }
+                (Some(Record::Agreement(a)), None) => {
+                    catalog.put_agreement(a.id, None, 0);
+                }
+                (_, Some(Record::Partner(p))) => catalog.put_partner(&p.id, Some(p.clone())),
+                (Some(Record::Partner(p)), None) => catalog.put_partner(&p.id, None),
+                (_, Some(Record::Tag(t))) => catalog.put_tag(&t.id, Some(t.clone())),
+                (Some(Record::Tag(t)), None) => catalog.put_tag(&t.id, None),
+                (_, Some(Record::Activity(v))) | (Some(Record::Activity(v)), None) => {
+                    about = about.or(Some(v.agreement));
+                }
+                (None, None) => {}
+            }
+        }
+        for (id, summary) in &applied.summaries {
+            match summary {
+                Some(s) => {
+                    catalog.summaries.insert(*id, s.clone());
+                }
+                None => {
+                    catalog.summaries.remove(id);
+                }
+            }
+        }
+        catalog.reindex();
+        about.filter(|id| self.catalog.agreement(*id).is_some())
+    }
+
+    /// After the records changed: rebuild the lists, keep (or move to) the agreement the
+    /// change was about, and read its timeline again.
+    fn after_change(&mut self, keep: Option<AgreementId>) -> Vec<Effect> {
+        let (focus, zoomed) = (self.focus, self.zoomed);
+        self.timeline = Timeline::default();
+        // The old rows point into the list before the change.
+        self.agreement_rows.clear();
+        self.all_agreement_rows.clear();
+        self.rebuild_regions();
+        let mut effects = match keep {
+            Some(id) if self.catalog.agreement(id).is_some() => {
+                let e = self.select_agreement(id);
+                self.focus = focus;
+                self.zoomed = zoomed;
+                e
+            }
+            _ => {
+                if self.focus == Pane::Detail {
+                    self.focus = Pane::Relationships;
+                    self.zoomed = false;
+                }
+                self.region_changed()
+            }
+        };
+        if self.triage.is_some() {
+            let cursor = self.triage.as_ref().map_or(0, |t| t.cursor);
+            self.open_triage();
+            if let Some(t) = self.triage.as_mut() {
+                t.cursor = cursor.min(t.visible.len().saturating_sub(1));
+            }
+        }
+        effects.retain(|e| !matches!(e, Effect::Repaint));
+        effects
+    }
+
+    /// A saved change in the status bar's words: "Jawa Tengah – Fujian", or the record.
+    fn describe(&self, applied: &Applied) -> String {
+        let agreement = applied.change.edits.iter().find_map(|e| {
+            match e.after.as_ref().or(e.before.as_ref()) {
+                Some(Record::Agreement(a)) => Some(a.clone()),
+                Some(Record::Activity(v)) => self.catalog.agreement(v.agreement).cloned(),
+                _ => None,
+            }
+        });
+        let what = match agreement {
+            Some(a) => {
+                let region = self
+                    .catalog
+                    .region(&a.region)
+                    .map_or(a.region.as_str(), |r| r.name.as_str());
+                let partner = self
+                    .catalog
+                    .partner(&a.partner)
+                    .map_or(a.partner.as_str(), |p| p.name.as_str());
+                format!("{region} – {partner}")
+            }
+            None => applied.change.label(),
+        };
+        let action = applied.change.action.as_str();
+        let action = action
+            .strip_prefix("undo ")
+            .or_else(|| action.strip_prefix("redo "))
+            .unwrap_or(action);
+        format!("{action} · {what}")
+    }
+
+    /// The selected agreement with its version, or a message why there is none.
+    fn editable(&mut self) -> Option<(crate::domain::Agreement, u64)> {
+        match self.selected_agreement() {
+            Some(a) => {
+                let a = a.clone();
+                let v = self.catalog.version(a.id);
+                Some((a, v))
+            }
+            None => {
+                self.say(T::NoSelection.in_lang(self.lang), StatusKind::Error);
+                None
+            }
+        }
+    }
+}
+
+/// Editing keys on the dashboard.
+fn edit_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    if model.read_only {
+        model.say(T::ReadOnly.in_lang(model.lang), StatusKind::Error);
+        return Vec::new();
+    }
+    let lang = model.lang;
+    match cmd {
+        Cmd::New => {
+            let region = model.selected_region().map(|r| r.id.clone());
+            model.form = Some(Form::new_agreement(&model.catalog, region.as_deref(), lang));
+            Vec::new()
+        }
+        Cmd::Edit => {
+            if let Some((a, v)) = model.editable() {
+                model.form = Some(Form::edit_agreement(&model.catalog, &a, v, lang));
+            }
+            Vec::new()
+        }
+        Cmd::LogActivity => {
+            if let Some((a, _)) = model.editable() {
+                model.form = Some(Form::log_activity(&model.catalog, &a, model.today, lang));
+            }
+            Vec::new()
+        }
+        Cmd::Renew => {
+            if let Some((a, v)) = model.editable() {
+                model.form = Some(Form::renewal(&model.catalog, &a, v, model.today, lang));
+            }
+            Vec::new()
+        }
+        Cmd::Tags => {
+            if let Some((a, v)) = model.editable() {
+                model.tag_picker = Some(TagPicker::new(&model.catalog, &a, v));
+            }
+            Vec::new()
+        }
+        Cmd::AdvanceStage => {
+            let Some((a, v)) = model.editable() else {
+                return Vec::new();
+            };
+            let stages = &model.catalog.stages;
+            let next = stages
+                .iter()
+                .position(|s| s.id == a.stage)
+                .map_or(0, |i| i + 1);
+            let Some(stage) = stages.get(next) else {
+                model.say(T::LastStage.in_lang(lang), StatusKind::Error);
+                return Vec::new();
+            };
+            let mut after = a.clone();
+            after.stage = stage.id.clone();
+            let change = Change::new(format!("stage → {}", stage.id))
+                .with(Edit::update(
+                    Record::Agreement(a.clone()),
+                    Record::Agreement(after),
+                ))
+                .expecting(a.id, v);
+            model.say(T::Saving.in_lang(lang), StatusKind::Ok);
+            vec![Effect::Save {
+                change: Box::new(change),
+                origin: Origin::Quick,
+            }]
+        }
+        Cmd::Delete => {
+            let Some((a, v)) = model.editable() else {
+                return Vec::new();
+            };
+            let activities = model.catalog.summary(a.id).map_or(0, |s| s.count());
+            let name = format!(
+                "{} – {} ({})",
+                model.catalog.region_name(&a),
+                model.catalog.partner_name(&a),
+                model
+                    .catalog
+                    .partner(&a.partner)
+                    .map_or("", |p| p.country.as_str())
+            );
+            let name = crate::domain::text::display_safe(&name).into_owned();
+            let text = match lang {
+                Lang::Id => format!(
+                    "Hapus kerja sama {} {name} beserta {activities} kegiatannya? Catatan audit \
+                     tetap menyimpannya, dan u mengurungkan. y = hapus, tombol lain = batal",
+                    a.id
+                ),
+                Lang::En => format!(
+                    "Delete agreement {} {name} and its {activities} activities? The audit log \
+                     keeps them, and u undoes. y = delete, any other key = keep",
+                    a.id
+                ),
+            };
+            model.prompt = Some(Prompt {
+                text,
+                on_yes: PromptAction::Delete {
+                    id: a.id,
+                    version: v,
+                },
+            });
+            Vec::new()
+        }
+        Cmd::Undo => match model.undo.pop() {
+            Some(applied) => {
+                let change = applied
+                    .change
+                    .inverse(format!("undo {}", applied.change.action), &applied.versions);
+                model.say(T::Saving.in_lang(lang), StatusKind::Ok);
+                vec![Effect::Save {
+                    change: Box::new(change),
+                    origin: Origin::Undo(Box::new(applied)),
+                }]
+            }
+            None => {
+                model.say(T::NothingToUndo.in_lang(lang), StatusKind::Error);
+                Vec::new()
+            }
+        },
+        Cmd::Redo => match model.redo.pop() {
+            Some(applied) => {
+                let action = applied
+                    .change
+                    .action
+                    .strip_prefix("undo ")
+                    .map(|a| format!("redo {a}"))
+                    .unwrap_or_else(|| format!("redo {}", applied.change.action));
+                let change = applied.change.inverse(action, &applied.versions);
+                model.say(T::Saving.in_lang(lang), StatusKind::Ok);
+                vec![Effect::Save {
+                    change: Box::new(change),
+                    origin: Origin::Redo(Box::new(applied)),
+                }]
+            }
+            None => {
+                model.say(T::NothingToRedo.in_lang(lang), StatusKind::Error);
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Keys while a form is open.
+fn form_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    let catalog = Arc::clone(&model.catalog);
+    let Some(form) = model.form.as_mut() else {
+        return Vec::new();
+    };
+    match form.key(cmd, &catalog, model.today) {
+        Outcome::Stay => Vec::new(),
+        Outcome::Close => {
+            model.form = None;
+            vec![Effect::Repaint]
+        }
+        Outcome::Save(change) => {
+            if change.edits.is_empty() {
+                // Nothing changed: closing is all a save has to do.
+                model.form = None;
+                return vec![Effect::Repaint];
+            }
+            vec![Effect::Save {
+                change,
+                origin: Origin::Form,
+            }]
+        }
+    }
+}
+
+/// Keys in the obstacle-tag checklist.
+fn picker_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    let lang = model.lang;
+    let Some(picker) = model.tag_picker.as_mut() else {
+        return Vec::new();
+    };
+    if picker.saving {
+        return Vec::new();
+    }
+    if let Some(input) = picker.new_tag.as_mut() {
+        match cmd {
+            Cmd::Open | Cmd::Save => {
+                if let Err(e) = picker.create(lang) {
+                    picker.error = Some(e);
+                } else {
+                    picker.error = None;
+                }
+            }
+            Cmd::Back => picker.new_tag = None,
+            Cmd::Insert(c) => {
+                let mut buf = [0u8; 4];
+                input.insert(c.encode_utf8(&mut buf));
+            }
+            Cmd::DeleteBack => {
+                input.backspace();
+            }
+            Cmd::DeleteForward => {
+                input.delete();
+            }
+            Cmd::DeleteWord => {
+                input.delete_word();
+            }
+            Cmd::ClearInput => {
+                input.clear();
+            }
+            Cmd::Left => {
+                input.left();
+            }
+            Cmd::Right => {
+                input.right();
+            }
+            Cmd::Home => {
+                input.home();
+            }
+            Cmd::End => {
+                input.end();
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    let last = picker.tags.len().saturating_sub(1);
+    match cmd {
+        Cmd::Down => picker.cursor = (picker.cursor + 1).min(last),
+        Cmd::Up => picker.cursor = picker.cursor.saturating_sub(1),
+        Cmd::Toggle => {
+            if let Some(c) = picker.checked.get_mut(picker.cursor) {
+                *c = !*c;
+            }
+        }
+        Cmd::New => {
+            picker.new_tag = Some(super::input::TextInput::new(
+                "",
+                crate::domain::validate::NAME_MAX,
+            ))
+        }
+        Cmd::Save => match picker.change() {
+            Some(change) => {
+                picker.saving = true;
+                return vec![Effect::Save {
+                    change: Box::new(change),
+                    origin: Origin::Tags,
+                }];
+            }
+            None => {
+                model.tag_picker = None;
+                return vec![Effect::Repaint];
+            }
+        },
+        Cmd::Back => {
+            model.tag_picker = None;
+            return vec![Effect::Repaint];
+        }
+        Cmd::Quit => model.quit = true,
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Keys while a question waits.
+fn prompt_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    let Some(prompt) = model.prompt.take() else {
+        return Vec::new();
+    };
+    match cmd {
+        Cmd::Insert('y' | 'Y') => match prompt.on_yes {
+            PromptAction::Delete { id, version } => {
+                model.say(T::Saving.in_lang(model.lang), StatusKind::Ok);
+                vec![Effect::Repaint, Effect::Delete { id, version }]
+            }
+        },
+        Cmd::Quit => {
+            model.quit = true;
+            Vec::new()
+        }
+        _ => vec![Effect::Repaint],
+    }
 }

@@ -33,6 +33,34 @@ pub enum Cmd {
     DeleteBack,
     DeleteWord,
     ClearInput,
+    /// Cursor moves inside a text field.
+    Left,
+    Right,
+    Home,
+    End,
+    DeleteForward,
+    /// Save the open form (`Ctrl-s`).
+    Save,
+    /// Take the store's version after a conflict (`Ctrl-l`).
+    Reload,
+    /// Check or uncheck (Space in a checklist).
+    Toggle,
+    /// A new agreement (`n`); a new tag in the checklist.
+    New,
+    /// Edit the selected agreement (`e`).
+    Edit,
+    /// Log an activity on the selected agreement (`a`).
+    LogActivity,
+    /// Obstacle tags of the selected agreement (`t`).
+    Tags,
+    /// Delete the selected agreement (`d`), after asking.
+    Delete,
+    /// Move the selected agreement to the next lifecycle stage (`>`).
+    AdvanceStage,
+    /// Record a renewal of the MoU (`R`).
+    Renew,
+    Undo,
+    Redo,
 }
 
 /// Which table keys are looked up in.
@@ -42,6 +70,12 @@ pub enum Mode {
     Browse,
     /// Typing into the filter or the finder.
     Input,
+    /// Filling in a form.
+    Form,
+    /// The obstacle-tag checklist.
+    Checklist,
+    /// A question waiting for an answer (delete? discard changes?): letters answer it.
+    Prompt,
 }
 
 /// A key as written in the tables.
@@ -65,6 +99,7 @@ impl Key {
     /// How the key is written in hints and help.
     pub fn label(self) -> String {
         match self {
+            Key::Char(' ') => "Space".into(),
             Key::Char(c) => c.to_string(),
             Key::Ctrl(c) => format!("Ctrl-{c}"),
             Key::Code(code) => match code {
@@ -173,6 +208,54 @@ pub const DASHBOARD: &[Binding] = &[
         hint: true,
     },
     Binding {
+        keys: &[Key::Char('e')],
+        cmd: Cmd::Edit,
+        label: T::KeyEdit,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('n')],
+        cmd: Cmd::New,
+        label: T::KeyNew,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('a')],
+        cmd: Cmd::LogActivity,
+        label: T::KeyLogActivity,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('t')],
+        cmd: Cmd::Tags,
+        label: T::KeyTags,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('>')],
+        cmd: Cmd::AdvanceStage,
+        label: T::KeyAdvanceStage,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('R')],
+        cmd: Cmd::Renew,
+        label: T::KeyRenew,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('d')],
+        cmd: Cmd::Delete,
+        label: T::KeyDelete,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('u'), Key::Ctrl('r')],
+        cmd: Cmd::Undo,
+        label: T::KeyUndo,
+        hint: false,
+    },
+    Binding {
         keys: &[
             Key::Char('g'),
             Key::Char('G'),
@@ -256,11 +339,162 @@ pub const INPUT: &[Binding] = &[
     },
 ];
 
+/// Keys in a form; any other character is typed into the focused field.
+pub const FORM: &[Binding] = &[
+    Binding {
+        keys: &[Key::Code(C::Tab), Key::Code(C::BackTab)],
+        cmd: Cmd::NextPane,
+        label: T::KeyField,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Ctrl('s')],
+        cmd: Cmd::Save,
+        label: T::KeySave,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Esc)],
+        cmd: Cmd::Back,
+        label: T::KeyCancel,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Down), Key::Code(C::Up)],
+        cmd: Cmd::Down,
+        label: T::KeyFieldOrChoice,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::Enter)],
+        cmd: Cmd::Open,
+        label: T::KeyAccept,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Right), Key::Code(C::Left)],
+        cmd: Cmd::Right,
+        label: T::KeyCursor,
+        hint: false,
+    },
+    Binding {
+        keys: &[
+            Key::Code(C::End),
+            Key::Code(C::Home),
+            Key::Ctrl('e'),
+            Key::Ctrl('a'),
+        ],
+        cmd: Cmd::End,
+        label: T::KeyLineEnds,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::Backspace)],
+        cmd: Cmd::DeleteBack,
+        label: T::KeyDeleteBack,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::Delete), Key::Ctrl('d')],
+        cmd: Cmd::DeleteForward,
+        label: T::KeyDeleteForward,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('w')],
+        cmd: Cmd::DeleteWord,
+        label: T::KeyDeleteWord,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('u')],
+        cmd: Cmd::ClearInput,
+        label: T::KeyClear,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('l')],
+        cmd: Cmd::Reload,
+        label: T::KeyReload,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('c')],
+        cmd: Cmd::Quit,
+        label: T::KeyQuit,
+        hint: false,
+    },
+];
+
+/// Keys in the obstacle-tag checklist.
+pub const CHECKLIST: &[Binding] = &[
+    Binding {
+        keys: &[
+            Key::Char('j'),
+            Key::Char('k'),
+            Key::Code(C::Down),
+            Key::Code(C::Up),
+        ],
+        cmd: Cmd::Down,
+        label: T::KeyMove,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char(' '), Key::Char('x')],
+        cmd: Cmd::Toggle,
+        label: T::KeyToggle,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('n')],
+        cmd: Cmd::New,
+        label: T::KeyNewTag,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Enter), Key::Ctrl('s')],
+        cmd: Cmd::Save,
+        label: T::KeySave,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Code(C::Esc)],
+        cmd: Cmd::Back,
+        label: T::KeyCancel,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        cmd: Cmd::Quit,
+        label: T::KeyQuit,
+        hint: false,
+    },
+];
+
+/// Keys while a question waits: letters are the answers, Esc declines.
+pub const PROMPT: &[Binding] = &[
+    Binding {
+        keys: &[Key::Code(C::Esc)],
+        cmd: Cmd::Back,
+        label: T::KeyCancel,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Ctrl('c')],
+        cmd: Cmd::Quit,
+        label: T::KeyQuit,
+        hint: false,
+    },
+];
+
 /// The table for a mode.
 pub fn table(mode: Mode) -> &'static [Binding] {
     match mode {
         Mode::Browse => DASHBOARD,
         Mode::Input => INPUT,
+        Mode::Form => FORM,
+        Mode::Checklist => CHECKLIST,
+        Mode::Prompt => PROMPT,
     }
 }
 
@@ -272,6 +506,9 @@ fn opposite(cmd: Cmd) -> Cmd {
         Cmd::NextPane => Cmd::PrevPane,
         Cmd::Top => Cmd::Bottom,
         Cmd::PageDown => Cmd::PageUp,
+        Cmd::Right => Cmd::Left,
+        Cmd::End => Cmd::Home,
+        Cmd::Undo => Cmd::Redo,
         other => other,
     }
 }
@@ -285,7 +522,7 @@ pub fn lookup(mode: Mode, event: &KeyEvent) -> Option<Cmd> {
         return Some(cmd);
     }
     match (mode, event.code) {
-        (Mode::Input, KeyCode::Char(c))
+        (Mode::Input | Mode::Form | Mode::Prompt, KeyCode::Char(c))
             if !event
                 .modifiers
                 .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -364,7 +601,7 @@ mod tests {
     #[test]
     fn every_key_is_bound_once() {
         let mut seen = Vec::new();
-        for table in [DASHBOARD, INPUT] {
+        for table in [DASHBOARD, INPUT, FORM, CHECKLIST, PROMPT] {
             seen.clear();
             for b in table {
                 for k in b.keys {

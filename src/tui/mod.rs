@@ -7,11 +7,14 @@
 //! events come from and where bytes go, so the same dashboard can be served over SSH.
 
 pub mod app;
+pub mod form;
+pub mod input;
 pub mod keymap;
 pub mod summary;
 pub mod text;
 pub mod theme;
 pub mod view;
+pub mod view_edit;
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -27,9 +30,10 @@ use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::cli::Cli;
 use crate::commands::{Session, have_terminal};
-use crate::store::Store;
+use crate::domain::Catalog;
+use crate::store::{Actor, ApplyError, Change, Record, Store};
 
-use app::{Action, Effect, Model, update};
+use app::{Action, Effect, Model, Origin, SaveFailure, update};
 use theme::Theme;
 
 /// Opens the dashboard on the session's store.
@@ -55,33 +59,104 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
 
     let mut terminal = enter_terminal()?;
     let (send, receive) = channel();
+    let actor = Actor::local();
     let result = std::thread::scope(|scope| {
         // The search index reads every activity: build it beside the dashboard, which is
-        // usable at once; Ctrl-p says the index is coming until it arrives.
-        let store = &session.store;
-        let lang = session.lang;
-        let aliases = &session.config.aliases;
-        let catalog_for_index = Arc::clone(&model.catalog);
+        // usable at once; Ctrl-p says the index is coming until it arrives. After a save it
+        // is built again the same way.
+        let indexer = Indexer::new(
+            &session.store,
+            session.lang,
+            &session.config.aliases,
+            send.clone(),
+        );
         if !cli.exit_after_first_frame {
-            scope.spawn(move || {
-                let action =
-                    match crate::search::load_or_build(&catalog_for_index, store, lang, aliases) {
-                        Ok(index) => Action::IndexReady(Arc::new(index)),
-                        Err(e) => Action::Notice(format!("search index: {e}")),
-                    };
-                let _ = send.send(action);
-            });
+            indexer.refresh(scope, Arc::clone(&model.catalog));
         }
+        let refresh = |catalog: Arc<Catalog>| indexer.refresh(scope, catalog);
         let env = LoopEnv {
             theme: &theme,
             store: &session.store,
             background: &receive,
             exit_after_first_frame: cli.exit_after_first_frame,
+            actor: &actor,
+            refresh_index: &refresh,
         };
         event_loop(&mut terminal, &mut model, &env, effects, read_event)
     });
     leave_terminal(&mut terminal);
     result
+}
+
+/// Builds search indexes on a background thread, one at a time: a save during a build
+/// asks for one more build when it ends, of the newest catalog, instead of a pile of them.
+pub struct Indexer<'a> {
+    store: &'a Store,
+    lang: crate::i18n::Lang,
+    aliases: &'a std::collections::BTreeMap<String, String>,
+    send: std::sync::mpsc::Sender<Action>,
+    /// (a build is running, the catalog to build next)
+    state: Arc<std::sync::Mutex<(bool, Option<Arc<Catalog>>)>>,
+}
+
+impl<'a> Indexer<'a> {
+    pub fn new(
+        store: &'a Store,
+        lang: crate::i18n::Lang,
+        aliases: &'a std::collections::BTreeMap<String, String>,
+        send: std::sync::mpsc::Sender<Action>,
+    ) -> Self {
+        Indexer {
+            store,
+            lang,
+            aliases,
+            send,
+            state: Arc::default(),
+        }
+    }
+
+    pub fn refresh<'scope>(
+        &self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        catalog: Arc<Catalog>,
+    ) where
+        'a: 'scope,
+    {
+        {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if state.0 {
+                state.1 = Some(catalog);
+                return;
+            }
+            state.0 = true;
+        }
+        let (store, lang, aliases, send, state) = (
+            self.store,
+            self.lang,
+            self.aliases,
+            self.send.clone(),
+            Arc::clone(&self.state),
+        );
+        scope.spawn(move || {
+            let mut catalog = catalog;
+            loop {
+                let action = match crate::search::load_or_build(&catalog, store, lang, aliases) {
+                    Ok(index) => Action::IndexReady(Arc::new(index)),
+                    Err(e) => Action::Notice(format!("search index: {e}")),
+                };
+                drop(catalog);
+                let _ = send.send(action);
+                let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                match s.1.take() {
+                    Some(next) => catalog = next,
+                    None => {
+                        s.0 = false;
+                        return;
+                    }
+                }
+            }
+        });
+    }
 }
 
 /// How long the loop waits for input before looking for work that arrives without a key
@@ -146,6 +221,10 @@ pub struct LoopEnv<'a> {
     pub background: &'a Receiver<Action>,
     /// Draw one frame and return (for timing start-up).
     pub exit_after_first_frame: bool,
+    /// Who is making changes, for the audit log.
+    pub actor: &'a Actor,
+    /// Starts a search index build for a changed catalog.
+    pub refresh_index: &'a dyn Fn(Arc<Catalog>),
 }
 
 /// Runs the dashboard until the user quits. `next_event(wait)` yields input, waiting at most
@@ -167,6 +246,8 @@ where
         store,
         background,
         exit_after_first_frame,
+        actor,
+        refresh_index,
     } = *env;
     let size = terminal.size()?;
     update(model, Action::Resize(size.width, size.height));
@@ -188,7 +269,11 @@ where
                 dirty = true;
                 continue;
             }
-            if let Some(action) = run_effect(effect, store, terminal.backend_mut()) {
+            if effect == Effect::RefreshIndex {
+                refresh_index(Arc::clone(&model.catalog));
+                continue;
+            }
+            if let Some(action) = run_effect(effect, store, actor, terminal.backend_mut()) {
                 pending.extend(update(model, action));
             }
             dirty = true;
@@ -245,10 +330,32 @@ where
 }
 
 /// Carries out one effect; returns the action that reports its result, if any.
-pub fn run_effect<W: Write>(effect: Effect, store: &Store, out: &mut W) -> Option<Action> {
+pub fn run_effect<W: Write>(
+    effect: Effect,
+    store: &Store,
+    actor: &Actor,
+    out: &mut W,
+) -> Option<Action> {
     match effect {
-        // Needs the terminal, so the loop does it.
-        Effect::Repaint => None,
+        // Need the terminal or the model, so the loop does them.
+        Effect::Repaint | Effect::RefreshIndex => None,
+        Effect::Save { change, origin } => Some(Action::Saved {
+            origin,
+            result: save(store, *change, actor),
+        }),
+        Effect::Delete { id, version } => {
+            let result = match store.deletion(id) {
+                Ok(change) => save(store, change.expecting(id, version), actor),
+                Err(e) => Err(SaveFailure {
+                    message: e.to_string(),
+                    conflict: None,
+                }),
+            };
+            Some(Action::Saved {
+                origin: Origin::Quick,
+                result,
+            })
+        }
         Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {
             agreement: id,
             result: store.activities_of(id).map_err(|e| e.to_string()),
@@ -266,4 +373,29 @@ pub fn run_effect<W: Write>(effect: Effect, store: &Store, out: &mut W) -> Optio
             }
         }
     }
+}
+
+/// Applies a change, durably; a refusal comes back in words, with the record as it is now
+/// when someone else changed it.
+pub fn save(
+    store: &Store,
+    change: Change,
+    actor: &Actor,
+) -> Result<Box<crate::store::Applied>, SaveFailure> {
+    store.apply(change, actor).map(Box::new).map_err(|e| {
+        let message = e.to_string();
+        match e {
+            ApplyError::Conflict(c) => SaveFailure {
+                message,
+                conflict: Some(match c.current {
+                    Some((v, Record::Agreement(a))) => app::Theirs::Changed(Box::new((v, a))),
+                    _ => app::Theirs::Deleted,
+                }),
+            },
+            _ => SaveFailure {
+                message,
+                conflict: None,
+            },
+        }
+    })
 }

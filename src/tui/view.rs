@@ -113,12 +113,7 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
         let body = areas.regions.union(areas.relationships).union(areas.detail);
         triage_screen(model, triage, theme, frame, body);
         hint_bar(model, theme, frame, areas.hints);
-        if let Some(finder) = &model.finder {
-            finder_overlay(model, finder, theme, frame, area);
-        }
-        if model.help_open {
-            help_overlay(model, theme, frame, area);
-        }
+        overlays(model, theme, frame, area);
         return;
     }
     if !model.zoomed {
@@ -127,8 +122,28 @@ pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) {
     }
     detail_pane(model, theme, frame, areas.detail);
     hint_bar(model, theme, frame, areas.hints);
+    overlays(model, theme, frame, area);
+}
+
+/// What is drawn over the panes or the triage screen, topmost last.
+fn overlays(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(finder) = &model.finder {
         finder_overlay(model, finder, theme, frame, area);
+    }
+    let body = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(2),
+    );
+    if let Some(form) = &model.form {
+        super::view_edit::form_overlay(model, form, theme, frame, body);
+    }
+    if let Some(picker) = &model.tag_picker {
+        super::view_edit::tags_overlay(model, picker, theme, frame, body);
+    }
+    if let Some(prompt) = &model.prompt {
+        super::view_edit::prompt_overlay(prompt, theme, frame, body);
     }
     if model.help_open {
         help_overlay(model, theme, frame, area);
@@ -1040,7 +1055,76 @@ pub fn detail_lines(model: &Model, theme: &Theme, width: u16) -> Vec<Line<'stati
         theme.title,
     ));
     timeline_lines(model, theme, &mut lines);
-    lines
+    prewrap(lines, width as usize)
+}
+
+/// Breaks lines to `width` columns (at a space when there is one) before ratatui sees them.
+/// ratatui 0.30's word wrapper can leave a wide character (CJK) that does not fit in the
+/// last column on the line, where it overwrites the pane's border; lines that already fit
+/// are never wrapped again.
+pub fn prewrap(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    use unicode_segmentation::UnicodeSegmentation;
+    if width == 0 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let cells: Vec<(String, Style)> = line
+            .spans
+            .iter()
+            .flat_map(|span| {
+                let style = line.style.patch(span.style);
+                span.content
+                    .graphemes(true)
+                    .map(move |g| (g.to_string(), style))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut start = 0;
+        while start < cells.len() {
+            let mut used = 0;
+            let mut end = start;
+            let mut last_space = None;
+            while end < cells.len() {
+                let w = cells[end].0.width();
+                if used + w > width {
+                    break;
+                }
+                if cells[end].0 == " " {
+                    last_space = Some(end);
+                }
+                used += w;
+                end += 1;
+            }
+            // Where the next line starts: past the space the line breaks at.
+            let mut next = end;
+            if end == start {
+                end = start + 1; // a grapheme wider than the pane: show it alone
+                next = end;
+            } else if end < cells.len() && cells[end].0 == " " {
+                next = end + 1;
+            } else if end < cells.len()
+                && let Some(space) = last_space.filter(|&s| s > start)
+            {
+                end = space;
+                next = space + 1;
+            }
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            for (text, style) in &cells[start..end] {
+                match spans.last_mut() {
+                    Some(last) if last.style == *style => last.content.to_mut().push_str(text),
+                    _ => spans.push(Span::styled(text.clone(), *style)),
+                }
+            }
+            out.push(Line::from(spans));
+            start = next;
+        }
+    }
+    out
 }
 
 fn report_lines(model: &Model, theme: &Theme, a: &Agreement, lines: &mut Vec<Line<'static>>) {
@@ -1294,13 +1378,33 @@ fn help_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|b| (keys_label(b.keys, true), b.label.in_lang(lang)))
         .collect();
     let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-    let mut lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(k, label)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<key_width$}  "), theme.key),
-                Span::styled(label.to_string(), theme.hint),
-            ])
+    let cell = |(k, label): &(String, &str)| -> Vec<Span<'static>> {
+        vec![
+            Span::styled(format!(" {k:<key_width$}  "), theme.key),
+            Span::styled(label.to_string(), theme.hint),
+        ]
+    };
+    let cell_width = rows
+        .iter()
+        .map(|r| cell(r).iter().map(Span::width).sum::<usize>())
+        .max()
+        .unwrap_or(20);
+    // One column when it fits the height, two side by side on short screens.
+    let two = rows.len() + 5 > area.height as usize && cell_width * 2 + 6 <= area.width as usize;
+    let per_column = if two {
+        rows.len().div_ceil(2)
+    } else {
+        rows.len()
+    };
+    let mut lines: Vec<Line> = (0..per_column)
+        .map(|i| {
+            let mut spans = cell(&rows[i]);
+            if two && let Some(right) = rows.get(i + per_column) {
+                let used: usize = spans.iter().map(Span::width).sum();
+                spans.push(Span::raw(" ".repeat(cell_width + 2 - used)));
+                spans.extend(cell(right));
+            }
+            Line::from(spans)
         })
         .collect();
     lines.push(Line::from(""));

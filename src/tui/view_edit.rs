@@ -1,0 +1,376 @@
+//! Drawing the editing overlays: forms, the obstacle-tag checklist and questions.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use crate::domain::text::display_safe;
+
+use super::app::{Model, Prompt};
+use super::form::{COMPLETIONS, Form, TagPicker, Value};
+use super::text::T;
+use super::theme::Theme;
+use super::view::fit;
+
+fn overlay_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(Span::styled(
+            format!(" {} ", fit(&display_safe(title), 70)),
+            theme.title,
+        ))
+        .style(theme.base)
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+/// The form as lines, with the line and column where the cursor goes.
+fn form_lines(
+    form: &Form,
+    theme: &Theme,
+    width: u16,
+) -> (Vec<Line<'static>>, usize, Option<(usize, u16)>) {
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label.width() + 2)
+        .max()
+        .unwrap_or(10)
+        .min((width as usize) / 3);
+    let value_width = (width as usize).saturating_sub(label_width + 1);
+    let mut lines = Vec::new();
+    let mut focus_line = 0;
+    let mut cursor = None;
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        if focused {
+            focus_line = lines.len();
+        }
+        let mark = if field.required && field.enabled {
+            "*"
+        } else {
+            " "
+        };
+        let label = fit(&format!("{}{mark}", field.label), label_width);
+        let label_style = if !field.enabled {
+            theme.muted
+        } else if focused {
+            theme.key
+        } else {
+            theme.header
+        };
+        let mut spans = vec![Span::styled(
+            format!("{label:<w$} ", w = label_width),
+            label_style,
+        )];
+        match &field.value {
+            Value::Choice { options, at } => {
+                let shown = options.get(*at).map_or("", |o| o.1.as_str());
+                let text = if focused {
+                    format!("◂ {} ▸", display_safe(shown))
+                } else {
+                    display_safe(shown).into_owned()
+                };
+                spans.push(Span::styled(
+                    fit(&text, value_width),
+                    if focused { theme.selected } else { theme.base },
+                ));
+            }
+            Value::Text(input) | Value::Lookup { input, .. } => {
+                // The counter shows for the focused field, and for any field nearly full.
+                let near_full = input.max() >= 50 && input.len() * 10 >= input.max() * 9;
+                let counter = if (focused && input.max() >= 50) || near_full {
+                    format!(" {}/{}", input.len(), input.max())
+                } else {
+                    String::new()
+                };
+                let room = value_width.saturating_sub(counter.width()).max(1);
+                let (shown, at) = if focused {
+                    input.window(room)
+                } else {
+                    (fit(&input.window(usize::MAX / 4).0, room), 0)
+                };
+                let shown = display_safe(&shown).into_owned();
+                let pad = room.saturating_sub(shown.width());
+                let style = if !field.enabled {
+                    theme.muted
+                } else if focused {
+                    theme.selected
+                } else {
+                    theme.base
+                };
+                spans.push(Span::styled(format!("{shown}{}", " ".repeat(pad)), style));
+                spans.push(Span::styled(
+                    counter,
+                    if near_full {
+                        theme.status_error
+                    } else {
+                        theme.muted
+                    },
+                ));
+                if focused && field.enabled {
+                    cursor = Some((lines.len(), (label_width + 1 + at) as u16));
+                }
+            }
+        }
+        lines.push(Line::from(spans));
+        let indent = " ".repeat(label_width + 1);
+        if let Some(error) = &field.error {
+            for (n, part) in wrap(&format!("⚠ {}", display_safe(error)), value_width.max(10))
+                .into_iter()
+                .enumerate()
+                .take(4)
+            {
+                let lead = if n == 0 { "" } else { "  " };
+                lines.push(Line::from(Span::styled(
+                    format!("{indent}{lead}{part}"),
+                    theme.status_error,
+                )));
+            }
+        } else if let Some(note) = &field.note {
+            lines.push(Line::from(Span::styled(
+                fit(&format!("{indent}{}", display_safe(note)), width as usize),
+                theme.muted,
+            )));
+        }
+        if focused
+            && let Value::Lookup {
+                matches,
+                cursor: at,
+                open: true,
+                ..
+            } = &field.value
+        {
+            for (j, (_, label)) in matches.iter().enumerate().take(COMPLETIONS) {
+                let style = if j == *at {
+                    theme.selected
+                } else {
+                    theme.muted
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(indent.clone()),
+                    Span::styled(
+                        fit(&format!("› {}", display_safe(label)), value_width),
+                        style,
+                    ),
+                ]));
+            }
+        }
+    }
+    (lines, focus_line, cursor)
+}
+
+pub fn form_overlay(model: &Model, form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = model.lang;
+    let width = area.width.saturating_sub(2).min(100);
+    let rect = centered(area, width, area.height.saturating_sub(2));
+    frame.render_widget(Clear, rect);
+    let block = overlay_block(&form.title, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if inner.height < 3 || inner.width < 20 {
+        return;
+    }
+    // Messages at the bottom: the question, the conflict, the error or a notice.
+    let mut footer: Vec<Line<'static>> = Vec::new();
+    if form.confirm_discard {
+        footer.push(Line::from(Span::styled(
+            T::DiscardAsk.in_lang(lang),
+            theme.status_error,
+        )));
+    } else if let Some(conflict) = &form.conflict {
+        footer.push(Line::from(Span::styled(
+            display_safe(&conflict.message).into_owned(),
+            theme.status_error,
+        )));
+        for l in conflict.lines.iter().take(6) {
+            footer.push(Line::from(Span::styled(format!("  {l}"), theme.accent)));
+        }
+        footer.push(Line::from(Span::styled(
+            T::ConflictKeys.in_lang(lang),
+            theme.key,
+        )));
+    } else if form.saving {
+        footer.push(Line::from(Span::styled(
+            T::Saving.in_lang(lang),
+            theme.muted,
+        )));
+    } else if let Some(error) = &form.error {
+        footer.push(Line::from(Span::styled(
+            display_safe(error).into_owned(),
+            theme.status_error,
+        )));
+    } else if let Some(notice) = &form.notice {
+        footer.push(Line::from(Span::styled(
+            display_safe(notice).into_owned(),
+            theme.accent,
+        )));
+    }
+    let footer_height = footer
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(inner.width.max(1)).max(1))
+        .sum::<u16>()
+        .min(inner.height.saturating_sub(2));
+    let body = Rect::new(inner.x, inner.y, inner.width, inner.height - footer_height);
+    let (lines, focus_line, cursor) = form_lines(form, theme, body.width);
+    // Scroll so the focused field and its completions stay in view.
+    let height = body.height as usize;
+    let offset = if focus_line + COMPLETIONS.min(3) + 1 >= height {
+        (focus_line + COMPLETIONS.min(3) + 2).saturating_sub(height)
+    } else {
+        0
+    };
+    let shown: Vec<Line> = lines.into_iter().skip(offset).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), body);
+    if footer_height > 0 {
+        frame.render_widget(
+            Paragraph::new(footer).wrap(Wrap { trim: false }),
+            Rect::new(inner.x, inner.y + body.height, inner.width, footer_height),
+        );
+    }
+    if let Some((line, col)) = cursor
+        && line >= offset
+        && line - offset < height
+        && !form.confirm_discard
+        && form.conflict.is_none()
+    {
+        frame.set_cursor_position(Position::new(
+            body.x + col.min(body.width.saturating_sub(1)),
+            body.y + (line - offset) as u16,
+        ));
+    }
+}
+
+pub fn tags_overlay(
+    model: &Model,
+    picker: &TagPicker,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let lang = model.lang;
+    let rows = picker.tags.len() as u16 + 4;
+    let rect = centered(area, 64.min(area.width), rows.min(area.height));
+    frame.render_widget(Clear, rect);
+    let title = format!(
+        "{}: {} – {}",
+        T::TagsTitle.in_lang(lang),
+        model.catalog.region_name(&picker.agreement),
+        model.catalog.partner_name(&picker.agreement)
+    );
+    let block = overlay_block(&title, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let mut lines: Vec<Line> = Vec::new();
+    let width = inner.width as usize;
+    for (i, (tag, on)) in picker.tags.iter().zip(&picker.checked).enumerate() {
+        let label = lang.pick(&tag.label_id, &tag.label_en);
+        let text = format!("[{}] {}", if *on { "x" } else { " " }, display_safe(label));
+        let style = if i == picker.cursor && picker.new_tag.is_none() {
+            theme.selected
+        } else if *on {
+            theme.accent
+        } else {
+            theme.base
+        };
+        lines.push(Line::from(Span::styled(fit(&text, width), style)));
+    }
+    let list_height = inner.height.saturating_sub(2) as usize;
+    let offset = picker.cursor.saturating_sub(list_height.saturating_sub(1));
+    let lines: Vec<Line> = lines.into_iter().skip(offset).take(list_height).collect();
+    frame.render_widget(
+        Paragraph::new(lines),
+        Rect::new(inner.x, inner.y, inner.width, list_height as u16),
+    );
+    let bottom = Rect::new(
+        inner.x,
+        inner.y + list_height as u16,
+        inner.width,
+        inner.height.saturating_sub(list_height as u16),
+    );
+    let mut extra: Vec<Line> = Vec::new();
+    if let Some(input) = &picker.new_tag {
+        let label = format!("{}: ", T::NewTagLabel.in_lang(lang));
+        let room = width.saturating_sub(label.width() + 1);
+        let (shown, at) = input.window(room);
+        extra.push(Line::from(vec![
+            Span::styled(label.clone(), theme.key),
+            Span::styled(display_safe(&shown).into_owned(), theme.selected),
+        ]));
+        frame.set_cursor_position(Position::new(
+            bottom.x + (label.width() + at) as u16,
+            bottom.y,
+        ));
+    }
+    if let Some(error) = &picker.error {
+        extra.push(Line::from(Span::styled(
+            fit(&display_safe(error), width),
+            theme.status_error,
+        )));
+    } else if picker.saving {
+        extra.push(Line::from(Span::styled(
+            T::Saving.in_lang(lang),
+            theme.muted,
+        )));
+    }
+    frame.render_widget(Paragraph::new(extra), bottom);
+}
+
+pub fn prompt_overlay(prompt: &Prompt, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(72);
+    let text_width = width.saturating_sub(2).max(1);
+    let height = (prompt.text.width() as u16).div_ceil(text_width) + 3;
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.status_error)
+        .style(theme.base);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    frame.render_widget(
+        Paragraph::new(display_safe(&prompt.text).into_owned()).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+/// Breaks text into lines of at most `width` columns, at spaces where it can.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let needed = line.width() + usize::from(!line.is_empty()) + word.width();
+        if needed > width && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        if word.width() > width {
+            for c in word.chars() {
+                if line.width() + c.to_string().width() > width {
+                    out.push(std::mem::take(&mut line));
+                }
+                line.push(c);
+            }
+        } else {
+            line.push_str(word);
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
