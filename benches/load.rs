@@ -54,14 +54,7 @@ fn benches(c: &mut Criterion) {
         let today = "2026-11-29".parse().unwrap();
         let rules = HealthRules::default();
         triage.bench_with_input(BenchmarkId::from_parameter(n), &catalog, |b, catalog| {
-            b.iter(|| {
-                black_box(kembar::domain::triage::queue(
-                    &catalog.agreements,
-                    |id| catalog.summary(id),
-                    today,
-                    &rules,
-                ))
-            })
+            b.iter(|| black_box(kembar::domain::triage::queue(catalog, today, &rules)))
         });
     }
     triage.finish();

@@ -260,12 +260,7 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
 }
 
 fn triage_queue(session: &Session, catalog: &Catalog) -> Vec<crate::domain::triage::Assessment> {
-    crate::domain::triage::queue(
-        &catalog.agreements,
-        |id| catalog.summary(id),
-        session.today,
-        &session.config.health,
-    )
+    crate::domain::triage::queue(catalog, session.today, &session.config.health)
 }
 
 fn triage(session: &Session, json: bool, csv: bool, limit: Option<usize>) -> Result<()> {
@@ -319,7 +314,9 @@ fn report(
             session.lang,
         )
         .into_bytes(),
-        crate::cli::ReportFormat::Csv => crate::report::report_csv(&catalog, &scope, &queue)?,
+        crate::cli::ReportFormat::Csv => {
+            crate::report::report_csv(&catalog, &scope, &queue, session.today)?
+        }
     };
     with_output(output, |out| Ok(out.write_all(&bytes)?))
 }

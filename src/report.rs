@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::domain::text::display_safe;
 use crate::domain::triage::{Assessment, Reason, Recommendation};
-use crate::domain::{Agreement, Catalog, RegionLevel, Status};
+use crate::domain::{Agreement, Catalog, Decision, FollowUp, RegionLevel, Status};
 use crate::i18n::Lang;
 use crate::store::interchange::enum_name;
 
@@ -95,6 +95,8 @@ pub struct TriageRow<'a> {
     pub severity: u32,
     pub recommendation: Option<Recommendation>,
     pub derived_late_reports: bool,
+    /// What triage already decided.
+    pub decision: Option<Decision>,
     pub reasons: &'a [Reason],
     pub reasons_text: Vec<String>,
 }
@@ -120,6 +122,7 @@ pub fn triage_rows<'a>(
                 severity: x.severity,
                 recommendation: x.recommendation,
                 derived_late_reports: x.derived_late_reports,
+                decision: x.decision,
                 reasons: &x.reasons,
                 reasons_text: reason_texts(catalog, x, lang),
             })
@@ -127,12 +130,27 @@ pub fn triage_rows<'a>(
         .collect()
 }
 
+pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
+    match (d, lang) {
+        (Decision::Renewal, Lang::En) => "marked for renewal",
+        (Decision::Renewal, Lang::Id) => "ditandai untuk pembaharuan",
+        (Decision::Revitalization, Lang::En) => "marked for revitalization",
+        (Decision::Revitalization, Lang::Id) => "ditandai untuk revitalisasi",
+        (Decision::ProposeTermination, Lang::En) => "termination proposed",
+        (Decision::ProposeTermination, Lang::Id) => "diusulkan diakhiri",
+    }
+}
+
 /// The triage queue as aligned lines.
 pub fn triage_text(rows: &[TriageRow<'_>], lang: Lang) -> String {
     let mut out = String::new();
     for r in rows {
+        let decided = r
+            .decision
+            .map(|d| format!(" [{}]", decision_label(d, lang)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "{:>4}  {:<15} {} – {} ({}): {}\n",
+            "{:>4}  {:<15} {} – {} ({}){decided}: {}\n",
             r.severity,
             recommendation_label(r.recommendation, lang),
             display_safe(r.region),
@@ -157,6 +175,7 @@ pub fn triage_csv(rows: &[TriageRow<'_>], lang: Lang) -> Result<Vec<u8>, csv::Er
         "severity",
         "recommendation",
         "derived_late_reports",
+        "decision",
         "reasons",
     ])?;
     for r in rows {
@@ -169,6 +188,7 @@ pub fn triage_csv(rows: &[TriageRow<'_>], lang: Lang) -> Result<Vec<u8>, csv::Er
             r.severity.to_string(),
             recommendation_label(r.recommendation, lang).to_string(),
             r.derived_late_reports.to_string(),
+            r.decision.map(|d| enum_name(&d)).unwrap_or_default(),
             cell(&r.reasons_text.join("; ")),
         ])?;
     }
@@ -264,15 +284,16 @@ pub fn report_markdown(
             continue;
         }
         md.push_str(&format!(
-            "| {} | {} | {} |\n|---|---|---|\n",
+            "| {} | {} | {} | {} |\n|---|---|---|---|\n",
             t("Kerja sama", "Agreement"),
             t("Negara", "Country"),
+            t("Keputusan", "Decision"),
             t("Alasan", "Reasons")
         ));
         for x in rows {
             if let Some(a) = catalog.agreement(x.agreement) {
                 md.push_str(&format!(
-                    "| {} – {} | {} | {} |\n",
+                    "| {} – {} | {} | {} | {} |\n",
                     md_cell(catalog.region_name(a)),
                     md_cell(catalog.partner_name(a)),
                     md_cell(
@@ -281,6 +302,7 @@ pub fn report_markdown(
                             .map(|p| p.country.as_str())
                             .unwrap_or("")
                     ),
+                    x.decision.map(|d| decision_label(d, lang)).unwrap_or("—"),
                     md_cell(&reason_texts(catalog, x, lang).join("; "))
                 ));
             }
@@ -315,7 +337,60 @@ pub fn report_markdown(
         md.push_str(&format!("| {} | {tagged} | {derived} |\n", md_cell(label)));
     }
     md.push('\n');
+
+    md.push_str(&format!(
+        "## {}\n\n",
+        t(
+            "Tindak lanjut jatuh tempo (sampai 30 hari ke depan)",
+            "Follow-ups due (up to 30 days ahead)"
+        )
+    ));
+    let due = follow_ups_due(catalog, scope, today);
+    if due.is_empty() {
+        md.push_str(&format!("{}\n\n", t("Tidak ada.", "None.")));
+    } else {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} |\n|---|---|---|---|\n",
+            t("Jatuh tempo", "Due"),
+            t("Kerja sama", "Agreement"),
+            t("Penanggung jawab", "Owner"),
+            t("Langkah berikutnya", "Next step")
+        ));
+        for (a, f) in due {
+            let late = if f.due < today {
+                t(" (terlambat)", " (overdue)")
+            } else {
+                ""
+            };
+            md.push_str(&format!(
+                "| {}{late} | {} – {} | {} | {} |\n",
+                f.due,
+                md_cell(catalog.region_name(a)),
+                md_cell(catalog.partner_name(a)),
+                md_cell(&f.owner),
+                md_cell(&f.next_step)
+            ));
+        }
+        md.push('\n');
+    }
     md
+}
+
+/// Open follow-ups due within 30 days of `today` (or already overdue), earliest first.
+pub fn follow_ups_due<'a>(
+    catalog: &'a Catalog,
+    scope: &[&'a Agreement],
+    today: chrono::NaiveDate,
+) -> Vec<(&'a Agreement, &'a FollowUp)> {
+    let horizon = today + chrono::Days::new(30);
+    let mut due: Vec<(&Agreement, &FollowUp)> = scope
+        .iter()
+        .filter(|a| a.status != Status::Terminated)
+        .filter_map(|a| catalog.attention.get(&a.id).map(|n| (*a, n)))
+        .flat_map(|(a, n)| n.due_by(horizon).into_iter().map(move |f| (a, f)))
+        .collect();
+    due.sort_by_key(|(a, f)| (f.due, a.id));
+    due
 }
 
 fn md_cell(text: &str) -> String {
@@ -327,11 +402,20 @@ pub fn report_csv(
     catalog: &Catalog,
     scope: &[&Agreement],
     queue: &[Assessment],
+    today: chrono::NaiveDate,
 ) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["province".to_string()];
     header.extend(Status::ALL.iter().map(enum_name));
-    header.extend(["total", "needing_renewal", "needing_revitalization"].map(String::from));
+    header.extend(
+        [
+            "total",
+            "needing_renewal",
+            "needing_revitalization",
+            "follow_ups_due_within_30_days",
+        ]
+        .map(String::from),
+    );
     w.write_record(&header)?;
     let counts = status_counts(catalog, scope);
     let in_scope: std::collections::HashSet<u64> = scope.iter().map(|a| a.id).collect();
@@ -350,6 +434,11 @@ pub fn report_csv(
             _ => {}
         }
     }
+    let mut due: BTreeMap<&str, usize> = BTreeMap::new();
+    for (a, _) in follow_ups_due(catalog, scope, today) {
+        *due.entry(province_name(catalog, province_of(catalog, a)))
+            .or_default() += 1;
+    }
     for (province, c) in &counts {
         let (renewal, revitalization) = needing.get(province).copied().unwrap_or_default();
         let mut row = vec![cell(province)];
@@ -357,6 +446,7 @@ pub fn report_csv(
         row.push(c.iter().sum::<usize>().to_string());
         row.push(renewal.to_string());
         row.push(revitalization.to_string());
+        row.push(due.get(province).copied().unwrap_or(0).to_string());
         w.write_record(&row)?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

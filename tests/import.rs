@@ -321,3 +321,33 @@ fn the_demo_dataset_meets_the_brief() {
         years.len()
     );
 }
+
+#[test]
+fn a_follow_up_without_a_next_step_is_refused() {
+    assert_rejected(
+        "follow-up-without-step.json",
+        &[
+            "triage notes of agreement 1",
+            "next_step",
+            "is empty",
+            "fix:",
+        ],
+    );
+}
+
+#[test]
+fn triage_notes_survive_export_and_import() {
+    let (_dir, store) = new_store();
+    let mut data = kembar::store::interchange::read_dataset(&fixture("small.json")).unwrap();
+    let id = data.agreements[0].id;
+    let mut note = kembar::domain::Attention::new(id);
+    note.snoozed_until = Some("2030-01-01".parse().unwrap());
+    note.snooze_note = "waiting for the election".into();
+    data.attention.push(note.clone());
+    store
+        .import(&data, "with-notes.json", ImportMode::Merge, &actor())
+        .unwrap();
+    assert_eq!(store.attention().unwrap(), vec![note]);
+    let exported = store.export().unwrap();
+    assert_eq!(exported.attention, data.attention);
+}

@@ -150,3 +150,98 @@ fn a_bad_threshold_in_the_config_is_named() {
     assert!(err.contains("health.dormant_after_days = 0"), "{err}");
     assert!(err.contains("config.toml"), "{err}");
 }
+
+/// Decisions and follow-ups made at triage reach `triage --json` and the report.
+#[test]
+fn decisions_and_follow_ups_reach_the_queue_and_the_report() {
+    use kembar::domain::{Attention, Decision, FollowUp};
+    use kembar::store::{Actor, Change, Edit, Record, Store};
+
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let out = kembar(
+        home.path(),
+        &[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            common::fixture("demo.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    {
+        let store = Store::open(&db, "test").unwrap();
+        let mut note = Attention::new(2); // Jawa Tengah – Fujian
+        note.decision = Some(Decision::Revitalization);
+        note.decided = Some("2019-08-22".parse().unwrap());
+        note.follow_ups.push(FollowUp {
+            owner: "Biro Pemerintahan".into(),
+            due: "2019-09-30".parse().unwrap(),
+            next_step: "propose a joint tourism programme".into(),
+            done: None,
+        });
+        let actor = Actor {
+            user: "tester".into(),
+            via: "test".into(),
+        };
+        store
+            .apply(
+                Change::new("mark revitalization").with(Edit::create(Record::Attention(note))),
+                &actor,
+            )
+            .unwrap();
+    }
+    let db = db.to_str().unwrap();
+    let out = kembar(
+        home.path(),
+        &["--db", db, "--today", "2019-10-01", "triage", "--json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fujian = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["partner"] == "Fujian")
+        .expect("Fujian in the queue");
+    assert_eq!(fujian["decision"], "revitalization");
+    assert!(
+        fujian["reasons_text"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().starts_with("follow-up due 2019-09-30")),
+        "{fujian}"
+    );
+
+    let out = kembar(
+        home.path(),
+        &[
+            "--db",
+            db,
+            "--today",
+            "2019-09-15",
+            "--lang",
+            "en",
+            "report",
+            "--format",
+            "md",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    assert!(md.contains("## Follow-ups due"), "{md}");
+    assert!(
+        md.contains("| 2019-09-30 | Jawa Tengah – Fujian | Biro Pemerintahan | propose a joint tourism programme |"),
+        "{md}"
+    );
+    assert!(md.contains("marked for revitalization"), "{md}");
+
+    // The notes go out with an export and come back with an import.
+    let out = kembar(home.path(), &["--db", db, "export"]);
+    let exported = text(&out.stdout);
+    assert!(
+        exported.contains("\"attention\""),
+        "export keeps triage notes"
+    );
+}

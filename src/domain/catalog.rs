@@ -20,6 +20,8 @@ pub struct Catalog {
     pub summaries: HashMap<AgreementId, ActivitySummary>,
     /// Each agreement's record version in the store, for conflict checks when saving.
     pub versions: HashMap<AgreementId, u64>,
+    /// Triage decisions, snoozes and follow-ups, for the agreements that have any.
+    pub attention: HashMap<AgreementId, Attention>,
     region_index: HashMap<String, usize>,
     partner_index: HashMap<String, usize>,
     agreement_index: HashMap<AgreementId, usize>,
@@ -96,6 +98,7 @@ impl Catalog {
         if version == 0 {
             self.versions.remove(&id);
             self.summaries.remove(&id);
+            self.attention.remove(&id);
         } else {
             self.versions.insert(id, version);
         }

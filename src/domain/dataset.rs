@@ -35,6 +35,9 @@ pub struct Dataset {
     pub agreements: Vec<Agreement>,
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// Triage decisions, snoozes and follow-ups, one entry per agreement that has any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attention: Vec<Attention>,
 }
 
 impl Default for Dataset {
@@ -48,6 +51,7 @@ impl Default for Dataset {
             partners: Vec::new(),
             agreements: Vec::new(),
             activities: Vec::new(),
+            attention: Vec::new(),
         }
     }
 }

@@ -268,3 +268,93 @@ pub struct Stage {
     pub label_id: String,
     pub label_en: String,
 }
+
+/// What an evaluation meeting decided to do about an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Sign a new MoU (pembaharuan).
+    Renewal,
+    /// Bring the programmes back to life (revitalisasi).
+    Revitalization,
+    /// End the relationship.
+    ProposeTermination,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [
+        Decision::Renewal,
+        Decision::Revitalization,
+        Decision::ProposeTermination,
+    ];
+}
+
+/// A next step someone owns, with a date it is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// Who does it: a person or an office.
+    pub owner: String,
+    #[serde(with = "dates::required")]
+    pub due: NaiveDate,
+    pub next_step: String,
+    /// When it was done; open until then.
+    #[serde(with = "dates::optional", default)]
+    pub done: Option<NaiveDate>,
+}
+
+/// What triage decided about one agreement and what follows from it. At most one per
+/// agreement; kept apart from the agreement so that a meeting's notes never collide with an
+/// edit of the agreement itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attention {
+    pub agreement: AgreementId,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// When the decision was taken.
+    #[serde(with = "dates::optional", default)]
+    pub decided: Option<NaiveDate>,
+    /// Out of the triage queue until this day (exclusive).
+    #[serde(with = "dates::optional", default)]
+    pub snoozed_until: Option<NaiveDate>,
+    /// Why it was snoozed.
+    #[serde(default)]
+    pub snooze_note: String,
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUp>,
+}
+
+impl Attention {
+    pub fn new(agreement: AgreementId) -> Attention {
+        Attention {
+            agreement,
+            decision: None,
+            decided: None,
+            snoozed_until: None,
+            snooze_note: String::new(),
+            follow_ups: Vec::new(),
+        }
+    }
+
+    /// Nothing decided, snoozed or to follow up: the record can go.
+    pub fn is_empty(&self) -> bool {
+        self.decision.is_none() && self.snoozed_until.is_none() && self.follow_ups.is_empty()
+    }
+
+    /// Whether the agreement is out of the queue on `today`.
+    pub fn snoozed_on(&self, today: NaiveDate) -> bool {
+        self.snoozed_until.is_some_and(|until| today < until)
+    }
+
+    /// Open follow-ups due on or before `day`, earliest first.
+    pub fn due_by(&self, day: NaiveDate) -> Vec<&FollowUp> {
+        let mut due: Vec<&FollowUp> = self
+            .follow_ups
+            .iter()
+            .filter(|f| f.done.is_none() && f.due <= day)
+            .collect();
+        due.sort_by_key(|f| f.due);
+        due
+    }
+}

@@ -10,8 +10,9 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::builtin::LATE_REPORTS_TAG;
+use super::catalog::Catalog;
 use super::health::HealthRules;
-use super::model::{Agreement, AgreementId, Status};
+use super::model::{Agreement, AgreementId, Attention, Decision, Status};
 use super::summary::ActivitySummary;
 use crate::i18n::Lang;
 
@@ -38,6 +39,12 @@ pub enum Reason {
     ReportsLate { count: usize },
     /// An obstacle tag set by hand.
     Obstacle { tag: String },
+    /// A follow-up agreed at triage is due (or overdue) and not done.
+    FollowUpDue {
+        owner: String,
+        due: NaiveDate,
+        next_step: String,
+    },
 }
 
 /// What the meeting should decide.
@@ -63,11 +70,14 @@ pub struct Assessment {
     /// Late or overdue reports imply the "late reports" obstacle even when nobody tagged it;
     /// kept apart from the tags set by hand.
     pub derived_late_reports: bool,
+    /// What triage already decided, if anything.
+    pub decision: Option<Decision>,
 }
 
 impl Reason {
     fn weight(&self) -> u32 {
         match self {
+            Reason::FollowUpDue { .. } => 15,
             Reason::Expired { .. } => 40,
             Reason::ExpiringSoon { .. } => 20,
             Reason::Dormant { days, .. } => 20 + (*days / 365).min(10) as u32 * 3,
@@ -139,6 +149,22 @@ impl Reason {
             }
             (Reason::Obstacle { tag }, Lang::En) => format!("obstacle: {tag}"),
             (Reason::Obstacle { tag }, Lang::Id) => format!("hambatan: {tag}"),
+            (
+                Reason::FollowUpDue {
+                    owner,
+                    due,
+                    next_step,
+                },
+                Lang::En,
+            ) => format!("follow-up due {due} ({owner}): {next_step}"),
+            (
+                Reason::FollowUpDue {
+                    owner,
+                    due,
+                    next_step,
+                },
+                Lang::Id,
+            ) => format!("tindak lanjut jatuh tempo {due} ({owner}): {next_step}"),
         }
     }
 }
@@ -172,10 +198,22 @@ fn term_in_force(a: &Agreement, today: NaiveDate) -> Option<(NaiveDate, Option<N
         .max_by_key(|(s, _)| *s)
 }
 
-/// Assesses one agreement as of `today`.
+/// Assesses one agreement as of `today`, without triage notes.
 pub fn assess(
     a: &Agreement,
     summary: Option<&ActivitySummary>,
+    today: NaiveDate,
+    rules: &HealthRules,
+) -> Assessment {
+    assess_with(a, summary, None, today, rules)
+}
+
+/// Assesses one agreement as of `today`, with what triage decided about it: follow-ups due
+/// by today are reasons of their own.
+pub fn assess_with(
+    a: &Agreement,
+    summary: Option<&ActivitySummary>,
+    attention: Option<&Attention>,
     today: NaiveDate,
     rules: &HealthRules,
 ) -> Assessment {
@@ -260,6 +298,18 @@ pub fn assess(
         }
     }
 
+    if a.status != Status::Terminated
+        && let Some(n) = attention
+    {
+        for f in n.due_by(today) {
+            reasons.push(Reason::FollowUpDue {
+                owner: f.owner.clone(),
+                due: f.due,
+                next_step: f.next_step.clone(),
+            });
+        }
+    }
+
     let severity = reasons.iter().map(Reason::weight).sum();
     let has = |f: fn(&Reason) -> bool| reasons.iter().any(f);
     let recommendation =
@@ -285,25 +335,25 @@ pub fn assess(
         recommendation,
         reasons,
         derived_late_reports,
+        decision: attention.and_then(|n| n.decision),
     }
 }
 
-/// Every agreement that needs attention, worst first; ties by agreement id. Large stores
-/// are assessed on all cores.
-pub fn queue<'a, F>(
-    agreements: &'a [Agreement],
-    summary_of: F,
-    today: NaiveDate,
-    rules: &HealthRules,
-) -> Vec<Assessment>
-where
-    F: Fn(AgreementId) -> Option<&'a ActivitySummary> + Sync,
-{
-    let assess_all = |chunk: &'a [Agreement]| -> Vec<Assessment> {
+/// Every agreement that needs attention, worst first; ties by agreement id. Agreements
+/// snoozed past `today` are left out. Large stores are assessed on all cores.
+pub fn queue(catalog: &Catalog, today: NaiveDate, rules: &HealthRules) -> Vec<Assessment> {
+    let agreements = catalog.agreements.as_slice();
+    let assess_all = |chunk: &[Agreement]| -> Vec<Assessment> {
         chunk
             .iter()
-            .map(|a| assess(a, summary_of(a.id), today, rules))
-            .filter(|x| x.severity > 0)
+            .filter_map(|a| {
+                let attention = catalog.attention.get(&a.id);
+                if attention.is_some_and(|n| n.snoozed_on(today)) {
+                    return None;
+                }
+                let x = assess_with(a, catalog.summary(a.id), attention, today, rules);
+                (x.severity > 0).then_some(x)
+            })
             .collect()
     };
     let threads = std::thread::available_parallelism()

@@ -552,6 +552,54 @@ pub fn check_dataset(d: &Dataset, limit: usize, outside: &Outside) -> Vec<Invali
         }
         stop_if_full!();
     }
+    let mut noted = HashSet::new();
+    for n in &d.attention {
+        check_attention(n, &mut problems);
+        if !agreements.contains(&n.agreement) {
+            problems.push(Invalid {
+                record: attention_label(n),
+                field: "agreement".into(),
+                problem: format!("refers to agreement {}, which does not exist", n.agreement),
+                fix: "use the id of an agreement listed under `agreements`".into(),
+            });
+        }
+        if !noted.insert(n.agreement) {
+            problems.push(Invalid {
+                record: attention_label(n),
+                field: "agreement".into(),
+                problem: "has more than one entry under `attention`".into(),
+                fix: "merge the entries for this agreement into one".into(),
+            });
+        }
+        stop_if_full!();
+    }
     problems.truncate(limit);
     problems
+}
+
+pub fn attention_label(n: &Attention) -> String {
+    format!("triage notes of agreement {}", n.agreement)
+}
+
+/// Triage notes: plausible dates, bounded text, a named owner and step for each follow-up.
+pub fn check_attention(n: &Attention, problems: &mut Vec<Invalid>) {
+    let mut c = Checker::new(attention_label(n), problems);
+    c.plausible_date("decided", n.decided);
+    c.plausible_date("snoozed_until", n.snoozed_until);
+    c.text("snooze_note", &n.snooze_note);
+    c.list_len("follow_ups", &n.follow_ups);
+    for f in &n.follow_ups {
+        c.name("follow_ups.owner", &f.owner);
+        c.plausible_date("follow_ups.due", Some(f.due));
+        c.plausible_date("follow_ups.done", f.done);
+        if f.next_step.trim().is_empty() {
+            c.fail(
+                "follow_ups.next_step",
+                "is empty",
+                "say what the next step is, e.g. \"send the draft MoU to the partner\"",
+            );
+        } else {
+            c.text("follow_ups.next_step", &f.next_step);
+        }
+    }
 }

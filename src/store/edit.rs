@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::builtin::is_builtin_tag;
 use crate::domain::text::display_safe;
 use crate::domain::validate::{self, Invalid, Known};
-use crate::domain::{Activity, ActivitySummary, Agreement, AgreementId, Partner, RegionLevel, Tag};
+use crate::domain::{
+    Activity, ActivitySummary, Agreement, AgreementId, Attention, Partner, RegionLevel, Tag,
+};
 
 use super::audit::{Actor, AuditEntry};
 use super::error::StoreError;
@@ -29,6 +31,8 @@ pub enum Record {
     Activity(Activity),
     Tag(Tag),
     Partner(Partner),
+    /// Triage decisions, snoozes and follow-ups of one agreement.
+    Attention(Attention),
 }
 
 /// Which record, independent of its contents.
@@ -38,6 +42,7 @@ pub enum RecordKey {
     Activity(AgreementId, u64),
     Tag(String),
     Partner(String),
+    Attention(AgreementId),
 }
 
 impl Record {
@@ -47,6 +52,7 @@ impl Record {
             Record::Activity(a) => RecordKey::Activity(a.agreement, a.id),
             Record::Tag(t) => RecordKey::Tag(t.id.clone()),
             Record::Partner(p) => RecordKey::Partner(p.id.clone()),
+            Record::Attention(n) => RecordKey::Attention(n.agreement),
         }
     }
 
@@ -57,6 +63,7 @@ impl Record {
             Record::Activity(a) => validate::activity_label(a),
             Record::Tag(t) => format!("tag {}", display_safe(&t.id)),
             Record::Partner(p) => format!("partner {}", display_safe(&p.id)),
+            Record::Attention(n) => validate::attention_label(n),
         }
     }
 }
@@ -68,6 +75,7 @@ impl RecordKey {
             RecordKey::Activity(agreement, id) => keys::activity(*agreement, *id).to_vec(),
             RecordKey::Tag(id) => keys::slug(keys::TAG, id),
             RecordKey::Partner(id) => keys::slug(keys::PARTNER, id),
+            RecordKey::Attention(id) => keys::numbered(keys::ATTENTION, *id).to_vec(),
         }
     }
 }
@@ -346,6 +354,10 @@ impl Store {
         for activity in self.activities_of(id)? {
             change = change.with(Edit::delete(Record::Activity(activity)));
         }
+        let key = keys::numbered(keys::ATTENTION, id);
+        if let Some(bytes) = self.db.get(key).map_err(|e| self.read_error(e))? {
+            change = change.with(Edit::delete(Record::Attention(self.decode(&key, &bytes)?)));
+        }
         Ok(change)
     }
 
@@ -510,6 +522,7 @@ impl Store {
             RecordKey::Activity(_, id) => format!("activity {id} "),
             RecordKey::Tag(id) => format!("tag {id}"),
             RecordKey::Partner(id) => format!("partner {id}"),
+            RecordKey::Attention(id) => format!("triage notes of agreement {id}"),
         };
         for item in self
             .db
@@ -590,6 +603,20 @@ impl Store {
                     };
                     validate::check_references(a, &known, &mut problems);
                 }
+                Some(Record::Attention(n)) => {
+                    validate::check_attention(n, &mut problems);
+                    let owner_written = change.edits.iter().any(
+                        |e| matches!(&e.after, Some(Record::Agreement(a)) if a.id == n.agreement),
+                    );
+                    if !owner_written && self.agreement(n.agreement)?.is_none() {
+                        problems.push(Invalid {
+                            record: validate::attention_label(n),
+                            field: "agreement".into(),
+                            problem: format!("agreement {} does not exist", n.agreement),
+                            fix: "note triage decisions on an existing agreement".into(),
+                        });
+                    }
+                }
                 Some(Record::Activity(v)) => {
                     validate::check_activity(v, &mut problems);
                     let owner_written = change.edits.iter().any(
@@ -639,6 +666,7 @@ impl Store {
             RecordKey::Activity(..) => Record::Activity(self.decode(bytes, value)?),
             RecordKey::Tag(_) => Record::Tag(self.decode(bytes, value)?),
             RecordKey::Partner(_) => Record::Partner(self.decode(bytes, value)?),
+            RecordKey::Attention(_) => Record::Attention(self.decode(bytes, value)?),
         })
     }
 
@@ -674,6 +702,7 @@ fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
         Record::Activity(a) => encode(a),
         Record::Tag(t) => encode(t),
         Record::Partner(p) => encode(p),
+        Record::Attention(n) => encode(n),
     }
 }
 

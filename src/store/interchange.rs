@@ -13,7 +13,8 @@ use crate::domain::builtin::is_builtin_tag;
 use crate::domain::dataset::Header;
 use crate::domain::validate::{Invalid, Outside, check_dataset};
 use crate::domain::{
-    ActivityId, ActivitySummary, AgreementId, Catalog, Dataset, FORMAT_NAME, SCHEMA_VERSION,
+    ActivityId, ActivitySummary, AgreementId, Attention, Catalog, Dataset, FORMAT_NAME,
+    SCHEMA_VERSION,
 };
 
 use super::{Actor, Store, StoreError, encode, keys};
@@ -430,6 +431,12 @@ impl Store {
                 .or_default()
                 .add(v.date, v.kind);
         }
+        for n in &data.attention {
+            sink.insert(
+                keys::numbered(keys::ATTENTION, n.agreement).to_vec(),
+                encode(n)?,
+            )?;
+        }
         let mut ids: Vec<&AgreementId> = summaries.keys().collect();
         ids.sort_unstable();
         for id in ids {
@@ -584,6 +591,16 @@ impl Store {
         for (id, s) in &summaries {
             batch.insert(&keys::numbered(keys::SUMMARY, *id), encode(s)?);
         }
+        for n in &data.attention {
+            let key = keys::numbered(keys::ATTENTION, n.agreement);
+            match self.db.get(key).map_err(|e| self.read_error(e))? {
+                Some(bytes) if self.decode::<Attention>(&key, &bytes).ok().as_ref() == Some(n) => {
+                    report.unchanged += 1
+                }
+                Some(_) => conflicts.push(format!("triage notes of agreement {}", n.agreement)),
+                None => batch.insert(&key, encode(n)?),
+            }
+        }
         Ok(())
     }
 
@@ -617,6 +634,7 @@ impl Store {
             partners: self.partners()?,
             agreements: self.agreements()?.into_iter().map(|(_, a)| a).collect(),
             activities: self.all_activities()?,
+            attention: self.attention()?,
         })
     }
 }

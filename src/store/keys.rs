@@ -11,6 +11,7 @@
 //! | `a`    | `a` + agreement id (u64 BE)  | `(version, Agreement)`         |
 //! | `s`    | `s` + agreement id           | `ActivitySummary`              |
 //! | `v`    | `v` + agreement id + activity id | `Activity`                 |
+//! | `k`    | `k` + agreement id           | `Attention` (triage follow-up) |
 //! | `l`    | `l` + sequence (u64 BE)      | `AuditEntry`                   |
 
 use crate::domain::{ActivityId, AgreementId};
@@ -23,9 +24,12 @@ pub const AGREEMENT: u8 = b'a';
 pub const SUMMARY: u8 = b's';
 pub const ACTIVITY: u8 = b'v';
 pub const AUDIT: u8 = b'l';
+pub const ATTENTION: u8 = b'k';
 
 /// Every prefix that holds data (as opposed to metadata and the audit log).
-pub const DATA_PREFIXES: [u8; 6] = [TAG, REGION, PARTNER, AGREEMENT, SUMMARY, ACTIVITY];
+pub const DATA_PREFIXES: [u8; 7] = [
+    TAG, REGION, PARTNER, AGREEMENT, SUMMARY, ACTIVITY, ATTENTION,
+];
 
 pub const META_SCHEMA: &[u8] = b"mschema";
 pub const META_STAGES: &[u8] = b"mstages";
@@ -74,10 +78,11 @@ pub fn describe(key: &[u8]) -> String {
         Some(&SUMMARY) => "activity summary of agreement",
         Some(&ACTIVITY) => "activity",
         Some(&AUDIT) => "audit entry",
+        Some(&ATTENTION) => "triage notes of agreement",
         _ => "record",
     };
     match key.first() {
-        Some(&AGREEMENT | &SUMMARY | &AUDIT) => {
+        Some(&AGREEMENT | &SUMMARY | &AUDIT | &ATTENTION) => {
             format!("{kind} {}", number_at(key, 1).unwrap_or_default())
         }
         Some(&ACTIVITY) => format!(

@@ -20,8 +20,8 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::builtin::default_stages;
 use crate::domain::{
-    Activity, ActivitySummary, Agreement, AgreementId, Catalog, Partner, Region, SCHEMA_VERSION,
-    Stage, Tag,
+    Activity, ActivitySummary, Agreement, AgreementId, Attention, Catalog, Partner, Region,
+    SCHEMA_VERSION, Stage, Tag,
 };
 
 pub use audit::{Actor, AuditEntry};
@@ -352,6 +352,11 @@ impl Store {
             summaries?,
         );
         catalog.versions = versions;
+        catalog.attention = self
+            .attention()?
+            .into_iter()
+            .map(|n| (n.agreement, n))
+            .collect();
         Ok(catalog)
     }
 
@@ -379,6 +384,11 @@ impl Store {
             f(self.decode(&key, &value)?);
         }
         Ok(())
+    }
+
+    /// Triage decisions, snoozes and follow-ups, by agreement id.
+    pub fn attention(&self) -> Result<Vec<Attention>, StoreError> {
+        self.scan(keys::ATTENTION)
     }
 
     /// The audit trail, oldest first.

@@ -447,6 +447,8 @@ impl Model {
             || self.triage.as_ref().is_some_and(|t| t.typing)
         {
             Mode::Input
+        } else if self.triage.is_some() {
+            Mode::Triage
         } else {
             Mode::Browse
         }
@@ -678,27 +680,38 @@ impl Model {
     /// Opens the triage queue, assessed as of the model's today.
     fn open_triage(&mut self) {
         let catalog = &self.catalog;
-        let queue = crate::domain::triage::queue(
-            &catalog.agreements,
-            |id| catalog.summary(id),
-            self.today,
-            &self.rules,
-        );
+        let queue = crate::domain::triage::queue(catalog, self.today, &self.rules);
         let rows = crate::report::triage_rows(catalog, &queue, self.lang);
         let lines: Vec<String> = rows
             .iter()
             .map(|r| {
                 format!(
-                    "{} – {} · {} · {} · {}",
+                    "{} – {} · {} · {} · {} · {} · {}",
                     r.region,
                     r.partner,
                     r.province,
                     r.country,
+                    crate::report::recommendation_label(r.recommendation, self.lang),
+                    r.decision
+                        .map(|d| crate::report::decision_label(d, self.lang))
+                        .unwrap_or(""),
                     r.reasons_text.join("; ")
                 )
             })
             .collect();
-        let reasons = rows.iter().map(|r| r.reasons_text.join("; ")).collect();
+        let reasons = rows
+            .iter()
+            .map(|r| {
+                let reasons = r.reasons_text.join("; ");
+                match r.decision {
+                    Some(d) => format!(
+                        "[{}] {reasons}",
+                        crate::report::decision_label(d, self.lang)
+                    ),
+                    None => reasons,
+                }
+            })
+            .collect();
         let mut view = TriageView {
             queue,
             lines,
@@ -1071,7 +1084,14 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         | Cmd::DeleteForward
         | Cmd::Save
         | Cmd::Reload
-        | Cmd::Toggle => Vec::new(),
+        | Cmd::Toggle
+        | Cmd::MarkRenewal
+        | Cmd::MarkRevitalization
+        | Cmd::ProposeTermination
+        | Cmd::Snooze
+        | Cmd::FollowUp
+        | Cmd::FollowUpDone
+        | Cmd::ClearMarks => Vec::new(),
         Cmd::Back => {
             match model.focus {
                 Pane::Detail => {
@@ -1125,6 +1145,14 @@ fn triage_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             view.typing = true;
             Vec::new()
         }
+        Cmd::MarkRenewal
+        | Cmd::MarkRevitalization
+        | Cmd::ProposeTermination
+        | Cmd::Snooze
+        | Cmd::FollowUp
+        | Cmd::FollowUpDone
+        | Cmd::ClearMarks => triage_action(model, cmd),
+        Cmd::Undo | Cmd::Redo => edit_command(model, cmd),
         Cmd::Back if !view.filter.is_empty() => {
             view.filter.clear();
             view.refilter();
@@ -1273,6 +1301,13 @@ impl Model {
                 (Some(Record::Partner(p)), None) => catalog.put_partner(&p.id, None),
                 (_, Some(Record::Tag(t))) => catalog.put_tag(&t.id, Some(t.clone())),
                 (Some(Record::Tag(t)), None) => catalog.put_tag(&t.id, None),
+                (_, Some(Record::Attention(n))) => {
+                    about = about.or(Some(n.agreement));
+                    catalog.attention.insert(n.agreement, n.clone());
+                }
+                (Some(Record::Attention(n)), None) => {
+                    catalog.attention.remove(&n.agreement);
+                }
                 (_, Some(Record::Activity(v))) | (Some(Record::Activity(v)), None) => {
                     about = about.or(Some(v.agreement));
                 }
@@ -1648,4 +1683,99 @@ fn prompt_command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         }
         _ => vec![Effect::Repaint],
     }
+}
+
+/// A triage action on the queue's selected agreement: marks and clears are saved at once,
+/// a snooze or a follow-up opens a short form.
+fn triage_action(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
+    use crate::domain::{Attention, Decision};
+    if model.read_only {
+        model.say(T::ReadOnly.in_lang(model.lang), StatusKind::Error);
+        return Vec::new();
+    }
+    let lang = model.lang;
+    let Some(view) = model.triage.as_ref() else {
+        return Vec::new();
+    };
+    let Some(id) = view
+        .visible
+        .get(view.cursor)
+        .and_then(|&i| view.queue.get(i))
+        .map(|x| x.agreement)
+    else {
+        return Vec::new();
+    };
+    let Some(agreement) = model.catalog.agreement(id).cloned() else {
+        return Vec::new();
+    };
+    let before = model.catalog.attention.get(&id).cloned();
+    let mut after = before.clone().unwrap_or_else(|| Attention::new(id));
+    let mark = |after: &mut Attention, d: Decision| {
+        if after.decision == Some(d) {
+            after.decision = None;
+            after.decided = None;
+        } else {
+            after.decision = Some(d);
+            after.decided = Some(model.today);
+        }
+    };
+    let action = match cmd {
+        Cmd::Snooze => {
+            model.form = Some(Form::snooze(&model.catalog, &agreement, model.today, lang));
+            return Vec::new();
+        }
+        Cmd::FollowUp => {
+            model.form = Some(Form::follow_up(
+                &model.catalog,
+                &agreement,
+                model.today,
+                lang,
+            ));
+            return Vec::new();
+        }
+        Cmd::MarkRenewal => {
+            mark(&mut after, Decision::Renewal);
+            "mark renewal"
+        }
+        Cmd::MarkRevitalization => {
+            mark(&mut after, Decision::Revitalization);
+            "mark revitalization"
+        }
+        Cmd::ProposeTermination => {
+            mark(&mut after, Decision::ProposeTermination);
+            "propose termination"
+        }
+        Cmd::ClearMarks => {
+            after.decision = None;
+            after.decided = None;
+            after.snoozed_until = None;
+            after.snooze_note.clear();
+            "clear marks"
+        }
+        Cmd::FollowUpDone => {
+            let open = after
+                .follow_ups
+                .iter_mut()
+                .filter(|f| f.done.is_none())
+                .min_by_key(|f| f.due);
+            match open {
+                Some(f) => f.done = Some(model.today),
+                None => {
+                    model.say(T::NoFollowUpDue.in_lang(lang), StatusKind::Error);
+                    return Vec::new();
+                }
+            }
+            "follow-up done"
+        }
+        _ => return Vec::new(),
+    };
+    let change = super::form::attention_change(action, before.as_ref(), after);
+    if change.edits.is_empty() {
+        return Vec::new();
+    }
+    model.say(T::Saving.in_lang(lang), StatusKind::Ok);
+    vec![Effect::Save {
+        change: Box::new(change),
+        origin: Origin::Quick,
+    }]
 }

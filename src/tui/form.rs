@@ -13,8 +13,8 @@ use crate::domain::dates::parse_date;
 use crate::domain::text::fold_for_search;
 use crate::domain::validate::{NAME_MAX, TEXT_MAX};
 use crate::domain::{
-    Activity, ActivityKind, Agreement, AgreementId, AgreementKind, Catalog, Contact, Partner,
-    Renewal, Reporting, Side, Status, Tag,
+    Activity, ActivityKind, Agreement, AgreementId, AgreementKind, Attention, Catalog, Contact,
+    FollowUp, Partner, Renewal, Reporting, Side, Status, Tag,
 };
 use crate::i18n::Lang;
 use crate::search;
@@ -53,6 +53,11 @@ pub enum FieldId {
     RenewSigned,
     RenewExpires,
     RenewNote,
+    SnoozeUntil,
+    SnoozeNote,
+    Owner,
+    Due,
+    NextStep,
 }
 
 /// Where a lookup field finds its candidates.
@@ -146,9 +151,27 @@ impl Field {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     NewAgreement,
-    EditAgreement { original: Agreement, version: u64 },
-    LogActivity { agreement: AgreementId },
-    Renewal { original: Agreement, version: u64 },
+    EditAgreement {
+        original: Agreement,
+        version: u64,
+    },
+    LogActivity {
+        agreement: AgreementId,
+    },
+    Renewal {
+        original: Agreement,
+        version: u64,
+    },
+    /// Triage: out of the queue until a date.
+    Snooze {
+        agreement: AgreementId,
+        before: Option<Attention>,
+    },
+    /// Triage: a next step with an owner and a due date.
+    FollowUp {
+        agreement: AgreementId,
+        before: Option<Attention>,
+    },
 }
 
 /// The store refused the save because the record changed; what changed, field by field.
@@ -523,6 +546,86 @@ impl Form {
         );
         form.focus = 1;
         form
+    }
+
+    fn about(catalog: &Catalog, a: &Agreement, what: &str) -> String {
+        format!(
+            "{what} {} – {}",
+            catalog.region_name(a),
+            catalog.partner_name(a)
+        )
+    }
+
+    /// Triage: take an agreement out of the queue until a date, saying why.
+    pub fn snooze(catalog: &Catalog, a: &Agreement, today: NaiveDate, lang: Lang) -> Form {
+        let pick = |id, en| lang.pick(id, en);
+        let before = catalog.attention.get(&a.id).cloned();
+        let until = before
+            .as_ref()
+            .and_then(|n| n.snoozed_until)
+            .unwrap_or(today + chrono::Days::new(90));
+        let note = before
+            .as_ref()
+            .map(|n| n.snooze_note.clone())
+            .unwrap_or_default();
+        let fields = vec![
+            text_field(
+                FieldId::SnoozeUntil,
+                pick("Tunda sampai", "Snooze until"),
+                &date_text(Some(until)),
+                DATE_MAX,
+            )
+            .required(),
+            long_field(FieldId::SnoozeNote, pick("Alasan", "Why"), &note).required(),
+        ];
+        let mut form = Form::build(
+            Purpose::Snooze {
+                agreement: a.id,
+                before,
+            },
+            Form::about(catalog, a, pick("Tunda:", "Snooze:")),
+            fields,
+            lang,
+        );
+        form.focus = 1;
+        form
+    }
+
+    /// Triage: a follow-up with its owner, due date and next step.
+    pub fn follow_up(catalog: &Catalog, a: &Agreement, today: NaiveDate, lang: Lang) -> Form {
+        let pick = |id, en| lang.pick(id, en);
+        let before = catalog.attention.get(&a.id).cloned();
+        let fields = vec![
+            text_field(
+                FieldId::Owner,
+                pick("Penanggung jawab", "Owner"),
+                "",
+                NAME_MAX,
+            )
+            .required(),
+            text_field(
+                FieldId::Due,
+                pick("Jatuh tempo", "Due"),
+                &date_text(Some(today + chrono::Days::new(30))),
+                DATE_MAX,
+            )
+            .required(),
+            long_field(
+                FieldId::NextStep,
+                pick("Langkah berikutnya", "Next step"),
+                "",
+            )
+            .required(),
+        ];
+        Form::build(
+            Purpose::FollowUp {
+                agreement: a.id,
+                before,
+            },
+            Form::about(catalog, a, pick("Tindak lanjut:", "Follow-up:")),
+            fields,
+            lang,
+        )
     }
 
     fn snapshot(&self) -> Vec<String> {
@@ -943,6 +1046,42 @@ impl Form {
                 let day = date(FieldId::Date, &mut errors);
                 self.activity_change(*agreement, day, &mut errors)
             }
+            Purpose::Snooze { agreement, before } => {
+                let until = date(FieldId::SnoozeUntil, &mut errors);
+                if let Some(u) = until
+                    && u <= today
+                {
+                    errors.push((
+                        FieldId::SnoozeUntil,
+                        match lang {
+                            Lang::Id => format!("harus sesudah hari ini ({today})"),
+                            Lang::En => format!("must be after today ({today})"),
+                        },
+                    ));
+                }
+                let note = self.text(FieldId::SnoozeNote).trim().to_string();
+                until.map(|u| {
+                    let mut after = before.clone().unwrap_or_else(|| Attention::new(*agreement));
+                    after.snoozed_until = Some(u);
+                    after.snooze_note = note;
+                    attention_change("snooze", before.as_ref(), after)
+                })
+            }
+            Purpose::FollowUp { agreement, before } => {
+                let due = date(FieldId::Due, &mut errors);
+                let owner = self.text(FieldId::Owner).trim().to_string();
+                let step = self.text(FieldId::NextStep).trim().to_string();
+                due.map(|due| {
+                    let mut after = before.clone().unwrap_or_else(|| Attention::new(*agreement));
+                    after.follow_ups.push(FollowUp {
+                        owner,
+                        due,
+                        next_step: step,
+                        done: None,
+                    });
+                    attention_change("follow-up", before.as_ref(), after)
+                })
+            }
             Purpose::Renewal { original, version } => {
                 let signed = date(FieldId::RenewSigned, &mut errors);
                 let expires = date(FieldId::RenewExpires, &mut errors);
@@ -1154,6 +1293,22 @@ impl Form {
             return None;
         }
         Some(Change::new("log activity").with(Edit::create(Record::Activity(activity))))
+    }
+}
+
+/// The change from one agreement's triage notes to the next: created, updated, or removed
+/// when nothing is left in them.
+pub fn attention_change(action: &str, before: Option<&Attention>, after: Attention) -> Change {
+    let change = Change::new(action);
+    match before {
+        None if after.is_empty() => change,
+        None => change.with(Edit::create(Record::Attention(after))),
+        Some(b) if after.is_empty() => change.with(Edit::delete(Record::Attention(b.clone()))),
+        Some(b) if *b == after => change,
+        Some(b) => change.with(Edit::update(
+            Record::Attention(b.clone()),
+            Record::Attention(after),
+        )),
     }
 }
 

@@ -61,6 +61,19 @@ pub enum Cmd {
     Renew,
     Undo,
     Redo,
+    /// Triage: mark the agreement for renewal (`r`), revitalization (`v`), or propose
+    /// termination (`x`); pressing it again takes the mark back.
+    MarkRenewal,
+    MarkRevitalization,
+    ProposeTermination,
+    /// Triage: leave the queue until a date, with a note (`z`).
+    Snooze,
+    /// Triage: a next step with an owner and a due date (`f`).
+    FollowUp,
+    /// Triage: the earliest open follow-up is done (`F`).
+    FollowUpDone,
+    /// Triage: remove the mark and the snooze (`c`).
+    ClearMarks,
 }
 
 /// Which table keys are looked up in.
@@ -76,6 +89,8 @@ pub enum Mode {
     Checklist,
     /// A question waiting for an answer (delete? discard changes?): letters answer it.
     Prompt,
+    /// The triage queue.
+    Triage,
 }
 
 /// A key as written in the tables.
@@ -339,6 +354,122 @@ pub const INPUT: &[Binding] = &[
     },
 ];
 
+/// Keys on the triage screen.
+pub const TRIAGE: &[Binding] = &[
+    Binding {
+        keys: &[
+            Key::Char('j'),
+            Key::Char('k'),
+            Key::Code(C::Down),
+            Key::Code(C::Up),
+        ],
+        cmd: Cmd::Down,
+        label: T::KeyMove,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::Enter)],
+        cmd: Cmd::Open,
+        label: T::KeyOpen,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('r')],
+        cmd: Cmd::MarkRenewal,
+        label: T::KeyMarkRenewal,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('v')],
+        cmd: Cmd::MarkRevitalization,
+        label: T::KeyMarkRevitalization,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('x')],
+        cmd: Cmd::ProposeTermination,
+        label: T::KeyProposeTermination,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('z')],
+        cmd: Cmd::Snooze,
+        label: T::KeySnooze,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('f')],
+        cmd: Cmd::FollowUp,
+        label: T::KeyFollowUp,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('F')],
+        cmd: Cmd::FollowUpDone,
+        label: T::KeyFollowUpDone,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('c')],
+        cmd: Cmd::ClearMarks,
+        label: T::KeyClearMarks,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('/')],
+        cmd: Cmd::Filter,
+        label: T::KeyFilter,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('u'), Key::Ctrl('r')],
+        cmd: Cmd::Undo,
+        label: T::KeyUndo,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::Esc), Key::Char('T')],
+        cmd: Cmd::Back,
+        label: T::KeyBack,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Char('?')],
+        cmd: Cmd::Help,
+        label: T::KeyHelp,
+        hint: true,
+    },
+    Binding {
+        keys: &[Key::Ctrl('p')],
+        cmd: Cmd::Finder,
+        label: T::KeyFinder,
+        hint: false,
+    },
+    Binding {
+        keys: &[
+            Key::Char('g'),
+            Key::Char('G'),
+            Key::Code(C::Home),
+            Key::Code(C::End),
+        ],
+        cmd: Cmd::Top,
+        label: T::KeyTopBottom,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Code(C::PageDown), Key::Code(C::PageUp)],
+        cmd: Cmd::PageDown,
+        label: T::KeyPage,
+        hint: false,
+    },
+    Binding {
+        keys: &[Key::Char('q'), Key::Ctrl('c')],
+        cmd: Cmd::Quit,
+        label: T::KeyQuit,
+        hint: false,
+    },
+];
+
 /// Keys in a form; any other character is typed into the focused field.
 pub const FORM: &[Binding] = &[
     Binding {
@@ -495,6 +626,7 @@ pub fn table(mode: Mode) -> &'static [Binding] {
         Mode::Form => FORM,
         Mode::Checklist => CHECKLIST,
         Mode::Prompt => PROMPT,
+        Mode::Triage => TRIAGE,
     }
 }
 
@@ -601,7 +733,7 @@ mod tests {
     #[test]
     fn every_key_is_bound_once() {
         let mut seen = Vec::new();
-        for table in [DASHBOARD, INPUT, FORM, CHECKLIST, PROMPT] {
+        for table in [DASHBOARD, INPUT, FORM, CHECKLIST, PROMPT, TRIAGE] {
             seen.clear();
             for b in table {
                 for k in b.keys {

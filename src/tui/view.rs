@@ -232,6 +232,20 @@ fn triage_screen(
         ),
         Span::styled(format!("  {}: ", T::TriageQueue.in_lang(lang)), theme.muted),
         Span::styled(format!("{}", view.queue.len()), theme.accent),
+        Span::styled(
+            format!("  {}: ", T::TriageSnoozed.in_lang(lang)),
+            theme.muted,
+        ),
+        Span::styled(
+            format!(
+                "{}",
+                c.attention
+                    .values()
+                    .filter(|n| n.snoozed_on(model.today))
+                    .count()
+            ),
+            theme.accent,
+        ),
     ]));
     lines.push(Line::styled(
         format!(" {}", T::TriageObstacles.in_lang(lang)),
@@ -1373,7 +1387,12 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 fn help_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lang = model.lang;
-    let rows: Vec<(String, &str)> = keymap::DASHBOARD
+    let table = if model.triage.is_some() {
+        keymap::TRIAGE
+    } else {
+        keymap::DASHBOARD
+    };
+    let rows: Vec<(String, &str)> = table
         .iter()
         .map(|b| (keys_label(b.keys, true), b.label.in_lang(lang)))
         .collect();
