@@ -190,3 +190,78 @@ fn ctrl_p_finds_fujian_and_enter_selects_the_agreement() {
     pty.send("q");
     assert!(pty.wait_exit());
 }
+
+/// Create an agreement, log an activity on it and toggle a tag, quit, start again on the
+/// same store, and find all three.
+#[test]
+fn edits_made_in_the_dashboard_survive_a_restart() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = common::kembar(
+        home.path(),
+        &[
+            "--db",
+            db,
+            "import",
+            common::fixture("demo.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let args = ["--db", db, "--today", "2026-11-29", "--lang", "en"];
+
+    let mut pty = Pty::spawn(home.path(), &args, 80, 24);
+    pty.wait_for("Regions");
+    pty.settle(Duration::from_millis(200));
+    open_region(&mut pty, "Jawa Tengah");
+
+    // n: the form starts on the partner, the region already filled in.
+    pty.send("n");
+    pty.wait_for("New agreement");
+    pty.send("Osaka City\tJapan");
+    pty.send("\x13"); // Ctrl-s
+    pty.wait_for("Saved");
+    pty.wait_for("Jawa Tengah – Osaka City");
+
+    pty.send("a");
+    pty.wait_for("Log activity");
+    pty.send("Kickoff meeting in Osaka");
+    pty.send("\x13");
+    pty.wait_for("Saved: log activity");
+
+    pty.send("t");
+    pty.wait_for("Obstacle tags");
+    pty.send(" "); // the first tag: lack of communication
+    pty.send("\r");
+    pty.wait_for("Saved: tags");
+    pty.send("q");
+    assert!(pty.wait_exit(), "kembar exited with a failure");
+    drop(pty);
+
+    let mut pty = Pty::spawn(home.path(), &args, 80, 24);
+    pty.wait_for("Regions");
+    pty.settle(Duration::from_millis(200));
+    open_region(&mut pty, "Jawa Tengah");
+    let rows = pty.rows();
+    let first = row_of(&rows, "Chungcheongbuk-do").expect("partners sorted by name");
+    let target = row_of(&rows, "Osaka City").expect("the new agreement is listed");
+    for _ in first..target {
+        pty.send("j");
+    }
+    pty.wait_for("Jawa Tengah – Osaka City");
+    pty.send("\r");
+    let screen = pty.wait_for("Kickoff meeting in Osaka");
+    assert!(screen.contains("Lack of communication"), "{screen}");
+    pty.send("q");
+    assert!(pty.wait_exit());
+
+    // The audit trail names all three changes.
+    let log = common::kembar(home.path(), &["--db", db, "log"]);
+    let log = common::text(&log.stdout);
+    for action in ["create", "log activity", "tags"] {
+        assert!(
+            log.contains(action),
+            "{action} missing from the log:\n{log}"
+        );
+    }
+}
