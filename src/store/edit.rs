@@ -253,8 +253,17 @@ fn invalid_message(problems: &[Invalid]) -> String {
         .join("\n")
 }
 
-/// Metadata keys that hold the next free ids. An import removes them, and the next
-/// allocation recomputes them from what the store holds.
+/// The last version of a deleted agreement, so that its versions keep counting up if it
+/// comes back.
+fn tombstone(id: AgreementId) -> Vec<u8> {
+    let mut key = keys::TOMBSTONE_PREFIX.to_vec();
+    key.extend_from_slice(&id.to_be_bytes());
+    key
+}
+
+/// Metadata keys that hold the next free ids. They only grow, so an id is never given out
+/// twice, not even after its record was deleted (the audit log still names it). A store
+/// without them (written before they existed) has them computed once.
 pub(crate) const META_NEXT_AGREEMENT: &[u8] = b"mnext_agreement";
 pub(crate) const META_NEXT_ACTIVITY: &[u8] = b"mnext_activity";
 
@@ -275,10 +284,13 @@ impl Store {
             let Some(key) = edit.key() else { continue };
             match (&key, &edit.after) {
                 (RecordKey::Agreement(id), Some(Record::Agreement(a))) => {
+                    // Versions never go back, not even when a deleted agreement returns (an
+                    // undo): a form opened on it long ago must still see a conflict.
                     let version = match edit.before {
                         Some(_) => self.agreement(*id)?.map_or(0, |(v, _)| v) + 1,
-                        None => 1,
+                        None => self.counter(&tombstone(*id))?.unwrap_or(0) + 1,
                     };
+                    batch.remove(tombstone(*id));
                     batch.insert(&key.bytes()[..], encode(&(version, a))?);
                     versions.insert(*id, version);
                     if edit.before.is_none() {
@@ -286,6 +298,8 @@ impl Store {
                     }
                 }
                 (RecordKey::Agreement(id), None) => {
+                    let last = self.agreement(*id)?.map_or(0, |(v, _)| v);
+                    batch.insert(tombstone(*id), &last.to_be_bytes());
                     batch.remove(&key.bytes()[..]);
                     batch.remove(&keys::numbered(keys::SUMMARY, *id)[..]);
                     versions.insert(*id, 0);
@@ -328,7 +342,9 @@ impl Store {
             batch.insert(&keys::numbered(keys::SUMMARY, id)[..], encode(&summary)?);
             summaries.push((id, Some(summary)));
         }
-        summaries.extend(deleted.iter().map(|&id| (id, None)));
+        let mut gone: Vec<AgreementId> = deleted.iter().copied().collect();
+        gone.sort_unstable();
+        summaries.extend(gone.into_iter().map(|id| (id, None)));
 
         let before = records_json(change.edits.iter().filter_map(|e| e.before.as_ref()));
         let after = records_json(change.edits.iter().filter_map(|e| e.after.as_ref()));
@@ -448,7 +464,7 @@ impl Store {
         Ok(())
     }
 
-    fn counter(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
+    pub(super) fn counter(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
         Ok(self
             .db
             .get(key)
@@ -459,7 +475,7 @@ impl Store {
 
     /// The largest activity id in the store. Activity keys sort by agreement first, so this
     /// reads every key once; it runs only when the counter is missing (after an import).
-    fn max_activity_id(&self) -> Result<u64, StoreError> {
+    pub(super) fn max_activity_id(&self) -> Result<u64, StoreError> {
         let mut max = 0;
         for key in self.db.scan_prefix([keys::ACTIVITY]).keys() {
             let key = key.map_err(|e| self.read_error(e))?;
@@ -471,6 +487,16 @@ impl Store {
     /// Refuses the change when a record it touches is no longer what it expects.
     fn check_current(&self, change: &Change) -> Result<(), ApplyError> {
         for edit in &change.edits {
+            if let (Some(b), Some(a)) = (&edit.before, &edit.after)
+                && b.key() != a.key()
+            {
+                return Err(ApplyError::Invalid(vec![Invalid {
+                    record: b.label(),
+                    field: "id".into(),
+                    problem: format!("cannot become {} in an update", a.label()),
+                    fix: "create the new record and delete the old one instead".into(),
+                }]));
+            }
             let Some(key) = edit.key() else { continue };
             let current: Option<(u64, Record)> = match &key {
                 RecordKey::Agreement(id) => {
@@ -535,7 +561,12 @@ impl Store {
             let Ok(entry) = postcard::from_bytes::<AuditEntry>(&value) else {
                 continue;
             };
-            let mentions = entry.record.starts_with(&wanted)
+            let names = |record: &str| {
+                record
+                    .strip_prefix(wanted.trim_end())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+            };
+            let mentions = names(&entry.record)
                 || entry
                     .after
                     .as_deref()
@@ -622,7 +653,12 @@ impl Store {
                     let owner_written = change.edits.iter().any(
                         |e| matches!(&e.after, Some(Record::Agreement(a)) if a.id == v.agreement),
                     );
-                    if !owner_written && self.agreement(v.agreement)?.is_none() {
+                    // An activity on an agreement this same change deletes would be orphaned.
+                    let owner_deleted = change.edits.iter().any(|e| {
+                        e.after.is_none()
+                            && matches!(&e.before, Some(Record::Agreement(a)) if a.id == v.agreement)
+                    });
+                    if owner_deleted || (!owner_written && self.agreement(v.agreement)?.is_none()) {
                         problems.push(Invalid {
                             record: validate::activity_label(v),
                             field: "agreement".into(),

@@ -67,6 +67,13 @@ pub enum StoreError {
         at: String,
     },
 
+    #[error(
+        "the change was written to the store at {path}, but the disk did not confirm it: \
+         {reason}.\nIt shows in this session and may be lost if kembar stops now; check free disk \
+         space and that you may write there, then save again."
+    )]
+    Unconfirmed { path: PathBuf, reason: String },
+
     #[error("{record} no longer exists in the store at {path}")]
     Missing { path: PathBuf, record: String },
 }

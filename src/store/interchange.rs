@@ -357,8 +357,20 @@ impl Store {
             self.plan_fresh(data, &mut sink, &mut report)?;
             batch = sink.finish();
         }
-        // Imported activities keep their ids; the next one logged counts on from them.
-        batch.remove(super::edit::META_NEXT_ACTIVITY);
+        // Imported activities keep their ids; the next one logged counts on from the largest
+        // id the store has ever held, so no id is given out twice.
+        let held = match self.counter(super::edit::META_NEXT_ACTIVITY)? {
+            Some(next) => next,
+            None => self.max_activity_id()? + 1,
+        };
+        let next = data
+            .activities
+            .iter()
+            .map(|a| a.id + 1)
+            .max()
+            .unwrap_or(0)
+            .max(held);
+        batch.insert(super::edit::META_NEXT_ACTIVITY, &next.to_be_bytes());
         let action = match mode {
             ImportMode::Merge => "import",
             ImportMode::Replace => "import --replace",

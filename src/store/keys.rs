@@ -32,6 +32,8 @@ pub const DATA_PREFIXES: [u8; 7] = [
 ];
 
 pub const META_SCHEMA: &[u8] = b"mschema";
+/// `mtomb` + agreement id: the last version of a deleted agreement.
+pub const TOMBSTONE_PREFIX: &[u8] = b"mtomb";
 pub const META_STAGES: &[u8] = b"mstages";
 
 pub fn slug(prefix: u8, id: &str) -> Vec<u8> {

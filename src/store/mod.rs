@@ -167,7 +167,11 @@ impl Store {
         self.db
             .apply_batch(batch)
             .map_err(|e| self.write_error(e))?;
-        self.db.flush().map_err(|e| self.write_error(e))?;
+        // Past this point the change is visible: a failed flush must not claim otherwise.
+        self.db.flush().map_err(|e| StoreError::Unconfirmed {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
         self.advance_generation();
         Ok(())
     }

@@ -256,7 +256,11 @@ pub struct Model {
     pub read_only: bool,
     all_region_rows: Vec<RegionRow>,
     all_agreement_rows: Vec<usize>,
+    /// For each region (by position): agreements, worst health, trouble score.
+    region_stats: Vec<RegionStat>,
 }
+
+type RegionStat = (usize, Option<Health>, u32);
 
 impl Model {
     /// A model over a catalog; returns the effects needed to fill the first screen.
@@ -299,6 +303,7 @@ impl Model {
             read_only: false,
             all_region_rows: Vec::new(),
             all_agreement_rows: Vec::new(),
+            region_stats: Vec::new(),
         };
         model.rebuild_regions();
         // Start on the first region that holds agreements: an empty pane helps nobody.
@@ -339,22 +344,40 @@ impl Model {
         (self.size.1 as usize).saturating_sub(8).max(1)
     }
 
+    /// A region's number of agreements, worst health and trouble score.
+    fn region_stat(&self, r: usize) -> RegionStat {
+        let rows = self.catalog.agreements_of(&self.catalog.regions[r].id);
+        let worst = rows.iter().map(|&i| self.health_of(i)).max();
+        let trouble = rows
+            .iter()
+            .map(|&i| {
+                let a = &self.catalog.agreements[i];
+                health::trouble(a, self.catalog.summary(a.id), self.today, &self.rules)
+            })
+            .sum();
+        (rows.len(), worst, trouble)
+    }
+
+    /// Recomputes the figures of the regions a change touched (all of them when the list of
+    /// regions itself changed).
+    fn refresh_region_stats(&mut self, touched: &[String]) {
+        if self.region_stats.len() != self.catalog.regions.len() {
+            self.region_stats = (0..self.catalog.regions.len())
+                .map(|r| self.region_stat(r))
+                .collect();
+            return;
+        }
+        for id in touched {
+            if let Some(r) = self.catalog.regions.iter().position(|x| &x.id == id) {
+                self.region_stats[r] = self.region_stat(r);
+            }
+        }
+    }
+
     fn rebuild_regions(&mut self) {
         let keep = self.selected_region().map(|r| r.id.clone());
-        let stats: Vec<(usize, Option<Health>, u32)> = (0..self.catalog.regions.len())
-            .map(|r| {
-                let rows = self.catalog.agreements_of(&self.catalog.regions[r].id);
-                let worst = rows.iter().map(|&i| self.health_of(i)).max();
-                let trouble = rows
-                    .iter()
-                    .map(|&i| {
-                        let a = &self.catalog.agreements[i];
-                        health::trouble(a, self.catalog.summary(a.id), self.today, &self.rules)
-                    })
-                    .sum();
-                (rows.len(), worst, trouble)
-            })
-            .collect();
+        self.refresh_region_stats(&[]);
+        let stats = &self.region_stats;
         let row = |region: usize, depth: u8| RegionRow {
             region,
             depth,
@@ -1285,6 +1308,20 @@ impl Model {
     /// Brings the catalog up to date with a saved change; returns the agreement the change
     /// was about, to keep it selected.
     fn patch_catalog(&mut self, applied: &Applied) -> Option<AgreementId> {
+        let mut touched: Vec<String> = Vec::new();
+        for edit in &applied.change.edits {
+            for record in [&edit.before, &edit.after].into_iter().flatten() {
+                let region = match record {
+                    Record::Agreement(a) => Some(a.region.clone()),
+                    Record::Activity(v) => self
+                        .catalog
+                        .agreement(v.agreement)
+                        .map(|a| a.region.clone()),
+                    _ => None,
+                };
+                touched.extend(region);
+            }
+        }
         let catalog = Arc::make_mut(&mut self.catalog);
         let mut about = None;
         for edit in &applied.change.edits {
@@ -1324,7 +1361,7 @@ impl Model {
                 }
             }
         }
-        catalog.reindex();
+        self.refresh_region_stats(&touched);
         about.filter(|id| self.catalog.agreement(*id).is_some())
     }
 
