@@ -1406,6 +1406,7 @@ impl Model {
             match e.after.as_ref().or(e.before.as_ref()) {
                 Some(Record::Agreement(a)) => Some(a.clone()),
                 Some(Record::Activity(v)) => self.catalog.agreement(v.agreement).cloned(),
+                Some(Record::Attention(n)) => self.catalog.agreement(n.agreement).cloned(),
                 _ => None,
             }
         });

@@ -175,7 +175,15 @@ fn form_lines(
 pub fn form_overlay(model: &Model, form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lang = model.lang;
     let width = area.width.saturating_sub(2).min(100);
-    let rect = centered(area, width, area.height.saturating_sub(2));
+    // As tall as the form needs (room for completions under a lookup field), at most the
+    // screen.
+    let (all, _, _) = form_lines(form, theme, width.saturating_sub(2));
+    let lookup = form
+        .fields
+        .iter()
+        .any(|f| matches!(f.value, Value::Lookup { .. }));
+    let wanted = all.len() as u16 + 6 + if lookup { COMPLETIONS as u16 } else { 0 };
+    let rect = centered(area, width, wanted.min(area.height.saturating_sub(2)));
     frame.render_widget(Clear, rect);
     let block = overlay_block(&form.title, theme);
     let inner = block.inner(rect);
