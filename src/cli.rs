@@ -137,6 +137,26 @@ pub enum Command {
         json: bool,
     },
 
+    /// Serve the dashboard over SSH: one process owns the store, every coordinator gets a
+    /// dashboard of their own with `ssh -p PORT name@host`.
+    ///
+    /// Only public keys listed in the authorized-keys file get in (OpenSSH's format, one key
+    /// per line, with `kembar-role="editor"` in front of the key for those who may edit;
+    /// without it a key may only browse, search and copy). The file is read again when it
+    /// changes. The host key is created on first start (mode 0600) and reused afterwards.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:2222", value_name = "ADDR:PORT")]
+        listen: String,
+        /// Who may connect, and as what.
+        #[arg(long, value_name = "FILE")]
+        authorized_keys: PathBuf,
+        /// The server's private host key. Default: kembar/ssh_host_ed25519_key in your data
+        /// directory.
+        #[arg(long, value_name = "PATH")]
+        host_key: Option<PathBuf>,
+    },
+
     /// Fill an empty store with deterministic synthetic data, for benchmarks.
     Gen {
         /// How many agreements.

@@ -19,7 +19,8 @@ use crate::store::{Actor, ImportMode, Store};
 
 /// Everything a command needs: the open store and the settings in force.
 pub struct Session {
-    pub store: Store,
+    /// Shared with background work (search index builds, server sessions).
+    pub store: std::sync::Arc<Store>,
     /// Keeps a `--demo` store alive until the session ends, then deletes it.
     pub demo_dir: Option<TempDir>,
     pub config: Config,
@@ -68,7 +69,7 @@ impl Session {
             (Store::open(&path, purpose)?, None)
         };
         Ok(Session {
-            store,
+            store: std::sync::Arc::new(store),
             demo_dir,
             today: cli
                 .today
@@ -167,6 +168,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 Ok(())
             })
         }
+        Some(Command::Serve {
+            listen,
+            authorized_keys,
+            host_key,
+        }) => crate::server::serve(&cli, listen, authorized_keys, host_key.as_deref()),
         Some(Command::Gen {
             agreements,
             activities_per,

@@ -10,6 +10,10 @@
 //!
 //! [aliases]              # extra search terms, each naming a region id
 //! solo = "kota-surakarta"
+//!
+//! [server]               # `kembar serve`
+//! max_sessions = 50
+//! idle_timeout_minutes = 60
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -27,6 +31,26 @@ pub struct Config {
     pub health: HealthRules,
     /// Extra search terms for regions: `jogja = "di-yogyakarta"`.
     pub aliases: std::collections::BTreeMap<String, String>,
+    pub server: ServerConfig,
+}
+
+/// Limits of `kembar serve`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Sessions at once; one more is refused with a message.
+    pub max_sessions: usize,
+    /// A session with no input for this long is closed.
+    pub idle_timeout_minutes: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            max_sessions: 50,
+            idle_timeout_minutes: 60,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +116,27 @@ impl Config {
                     fix: format!("set {name} to a number of days from 1 to 36500"),
                 });
             }
+        }
+        let server = &self.server;
+        if !(1..=10_000).contains(&server.max_sessions) {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                message: format!(
+                    "server.max_sessions = {} is out of range",
+                    server.max_sessions
+                ),
+                fix: "set server.max_sessions to a number from 1 to 10000".into(),
+            });
+        }
+        if !(1..=10_080).contains(&server.idle_timeout_minutes) {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                message: format!(
+                    "server.idle_timeout_minutes = {} is out of range",
+                    server.idle_timeout_minutes
+                ),
+                fix: "set server.idle_timeout_minutes to a number from 1 to 10080 (a week)".into(),
+            });
         }
         Ok(())
     }

@@ -13,6 +13,7 @@ pub mod errors;
 pub mod i18n;
 pub mod report;
 pub mod search;
+pub mod server;
 pub mod store;
 pub mod synth;
 pub mod tui;

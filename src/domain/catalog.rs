@@ -22,6 +22,9 @@ pub struct Catalog {
     pub versions: HashMap<AgreementId, u64>,
     /// Triage decisions, snoozes and follow-ups, for the agreements that have any.
     pub attention: HashMap<AgreementId, Attention>,
+    /// Counts the changes a server applied to the catalog its sessions share, so that a
+    /// session never trades a newer catalog for an older one that arrived late.
+    pub generation: u64,
     region_index: HashMap<String, usize>,
     partner_index: HashMap<String, usize>,
     agreement_index: HashMap<AgreementId, usize>,

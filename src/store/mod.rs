@@ -38,8 +38,8 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Store {
     db: sled::Db,
     path: PathBuf,
-    /// Held, not read: the lock is released when the store is dropped.
-    _lock: StoreLock,
+    /// Released when the store is dropped; its text tells others who holds the store.
+    lock: std::sync::Mutex<StoreLock>,
     /// One change at a time: a change's checks and its write must see the same store.
     writing: std::sync::Mutex<()>,
 }
@@ -101,7 +101,7 @@ impl Store {
         let store = Store {
             db,
             path: path.to_path_buf(),
-            _lock: lock,
+            lock: std::sync::Mutex::new(lock),
             writing: std::sync::Mutex::new(()),
         };
         store.check_schema()?;
@@ -115,6 +115,21 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Tells processes that find the store in use that a server holds it, and the command
+    /// that reaches it.
+    pub fn announce_server(&self, purpose: &str, ssh: String) {
+        let owner = Owner {
+            pid: std::process::id(),
+            user: Actor::local().user,
+            purpose: purpose.to_string(),
+            since: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+            ssh: Some(ssh),
+        };
+        if let Ok(mut lock) = self.lock.lock() {
+            lock.describe(&owner);
+        }
     }
 
     fn check_schema(&self) -> Result<(), StoreError> {

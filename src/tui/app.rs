@@ -186,10 +186,18 @@ pub enum Action {
     IndexReady(Arc<Index>),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
-    /// The store answered a save.
+    /// The store answered a save. On a server, `catalog` is the catalog every session now
+    /// shares, already holding the change.
     Saved {
         origin: Origin,
         result: Result<Box<Applied>, SaveFailure>,
+        catalog: Option<Arc<Catalog>>,
+    },
+    /// Another session saved a change; `catalog` holds it.
+    Changed {
+        catalog: Arc<Catalog>,
+        applied: Box<Applied>,
+        by: String,
     },
 }
 
@@ -270,8 +278,18 @@ impl Model {
         rules: HealthRules,
         lang: Lang,
     ) -> (Model, Vec<Effect>) {
+        Model::shared(Arc::new(catalog), today, rules, lang)
+    }
+
+    /// A model over a catalog other sessions share (a server's).
+    pub fn shared(
+        catalog: Arc<Catalog>,
+        today: NaiveDate,
+        rules: HealthRules,
+        lang: Lang,
+    ) -> (Model, Vec<Effect>) {
         let mut model = Model {
-            catalog: Arc::new(catalog),
+            catalog,
             today,
             rules,
             lang,
@@ -873,7 +891,16 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             model.run_finder();
             Vec::new()
         }
-        Action::Saved { origin, result } => model.saved(origin, result),
+        Action::Saved {
+            origin,
+            result,
+            catalog,
+        } => model.saved(origin, result, catalog),
+        Action::Changed {
+            catalog,
+            applied,
+            by,
+        } => model.changed_elsewhere(catalog, &applied, &by),
         Action::Paste(text) if model.form.is_some() => {
             let catalog = Arc::clone(&model.catalog);
             if let Some(form) = model.form.as_mut() {
@@ -1234,7 +1261,12 @@ impl Model {
 
     /// The store answered a save: on success the catalog takes the change and the form
     /// closes; on failure the form stays open with everything typed and says why.
-    fn saved(&mut self, origin: Origin, result: Result<Box<Applied>, SaveFailure>) -> Vec<Effect> {
+    fn saved(
+        &mut self,
+        origin: Origin,
+        result: Result<Box<Applied>, SaveFailure>,
+        shared: Option<Arc<Catalog>>,
+    ) -> Vec<Effect> {
         let lang = self.lang;
         match result {
             Ok(applied) => {
@@ -1242,7 +1274,7 @@ impl Model {
                 // Positions into the agreement list change with the patch: remember the
                 // selection by id first.
                 let selected = self.selected_agreement().map(|a| a.id);
-                let focus_on = self.patch_catalog(&applied).or(selected);
+                let focus_on = self.patch_catalog(&applied, shared).or(selected);
                 let label = self.describe(&applied);
                 let word = match &origin {
                     Origin::Undo(_) => T::Undone,
@@ -1307,7 +1339,11 @@ impl Model {
 
     /// Brings the catalog up to date with a saved change; returns the agreement the change
     /// was about, to keep it selected.
-    fn patch_catalog(&mut self, applied: &Applied) -> Option<AgreementId> {
+    fn patch_catalog(
+        &mut self,
+        applied: &Applied,
+        replacement: Option<Arc<Catalog>>,
+    ) -> Option<AgreementId> {
         let mut touched: Vec<String> = Vec::new();
         for edit in &applied.change.edits {
             for record in [&edit.before, &edit.after].into_iter().flatten() {
@@ -1322,47 +1358,41 @@ impl Model {
                 touched.extend(region);
             }
         }
-        let catalog = Arc::make_mut(&mut self.catalog);
-        let mut about = None;
-        for edit in &applied.change.edits {
-            match (&edit.before, &edit.after) {
-                (_, Some(Record::Agreement(a))) => {
-                    about = Some(a.id);
-                    let version = applied.versions.get(&a.id).copied().unwrap_or(1);
-                    catalog.put_agreement(a.id, Some(a.clone()), version);
+        let about = match replacement {
+            // A server patched the catalog all its sessions share; one that arrives after a
+            // newer one is already in hand is not taken.
+            Some(shared) => {
+                if shared.generation > self.catalog.generation {
+                    self.catalog = shared;
                 }
-                (Some(Record::Agreement(a)), None) => {
-                    catalog.put_agreement(a.id, None, 0);
-                }
-                (_, Some(Record::Partner(p))) => catalog.put_partner(&p.id, Some(p.clone())),
-                (Some(Record::Partner(p)), None) => catalog.put_partner(&p.id, None),
-                (_, Some(Record::Tag(t))) => catalog.put_tag(&t.id, Some(t.clone())),
-                (Some(Record::Tag(t)), None) => catalog.put_tag(&t.id, None),
-                (_, Some(Record::Attention(n))) => {
-                    about = about.or(Some(n.agreement));
-                    catalog.attention.insert(n.agreement, n.clone());
-                }
-                (Some(Record::Attention(n)), None) => {
-                    catalog.attention.remove(&n.agreement);
-                }
-                (_, Some(Record::Activity(v))) | (Some(Record::Activity(v)), None) => {
-                    about = about.or(Some(v.agreement));
-                }
-                (None, None) => {}
+                about(applied)
             }
-        }
-        for (id, summary) in &applied.summaries {
-            match summary {
-                Some(s) => {
-                    catalog.summaries.insert(*id, s.clone());
-                }
-                None => {
-                    catalog.summaries.remove(id);
-                }
-            }
-        }
+            None => patch(Arc::make_mut(&mut self.catalog), applied),
+        };
         self.refresh_region_stats(&touched);
         about.filter(|id| self.catalog.agreement(*id).is_some())
+    }
+
+    /// Someone else saved a change (another session of a server): take the catalog they left
+    /// and keep everything of this session (selection, open form, undo history) as it was.
+    fn changed_elsewhere(
+        &mut self,
+        catalog: Arc<Catalog>,
+        applied: &Applied,
+        by: &str,
+    ) -> Vec<Effect> {
+        let selected = self.selected_agreement().map(|a| a.id);
+        self.patch_catalog(applied, Some(catalog));
+        let label = self.describe(applied);
+        let mut effects = self.after_change(selected);
+        if self.status.is_none() {
+            self.say(
+                format!("{by}: {}", crate::domain::text::display_safe(&label)),
+                StatusKind::Ok,
+            );
+        }
+        effects.push(Effect::Repaint);
+        effects
     }
 
     /// After the records changed: rebuild the lists, keep (or move to) the agreement the
@@ -1816,4 +1846,55 @@ fn triage_action(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         change: Box::new(change),
         origin: Origin::Quick,
     }]
+}
+
+/// The agreement a change is about: the first agreement it writes, or whose timeline or
+/// triage notes it changes.
+fn about(applied: &Applied) -> Option<AgreementId> {
+    applied
+        .change
+        .edits
+        .iter()
+        .find_map(|e| match e.after.as_ref().or(e.before.as_ref())? {
+            Record::Agreement(a) => Some(a.id),
+            Record::Activity(v) => Some(v.agreement),
+            Record::Attention(n) => Some(n.agreement),
+            _ => None,
+        })
+}
+
+/// Brings a catalog up to date with a saved change, in place; returns the agreement the
+/// change was about.
+pub fn patch(catalog: &mut Catalog, applied: &Applied) -> Option<AgreementId> {
+    for edit in &applied.change.edits {
+        match (&edit.before, &edit.after) {
+            (_, Some(Record::Agreement(a))) => {
+                let version = applied.versions.get(&a.id).copied().unwrap_or(1);
+                catalog.put_agreement(a.id, Some(a.clone()), version);
+            }
+            (Some(Record::Agreement(a)), None) => catalog.put_agreement(a.id, None, 0),
+            (_, Some(Record::Partner(p))) => catalog.put_partner(&p.id, Some(p.clone())),
+            (Some(Record::Partner(p)), None) => catalog.put_partner(&p.id, None),
+            (_, Some(Record::Tag(t))) => catalog.put_tag(&t.id, Some(t.clone())),
+            (Some(Record::Tag(t)), None) => catalog.put_tag(&t.id, None),
+            (_, Some(Record::Attention(n))) => {
+                catalog.attention.insert(n.agreement, n.clone());
+            }
+            (Some(Record::Attention(n)), None) => {
+                catalog.attention.remove(&n.agreement);
+            }
+            (_, Some(Record::Activity(_))) | (Some(Record::Activity(_)), None) | (None, None) => {}
+        }
+    }
+    for (id, summary) in &applied.summaries {
+        match summary {
+            Some(s) => {
+                catalog.summaries.insert(*id, s.clone());
+            }
+            None => {
+                catalog.summaries.remove(id);
+            }
+        }
+    }
+    about(applied)
 }

@@ -60,68 +60,71 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
     let mut terminal = enter_terminal()?;
     let (send, receive) = channel();
     let actor = Actor::local();
-    let result = std::thread::scope(|scope| {
-        // The search index reads every activity: build it beside the dashboard, which is
-        // usable at once; Ctrl-p says the index is coming until it arrives. After a save it
-        // is built again the same way.
-        let indexer = Indexer::new(
-            &session.store,
-            session.lang,
-            &session.config.aliases,
-            send.clone(),
-        );
-        if !cli.exit_after_first_frame {
-            indexer.refresh(scope, Arc::clone(&model.catalog));
+    // The search index reads every activity: build it beside the dashboard, which is usable
+    // at once; Ctrl-p says the index is coming until it arrives. After a save it is built
+    // again the same way.
+    let send = std::sync::Mutex::new(send);
+    let deliver: Deliver = Arc::new(move |action| {
+        if let Ok(send) = send.lock() {
+            let _ = send.send(action);
         }
-        let refresh = |catalog: Arc<Catalog>| indexer.refresh(scope, catalog);
-        let env = LoopEnv {
-            theme: &theme,
-            store: &session.store,
-            background: &receive,
-            exit_after_first_frame: cli.exit_after_first_frame,
-            actor: &actor,
-            refresh_index: &refresh,
-        };
-        event_loop(&mut terminal, &mut model, &env, effects, read_event)
     });
+    let indexer = Indexer::new(
+        Arc::clone(&session.store),
+        session.lang,
+        session.config.aliases.clone(),
+        deliver,
+    );
+    if !cli.exit_after_first_frame {
+        indexer.refresh(Arc::clone(&model.catalog));
+    }
+    let refresh = |catalog: Arc<Catalog>| indexer.refresh(catalog);
+    let env = LoopEnv {
+        theme: &theme,
+        store: &session.store,
+        background: &receive,
+        exit_after_first_frame: cli.exit_after_first_frame,
+        actor: &actor,
+        refresh_index: &refresh,
+        hub: None,
+    };
+    let result = event_loop(&mut terminal, &mut model, &env, effects, read_event);
     leave_terminal(&mut terminal);
     result
 }
 
+/// Where background results go: one dashboard's channel, or every session of a server.
+pub type Deliver = Arc<dyn Fn(Action) + Send + Sync>;
+
 /// Builds search indexes on a background thread, one at a time: a save during a build
 /// asks for one more build when it ends, of the newest catalog, instead of a pile of them.
-pub struct Indexer<'a> {
-    store: &'a Store,
+#[derive(Clone)]
+pub struct Indexer {
+    store: Arc<Store>,
     lang: crate::i18n::Lang,
-    aliases: &'a std::collections::BTreeMap<String, String>,
-    send: std::sync::mpsc::Sender<Action>,
+    aliases: Arc<std::collections::BTreeMap<String, String>>,
+    deliver: Deliver,
     /// (a build is running, the catalog to build next)
     state: Arc<std::sync::Mutex<(bool, Option<Arc<Catalog>>)>>,
 }
 
-impl<'a> Indexer<'a> {
+impl Indexer {
     pub fn new(
-        store: &'a Store,
+        store: Arc<Store>,
         lang: crate::i18n::Lang,
-        aliases: &'a std::collections::BTreeMap<String, String>,
-        send: std::sync::mpsc::Sender<Action>,
+        aliases: std::collections::BTreeMap<String, String>,
+        deliver: Deliver,
     ) -> Self {
         Indexer {
             store,
             lang,
-            aliases,
-            send,
+            aliases: Arc::new(aliases),
+            deliver,
             state: Arc::default(),
         }
     }
 
-    pub fn refresh<'scope>(
-        &self,
-        scope: &'scope std::thread::Scope<'scope, '_>,
-        catalog: Arc<Catalog>,
-    ) where
-        'a: 'scope,
-    {
+    pub fn refresh(&self, catalog: Arc<Catalog>) {
         {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if state.0 {
@@ -130,23 +133,18 @@ impl<'a> Indexer<'a> {
             }
             state.0 = true;
         }
-        let (store, lang, aliases, send, state) = (
-            self.store,
-            self.lang,
-            self.aliases,
-            self.send.clone(),
-            Arc::clone(&self.state),
-        );
-        scope.spawn(move || {
+        let me = self.clone();
+        std::thread::spawn(move || {
             let mut catalog = catalog;
             loop {
-                let action = match crate::search::load_or_build(&catalog, store, lang, aliases) {
-                    Ok(index) => Action::IndexReady(Arc::new(index)),
-                    Err(e) => Action::Notice(format!("search index: {e}")),
-                };
+                let action =
+                    match crate::search::load_or_build(&catalog, &me.store, me.lang, &me.aliases) {
+                        Ok(index) => Action::IndexReady(Arc::new(index)),
+                        Err(e) => Action::Notice(format!("search index: {e}")),
+                    };
                 drop(catalog);
-                let _ = send.send(action);
-                let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                (me.deliver)(action);
+                let mut s = me.state.lock().unwrap_or_else(|e| e.into_inner());
                 match s.1.take() {
                     Some(next) => catalog = next,
                     None => {
@@ -225,6 +223,14 @@ pub struct LoopEnv<'a> {
     pub actor: &'a Actor,
     /// Starts a search index build for a changed catalog.
     pub refresh_index: &'a dyn Fn(Arc<Catalog>),
+    /// Other sessions of the same store to tell about saves (a server's), if any.
+    pub hub: Option<&'a dyn Hub>,
+}
+
+/// Where a session announces its saves so that other sessions of the same store see them.
+pub trait Hub: Sync {
+    /// This session saved `applied`; returns the catalog every session now shares.
+    fn saved(&self, applied: &crate::store::Applied) -> Arc<Catalog>;
 }
 
 /// Runs the dashboard until the user quits. `next_event(wait)` yields input, waiting at most
@@ -248,6 +254,7 @@ where
         exit_after_first_frame,
         actor,
         refresh_index,
+        hub,
     } = *env;
     let size = terminal.size()?;
     update(model, Action::Resize(size.width, size.height));
@@ -273,7 +280,18 @@ where
                 refresh_index(Arc::clone(&model.catalog));
                 continue;
             }
-            if let Some(action) = run_effect(effect, store, actor, terminal.backend_mut()) {
+            if let Some(mut action) = run_effect(effect, store, actor, terminal.backend_mut()) {
+                if let (
+                    Some(hub),
+                    Action::Saved {
+                        result: Ok(applied),
+                        catalog,
+                        ..
+                    },
+                ) = (hub, &mut action)
+                {
+                    *catalog = Some(hub.saved(applied));
+                }
                 pending.extend(update(model, action));
             }
             dirty = true;
@@ -342,6 +360,7 @@ pub fn run_effect<W: Write>(
         Effect::Save { change, origin } => Some(Action::Saved {
             origin,
             result: save(store, *change, actor),
+            catalog: None,
         }),
         Effect::Delete { id, version } => {
             let result = match store.deletion(id) {
@@ -354,6 +373,7 @@ pub fn run_effect<W: Write>(
             Some(Action::Saved {
                 origin: Origin::Quick,
                 result,
+                catalog: None,
             })
         }
         Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {

@@ -1,0 +1,180 @@
+//! Bytes from an SSH client's terminal, turned into the key events the dashboard's key
+//! tables know. terminput parses the escape sequences; anything it cannot parse is dropped,
+//! so a client sending garbage only loses its own keys.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// A paste larger than this is cut off: the fields hold at most 20,000 characters anyway.
+const PASTE_MAX: usize = 4 << 20;
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+
+/// Collects bytes across packets until they make an event.
+#[derive(Debug, Default)]
+pub struct InputParser {
+    pending: Vec<u8>,
+}
+
+impl InputParser {
+    /// Feeds the bytes of one packet; returns the events they complete.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
+        let mut events = Vec::new();
+        for (i, &b) in bytes.iter().enumerate() {
+            self.pending.push(b);
+            let more = i + 1 < bytes.len();
+            // A lone ESC followed by more bytes in the same packet starts a sequence; at the
+            // end of a packet it is the Esc key.
+            if self.pending == [0x1b] && more {
+                continue;
+            }
+            // Inside a paste, only its end marker can finish it: parsing at every byte of a
+            // large paste would cost time in the square of its length.
+            if self.pending.starts_with(PASTE_START) {
+                if self.pending.ends_with(PASTE_END) {
+                    let inner =
+                        &self.pending[PASTE_START.len()..self.pending.len() - PASTE_END.len()];
+                    events.push(Event::Paste(String::from_utf8_lossy(inner).into_owned()));
+                    self.pending.clear();
+                } else if self.pending.len() > PASTE_MAX {
+                    self.pending.clear();
+                }
+                continue;
+            }
+            match terminput::Event::parse_from(&self.pending) {
+                Ok(Some(event)) => {
+                    if let Some(event) = to_crossterm(event) {
+                        events.push(event);
+                    }
+                    self.pending.clear();
+                }
+                Ok(None) if self.pending.len() < 64 => {}
+                // Garbage, or a sequence too long to be one: drop it.
+                Ok(None) | Err(_) => self.pending.clear(),
+            }
+        }
+        events
+    }
+}
+
+fn to_crossterm(event: terminput::Event) -> Option<Event> {
+    match event {
+        terminput::Event::Key(key) => key_event(key).map(Event::Key),
+        terminput::Event::Paste(text) => Some(Event::Paste(text)),
+        // Sizes come from the SSH window-change request; mouse and focus are not used.
+        _ => None,
+    }
+}
+
+fn key_event(key: terminput::KeyEvent) -> Option<KeyEvent> {
+    use terminput::KeyCode as K;
+    let mut modifiers = KeyModifiers::NONE;
+    let m = key.modifiers;
+    if m.intersects(terminput::KeyModifiers::SHIFT) {
+        modifiers |= KeyModifiers::SHIFT;
+    }
+    if m.intersects(terminput::KeyModifiers::CTRL) {
+        modifiers |= KeyModifiers::CONTROL;
+    }
+    if m.intersects(terminput::KeyModifiers::ALT) {
+        modifiers |= KeyModifiers::ALT;
+    }
+    let code = match key.code {
+        K::Backspace => KeyCode::Backspace,
+        K::Enter => KeyCode::Enter,
+        K::Left => KeyCode::Left,
+        K::Right => KeyCode::Right,
+        K::Up => KeyCode::Up,
+        K::Down => KeyCode::Down,
+        K::Home => KeyCode::Home,
+        K::End => KeyCode::End,
+        K::PageUp => KeyCode::PageUp,
+        K::PageDown => KeyCode::PageDown,
+        K::Tab if modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+        K::Tab => KeyCode::Tab,
+        K::Delete => KeyCode::Delete,
+        K::Insert => KeyCode::Insert,
+        K::F(n) => KeyCode::F(n),
+        K::Char(c) => KeyCode::Char(c),
+        K::Esc => KeyCode::Esc,
+        _ => return None,
+    };
+    let kind = match key.kind {
+        terminput::KeyEventKind::Press => KeyEventKind::Press,
+        terminput::KeyEventKind::Repeat => KeyEventKind::Repeat,
+        terminput::KeyEventKind::Release => KeyEventKind::Release,
+    };
+    Some(KeyEvent::new_with_kind(code, modifiers, kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(events: &[Event]) -> Vec<(KeyCode, KeyModifiers)> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Key(k) => Some((k.code, k.modifiers)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn letters_arrows_controls_and_escape() {
+        let mut p = InputParser::default();
+        let events = p.feed(b"jk\x1b[A\x13\r\x7f\x1b[Z");
+        assert_eq!(
+            keys(&events),
+            vec![
+                (KeyCode::Char('j'), KeyModifiers::NONE),
+                (KeyCode::Char('k'), KeyModifiers::NONE),
+                (KeyCode::Up, KeyModifiers::NONE),
+                (KeyCode::Char('s'), KeyModifiers::CONTROL),
+                (KeyCode::Enter, KeyModifiers::NONE),
+                (KeyCode::Backspace, KeyModifiers::NONE),
+                (KeyCode::BackTab, KeyModifiers::SHIFT),
+            ]
+        );
+        // Esc alone at the end of a packet is the Esc key.
+        assert_eq!(
+            keys(&p.feed(b"\x1b")),
+            vec![(KeyCode::Esc, KeyModifiers::NONE)]
+        );
+    }
+
+    #[test]
+    fn a_sequence_split_across_packets_and_a_paste() {
+        let mut p = InputParser::default();
+        assert!(p.feed(b"\x1b[").is_empty());
+        assert_eq!(
+            keys(&p.feed(b"B")),
+            vec![(KeyCode::Down, KeyModifiers::NONE)]
+        );
+        let mut paste = b"\x1b[200~".to_vec();
+        paste.extend(std::iter::repeat_n(b'x', 100_000));
+        let events = p.feed(&paste);
+        assert!(events.is_empty());
+        let events = p.feed(b"\x1b[201~q");
+        assert!(matches!(&events[0], Event::Paste(t) if t.len() == 100_000));
+        assert_eq!(
+            keys(&events),
+            vec![(KeyCode::Char('q'), KeyModifiers::NONE)]
+        );
+    }
+
+    #[test]
+    fn garbage_is_dropped_and_what_follows_still_works() {
+        let mut p = InputParser::default();
+        let mut junk: Vec<u8> = (0u8..=255).cycle().take(5000).collect();
+        junk.extend_from_slice(
+            b"\x1b[999;999;999;999;999;999;999;999;999;999;999;999;999;999;999;999;999;999X",
+        );
+        let _ = p.feed(&junk);
+        let _ = p.feed(&[0xff, 0xfe, 0x1b, 0x1b, 0x1b]);
+        assert_eq!(
+            keys(&p.feed(b"j")).last(),
+            Some(&(KeyCode::Char('j'), KeyModifiers::NONE))
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Who may connect: OpenSSH's authorized-keys format with a `kembar-role` option, and the
+//! server's own host key.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result, anyhow};
+use russh::keys::ssh_key::authorized_keys::Entry;
+use russh::keys::ssh_key::private::Ed25519Keypair;
+use russh::keys::ssh_key::{HashAlg, LineEnding};
+use russh::keys::{PrivateKey, PublicKey};
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Browse, search, export, copy.
+    Viewer,
+    /// Everything a viewer may, and edit.
+    Editor,
+}
+
+/// One authorized key.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub key: PublicKey,
+    pub role: Role,
+    /// The comment at the end of the line, usually who the key belongs to.
+    pub comment: String,
+}
+
+/// The authorized keys, read again whenever the file changes.
+#[derive(Debug)]
+pub struct Keyring {
+    path: PathBuf,
+    modified: Option<SystemTime>,
+    grants: Vec<Grant>,
+    /// Problems with single lines: reported, and the line is left out.
+    pub warnings: Vec<String>,
+}
+
+impl Keyring {
+    /// Reads the file; an unreadable file is an error (a server nobody can reach helps no
+    /// one), a bad line only a warning.
+    pub fn load(path: &Path) -> Result<Keyring> {
+        let mut ring = Keyring {
+            path: path.to_path_buf(),
+            modified: None,
+            grants: Vec::new(),
+            warnings: Vec::new(),
+        };
+        ring.read()?;
+        Ok(ring)
+    }
+
+    fn read(&mut self) -> Result<()> {
+        let text = std::fs::read_to_string(&self.path).with_context(|| {
+            format!(
+                "cannot read the authorized keys file {}\nfix: create it with one public key \
+                 per line, e.g. `kembar-role=\"editor\" ssh-ed25519 AAAA... alice`",
+                self.path.display()
+            )
+        })?;
+        let (grants, warnings) = parse(&text, &self.path);
+        self.grants = grants;
+        self.warnings = warnings;
+        self.modified = modified(&self.path);
+        Ok(())
+    }
+
+    /// Reads the file again if it changed since it was last read; returns warnings to show.
+    /// A file that disappeared or cannot be read keeps the keys read before, with a warning.
+    pub fn refresh(&mut self) -> Vec<String> {
+        let now = modified(&self.path);
+        if now.is_some() && now == self.modified {
+            return Vec::new();
+        }
+        match self.read() {
+            Ok(()) => {
+                let mut out = vec![format!(
+                    "{}: read again, {} key{}",
+                    self.path.display(),
+                    self.grants.len(),
+                    if self.grants.len() == 1 { "" } else { "s" }
+                )];
+                out.extend(self.warnings.iter().cloned());
+                out
+            }
+            Err(e) => vec![format!("{e:#}; keeping the keys read before")],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.grants.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grants.is_empty()
+    }
+
+    /// The grant for a key, compared by key data (the comment does not matter).
+    pub fn lookup(&self, key: &PublicKey) -> Option<&Grant> {
+        self.grants
+            .iter()
+            .find(|g| g.key.key_data() == key.key_data())
+    }
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Parses authorized-keys text: each line a key with options, blank lines and `#` comments
+/// skipped.
+pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
+    let mut grants = Vec::new();
+    let mut warnings = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let place = format!("{}, line {}", path.display(), n + 1);
+        let entry: Entry = match line.parse() {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(format!(
+                    "{place}: not a public key line ({e}); the line is left out. fix: copy the \
+                     line from the user's .pub file, with options (if any) in front"
+                ));
+                continue;
+            }
+        };
+        let mut role = Role::Viewer;
+        let mut bad = None;
+        for option in entry.config_opts().iter() {
+            if let Some(value) = option.strip_prefix("kembar-role=") {
+                match value.trim_matches('"') {
+                    "editor" => role = Role::Editor,
+                    "viewer" => role = Role::Viewer,
+                    other => bad = Some(other.to_string()),
+                }
+            }
+        }
+        if let Some(other) = bad {
+            warnings.push(format!(
+                "{place}: kembar-role {other:?} is neither \"editor\" nor \"viewer\"; the key is \
+                 left out rather than given a role it may not have"
+            ));
+            continue;
+        }
+        grants.push(Grant {
+            key: entry.public_key().clone(),
+            role,
+            comment: entry.public_key().comment().to_string(),
+        });
+    }
+    (grants, warnings)
+}
+
+/// A key's fingerprint as OpenSSH prints it (`SHA256:...`).
+pub fn fingerprint(key: &PublicKey) -> String {
+    key.fingerprint(HashAlg::Sha256).to_string()
+}
+
+/// The default place of the host key.
+pub fn default_host_key_path() -> Option<PathBuf> {
+    crate::config::project_dirs().map(|d| d.data_dir().join("ssh_host_ed25519_key"))
+}
+
+/// Reads the host key, or creates one (Ed25519, mode 0600) on first start.
+pub fn host_key(path: &Path) -> Result<PrivateKey> {
+    if path.exists() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Ok(meta) = std::fs::metadata(path)
+                && meta.permissions().mode() & 0o077 != 0
+            {
+                return Err(anyhow!(
+                    "the host key {} can be read by other users\nfix: chmod 600 {}",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+        return PrivateKey::read_openssh_file(path).with_context(|| {
+            format!(
+                "cannot read the host key {}\nfix: remove it to have a new one made (clients \
+                 will then warn that the host key changed), or point --host-key elsewhere",
+                path.display()
+            )
+        });
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow!("no random numbers for a host key: {e}"))?;
+    let key = PrivateKey::from(Ed25519Keypair::from_seed(&seed));
+    key.write_openssh_file(path, LineEnding::LF)
+        .with_context(|| format!("cannot save the new host key to {}", path.display()))?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALICE: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHnHbRzDRHz2hmJGmsEHKexFCt6NtANLZsCRnxn4KmhO alice";
+
+    #[test]
+    fn roles_come_from_the_option_and_default_to_viewer() {
+        let text = format!(
+            "# coordinators\n\nkembar-role=\"editor\" {ALICE}\n{}\nkembar-role=\"admin\" {ALICE}\nnot a key\n",
+            ALICE.replace("alice", "bob")
+        );
+        let (grants, warnings) = parse(&text, Path::new("keys"));
+        assert_eq!(grants.len(), 2);
+        assert_eq!(grants[0].role, Role::Editor);
+        assert_eq!(grants[0].comment, "alice");
+        assert_eq!(grants[1].role, Role::Viewer);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("line 5") && warnings[0].contains("admin"));
+        assert!(warnings[1].contains("line 6"));
+    }
+}

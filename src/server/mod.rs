@@ -1,0 +1,240 @@
+//! `kembar serve`: one process owns the store and serves each SSH user a dashboard of their
+//! own.
+//!
+//! The network side is russh on a small tokio runtime. Each shell gets a thread running the
+//! same event loop as the local dashboard, fed with key events parsed from the client's bytes
+//! and drawing into the SSH channel. Sessions share one catalog: a save patches it once and
+//! every other session takes the new catalog between keys (the change feed), and the record
+//! versions of the store catch edits that cross.
+
+pub mod input;
+pub mod keys;
+mod session;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use russh::MethodKind;
+use russh::server::Server as _;
+
+use crate::cli::Cli;
+use crate::commands::Session;
+use crate::domain::Catalog;
+use crate::search::Index;
+use crate::store::{Applied, Store};
+use crate::tui::app::Action;
+use crate::tui::theme::Theme;
+use crate::tui::{Deliver, Indexer};
+
+use keys::Keyring;
+
+/// What a running session receives from its connection.
+pub enum Input {
+    Event(crossterm::event::Event),
+    /// The client went away.
+    Hangup,
+}
+
+/// One connected session, as the hub reaches it.
+struct Peer {
+    /// Results of background work and changes made by others.
+    background: Sender<Action>,
+}
+
+/// What every session of a server shares.
+pub struct Hub {
+    store: Arc<Store>,
+    catalog: Mutex<Arc<Catalog>>,
+    peers: Arc<Mutex<HashMap<u64, Peer>>>,
+    index: Arc<Mutex<Option<Arc<Index>>>>,
+    indexer: Indexer,
+    keyring: Mutex<Keyring>,
+    theme: Theme,
+    settings: Settings,
+    next_id: AtomicU64,
+}
+
+/// The settings sessions start with.
+#[derive(Clone)]
+struct Settings {
+    lang: crate::i18n::Lang,
+    rules: crate::domain::HealthRules,
+    /// `--today`, when given; otherwise each session takes the day it starts.
+    today: Option<chrono::NaiveDate>,
+    max_sessions: usize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Hub {
+    /// Registers a session's channel unless the server is full.
+    fn join(&self, background: Sender<Action>) -> Option<u64> {
+        let mut peers = lock(&self.peers);
+        if peers.len() >= self.settings.max_sessions {
+            return None;
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        peers.insert(id, Peer { background });
+        Some(id)
+    }
+
+    fn leave(&self, id: u64) {
+        lock(&self.peers).remove(&id);
+    }
+
+    pub fn sessions(&self) -> usize {
+        lock(&self.peers).len()
+    }
+
+    /// A session saved a change: patch the shared catalog once, hand it to every other
+    /// session, and rebuild the search index.
+    fn saved(&self, from: u64, by: &str, applied: &Applied) -> Arc<Catalog> {
+        let shared = {
+            let mut catalog = lock(&self.catalog);
+            let next = Arc::make_mut(&mut catalog);
+            crate::tui::app::patch(next, applied);
+            next.generation += 1;
+            let shared = Arc::clone(&catalog);
+            // Sent while the catalog is held, so sessions receive catalogs in order.
+            for (id, peer) in lock(&self.peers).iter() {
+                if *id != from {
+                    let _ = peer.background.send(Action::Changed {
+                        catalog: Arc::clone(&shared),
+                        applied: Box::new(applied.clone()),
+                        by: by.to_string(),
+                    });
+                }
+            }
+            shared
+        };
+        self.indexer.refresh(Arc::clone(&shared));
+        shared
+    }
+}
+
+/// Runs the server until it is stopped.
+pub fn serve(
+    cli: &Cli,
+    listen: &str,
+    authorized_keys: &Path,
+    host_key: Option<&Path>,
+) -> Result<()> {
+    let keyring = Keyring::load(authorized_keys)?;
+    for w in &keyring.warnings {
+        eprintln!("kembar: {w}");
+    }
+    if keyring.is_empty() {
+        eprintln!(
+            "kembar: {} lists no usable key yet; nobody can connect until one is added (it is \
+             read again when it changes)",
+            authorized_keys.display()
+        );
+    }
+    let host_path = match host_key {
+        Some(p) => p.to_path_buf(),
+        None => keys::default_host_key_path()
+            .context("no data directory for the host key; pass --host-key PATH")?,
+    };
+    let host = keys::host_key(&host_path)?;
+    let session = Session::open(cli, &format!("serve {listen}"))?;
+    let (theme, warning) = Theme::resolve(
+        session.theme.as_deref(),
+        crate::config::themes_dir().as_deref(),
+        false,
+    );
+    if let Some(w) = warning {
+        eprintln!("kembar: {w}");
+    }
+    let catalog = Arc::new(session.store.load_catalog()?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the network runtime")?;
+    let peers: Arc<Mutex<HashMap<u64, Peer>>> = Arc::default();
+    let index: Arc<Mutex<Option<Arc<Index>>>> = Arc::default();
+    let deliver: Deliver = {
+        let peers = Arc::clone(&peers);
+        let index = Arc::clone(&index);
+        Arc::new(move |action| {
+            if let Action::IndexReady(ready) = &action {
+                *lock(&index) = Some(Arc::clone(ready));
+            }
+            for peer in lock(&peers).values() {
+                let _ = peer.background.send(action.clone());
+            }
+        })
+    };
+    let indexer = Indexer::new(
+        Arc::clone(&session.store),
+        session.lang,
+        session.config.aliases.clone(),
+        deliver,
+    );
+    indexer.refresh(Arc::clone(&catalog));
+    let hub = Arc::new(Hub {
+        store: Arc::clone(&session.store),
+        catalog: Mutex::new(catalog),
+        peers,
+        index,
+        indexer,
+        keyring: Mutex::new(keyring),
+        theme,
+        settings: Settings {
+            lang: session.lang,
+            rules: session.config.health,
+            today: cli.today,
+            max_sessions: session.config.server.max_sessions,
+        },
+        next_id: AtomicU64::new(1),
+    });
+    let idle = Duration::from_secs(session.config.server.idle_timeout_minutes * 60);
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {listen}\nfix: choose a free port with --listen ADDR:PORT \
+                     (ports below 1024 need privileges)"
+                )
+            })?;
+        let addr = listener.local_addr()?;
+        let ssh = format!("ssh -p {} NAME@{}", addr.port(), addr.ip());
+        session
+            .store
+            .announce_server(&format!("serve {addr}"), ssh.clone());
+        let keys = lock(&hub.keyring).len();
+        println!(
+            "kembar: serving {} on {addr} ({keys} key{}); connect with `{ssh}`",
+            session.store.path().display(),
+            if keys == 1 { "" } else { "s" },
+        );
+        let config = russh::server::Config {
+            methods: russh::MethodSet::from(&[MethodKind::PublicKey][..]),
+            keys: vec![host],
+            inactivity_timeout: Some(idle),
+            auth_rejection_time: Duration::from_millis(300),
+            auth_rejection_time_initial: Some(Duration::ZERO),
+            keepalive_interval: Some(Duration::from_secs(30)),
+            nodelay: true,
+            ..Default::default()
+        };
+        let mut server = session::Server {
+            hub: Arc::clone(&hub),
+            runtime: tokio::runtime::Handle::current(),
+        };
+        server
+            .run_on_socket(Arc::new(config), &listener)
+            .await
+            .context("the server stopped")?;
+        Ok::<(), anyhow::Error>(())
+    })?;
+    Ok(())
+}
