@@ -562,3 +562,25 @@ fn the_triage_queue_opens_filters_and_jumps() {
     assert!(screen.contains("Lack of communication"), "{screen}");
     assert!(screen.contains("Triage"), "{screen}");
 }
+
+/// Jumping to the first agreement of another region reads its timeline (the selection used
+/// to drop that read, leaving "loading…" on screen).
+#[test]
+fn jumping_to_the_first_agreement_of_a_region_loads_its_timeline() {
+    let mut h = Harness::demo(Lang::En);
+    h.open_queensland();
+    let bali_first = h
+        .model
+        .catalog
+        .agreements
+        .iter()
+        .filter(|a| a.region == "bali")
+        .min_by_key(|a| h.model.catalog.partner_name(a).to_lowercase())
+        .unwrap()
+        .id;
+    let effects = h.model.jump(&kembar::search::Target::Agreement(bali_first));
+    h.run(effects);
+    assert_eq!(h.model.selected_agreement().unwrap().id, bali_first);
+    assert_eq!(h.model.timeline.agreement, Some(bali_first));
+    assert!(!h.model.timeline.loading, "the timeline was never read");
+}

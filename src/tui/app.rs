@@ -624,7 +624,12 @@ impl Model {
                 .position(|&i| self.catalog.agreements[i].id == id)
         }) {
             self.agreement_cursor = i;
-            effects = self.agreement_changed();
+            // Only the timeline of the agreement finally selected is worth reading; when
+            // that is the region's first, the region change already asked for it.
+            let more = self.agreement_changed();
+            if !more.is_empty() {
+                effects = more;
+            }
         }
         effects
     }
@@ -653,7 +658,12 @@ impl Model {
             .position(|&i| self.catalog.agreements[i].id == id)
         {
             self.agreement_cursor = i;
-            effects = self.agreement_changed();
+            // Only the timeline of the agreement finally selected is worth reading; when
+            // that is the region's first, the region change already asked for it.
+            let more = self.agreement_changed();
+            if !more.is_empty() {
+                effects = more;
+            }
         }
         self.focus = Pane::Relationships;
         self.zoomed = false;
