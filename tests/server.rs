@@ -472,12 +472,13 @@ async fn ssh_figures() {
     let mut first = server.login("user0", &alice, 120, 40).await;
     first.wait_for("Regions").await;
     first.pump(Duration::from_millis(500)).await;
-    // Bytes per `j` in the relationships pane at 120x40.
+    // Bytes per navigation key in the relationships pane at 120x40: j and k in turn, so
+    // that every key moves the selection (and the detail pane follows it).
     first.send("\t").await;
     first.pump(Duration::from_millis(300)).await;
     let before = first.received;
-    for _ in 0..10 {
-        first.send("j").await;
+    for n in 0..10 {
+        first.send(if n % 2 == 0 { "j" } else { "k" }).await;
         first.next_frame().await;
         first.pump(Duration::from_millis(50)).await;
     }
@@ -511,7 +512,7 @@ async fn ssh_figures() {
     }
     all.sort();
     let at = |q: f64| all[((all.len() - 1) as f64 * q) as usize];
-    println!("ssh-figures bytes per j at 120x40: {per_key}");
+    println!("ssh-figures bytes per navigation key at 120x40: {per_key}");
     println!(
         "ssh-figures rss with 1 session {one} kB, with 20 sessions {twenty} kB: {} kB per added session",
         twenty.saturating_sub(one) / 19
