@@ -265,27 +265,52 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
     }
 }
 
-fn triage_queue(session: &Session, catalog: &Catalog) -> Vec<crate::domain::triage::Assessment> {
-    crate::domain::triage::queue(catalog, session.today, &session.config.health)
+/// What `triage` and `report` need besides the catalog: the day, the thresholds, the
+/// language. Shared with the SSH server, which answers the same commands.
+#[derive(Debug, Clone, Copy)]
+pub struct Judging {
+    pub today: NaiveDate,
+    pub rules: crate::domain::HealthRules,
+    pub lang: Lang,
+}
+
+impl Judging {
+    fn of(session: &Session) -> Judging {
+        Judging {
+            today: session.today,
+            rules: session.config.health,
+            lang: session.lang,
+        }
+    }
 }
 
 fn triage(session: &Session, json: bool, csv: bool, limit: Option<usize>) -> Result<()> {
     let catalog = session.store.load_catalog()?;
-    let mut queue = triage_queue(session, &catalog);
+    let bytes = triage_bytes(&catalog, Judging::of(session), json, csv, limit)?;
+    with_output(None, |out| Ok(out.write_all(&bytes)?))
+}
+
+/// The triage queue as text, JSON or CSV.
+pub fn triage_bytes(
+    catalog: &Catalog,
+    judging: Judging,
+    json: bool,
+    csv: bool,
+    limit: Option<usize>,
+) -> Result<Vec<u8>> {
+    let mut queue = crate::domain::triage::queue(catalog, judging.today, &judging.rules);
     if let Some(limit) = limit {
         queue.truncate(limit);
     }
-    let rows = crate::report::triage_rows(&catalog, &queue, session.lang);
-    with_output(None, |out| {
-        if json {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            out.write_all(b"\n")?;
-        } else if csv {
-            out.write_all(&crate::report::triage_csv(&rows, session.lang)?)?;
-        } else {
-            out.write_all(crate::report::triage_text(&rows, session.lang).as_bytes())?;
-        }
-        Ok(())
+    let rows = crate::report::triage_rows(catalog, &queue, judging.lang);
+    Ok(if json {
+        let mut out = serde_json::to_vec_pretty(&rows)?;
+        out.push(b'\n');
+        out
+    } else if csv {
+        crate::report::triage_csv(&rows, judging.lang)?
+    } else {
+        crate::report::triage_text(&rows, judging.lang).into_bytes()
     })
 }
 
@@ -296,8 +321,19 @@ fn report(
     output: Option<&std::path::Path>,
 ) -> Result<()> {
     let catalog = session.store.load_catalog()?;
+    let bytes = report_bytes(&catalog, Judging::of(session), province, format)?;
+    with_output(output, |out| Ok(out.write_all(&bytes)?))
+}
+
+/// The evaluation report in Markdown or CSV.
+pub fn report_bytes(
+    catalog: &Catalog,
+    judging: Judging,
+    province: Option<&str>,
+    format: crate::cli::ReportFormat,
+) -> Result<Vec<u8>> {
     let province = match province {
-        Some(p) => Some(crate::report::find_province(&catalog, p).map_err(|e| anyhow!("{e}"))?),
+        Some(p) => Some(crate::report::find_province(catalog, p).map_err(|e| anyhow!("{e}"))?),
         None => None,
     };
     let scope: Vec<&Agreement> = catalog
@@ -306,25 +342,24 @@ fn report(
         .filter(|a| {
             province
                 .as_deref()
-                .is_none_or(|p| crate::report::province_of(&catalog, a) == p)
+                .is_none_or(|p| crate::report::province_of(catalog, a) == p)
         })
         .collect();
-    let queue = triage_queue(session, &catalog);
-    let bytes = match format {
+    let queue = crate::domain::triage::queue(catalog, judging.today, &judging.rules);
+    Ok(match format {
         crate::cli::ReportFormat::Md => crate::report::report_markdown(
-            &catalog,
+            catalog,
             &scope,
             &queue,
-            session.today,
+            judging.today,
             province.as_deref(),
-            session.lang,
+            judging.lang,
         )
         .into_bytes(),
         crate::cli::ReportFormat::Csv => {
-            crate::report::report_csv(&catalog, &scope, &queue, session.today)?
+            crate::report::report_csv(catalog, &scope, &queue, judging.today)?
         }
-    };
-    with_output(output, |out| Ok(out.write_all(&bytes)?))
+    })
 }
 
 /// One result as `kembar search --json` prints it.

@@ -526,3 +526,60 @@ async fn ssh_figures() {
     );
     let _ = Path::new(".");
 }
+
+/// Runs a command over SSH; returns its output, its error output and its exit status.
+async fn run(server: &Served, key: &PrivateKey, command: &str) -> (Vec<u8>, String, u32) {
+    let mut session = server.connect().await;
+    let auth = session
+        .authenticate_publickey(
+            "bob",
+            PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None),
+        )
+        .await
+        .unwrap();
+    assert!(auth.success());
+    let mut channel = session.channel_open_session().await.unwrap();
+    channel.exec(true, command).await.unwrap();
+    let (mut out, mut err, mut status) = (Vec::new(), Vec::new(), None);
+    while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(10), channel.wait()).await {
+        match msg {
+            ChannelMsg::Data { data } => out.extend_from_slice(&data),
+            ChannelMsg::ExtendedData { data, .. } => err.extend_from_slice(&data),
+            ChannelMsg::ExitStatus { exit_status } => status = Some(exit_status),
+            ChannelMsg::Close => break,
+            _ => {}
+        }
+    }
+    (
+        out,
+        String::from_utf8_lossy(&err).into_owned(),
+        status.expect("an exit status"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewer_exports_and_reads_reports_with_ssh_commands() {
+    let (_alice, bob, keys) = two_users();
+    let server = Served::start(&keys);
+    let (out, err, status) = run(&server, &bob, "export").await;
+    assert_eq!(status, 0, "{err}");
+    let data: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(data["agreements"].as_array().unwrap().len(), 48);
+
+    let (out, _, status) = run(&server, &bob, "report --province 'Jawa Tengah' --format md").await;
+    assert_eq!(status, 0);
+    assert!(String::from_utf8_lossy(&out).contains("Jawa Tengah"));
+
+    let (_, err, status) = run(&server, &bob, "import /etc/passwd").await;
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("answers `export`, `triage` and `report`"),
+        "{err}"
+    );
+    let (_, err, status) = run(&server, &bob, "export --output /tmp/stolen.json").await;
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("would write the export on the server"),
+        "{err}"
+    );
+}

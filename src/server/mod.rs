@@ -238,3 +238,109 @@ pub fn serve(
     })?;
     Ok(())
 }
+
+/// Splits a command line as a shell would for simple cases: words, and "quoted" or 'quoted'
+/// words with spaces.
+fn split_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    let mut started = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (Some(q), c) if c == q => quote = None,
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (_, c) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+/// Answers `ssh -p PORT host COMMAND`: export, triage and report, as the command line would
+/// print them, from the store the server holds. Returns the output, or a message and an
+/// exit status.
+pub fn exec(hub: &Hub, line: &str) -> Result<Vec<u8>, (String, u32)> {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command, ExportFormat};
+    let words = split_words(line);
+    let cli = Cli::try_parse_from(std::iter::once("kembar".to_string()).chain(words))
+        .map_err(|e| (e.render().to_string(), 2))?;
+    if cli.db.is_some() || cli.demo || cli.config.is_some() {
+        return Err((
+            "kembar: over SSH the server's store and settings are used; --db, --demo and \
+             --config are not available\n"
+                .into(),
+            2,
+        ));
+    }
+    let on_server = |what: &str| {
+        (
+            format!(
+                "kembar: --output would write {what} on the server; redirect the output of the \
+                 ssh command instead, e.g. `ssh ... export > kembar.json`\n"
+            ),
+            2,
+        )
+    };
+    let settings = &hub.settings;
+    let judging = crate::commands::Judging {
+        today: cli
+            .today
+            .or(settings.today)
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        rules: settings.rules,
+        lang: cli.lang.unwrap_or(settings.lang),
+    };
+    let catalog = Arc::clone(&lock(&hub.catalog));
+    let failed = |e: anyhow::Error| (format!("kembar: {e:#}\n"), 1);
+    match &cli.command {
+        Some(Command::Export {
+            output: Some(_), ..
+        }) => Err(on_server("the export")),
+        Some(Command::Export { format, .. }) => {
+            let mut out = Vec::new();
+            match format {
+                ExportFormat::Json => {
+                    let data = hub.store.export().map_err(|e| failed(e.into()))?;
+                    crate::store::interchange::write_json(&data, &mut out)
+                        .map_err(|e| failed(e.into()))?;
+                }
+                ExportFormat::Csv => crate::store::interchange::write_csv(&catalog, &mut out)
+                    .map_err(|e| failed(e.into()))?,
+            }
+            Ok(out)
+        }
+        Some(Command::Triage { json, csv, limit }) => {
+            crate::commands::triage_bytes(&catalog, judging, *json, *csv, *limit).map_err(failed)
+        }
+        Some(Command::Report {
+            output: Some(_), ..
+        }) => Err(on_server("the report")),
+        Some(Command::Report {
+            province, format, ..
+        }) => crate::commands::report_bytes(&catalog, judging, province.as_deref(), *format)
+            .map_err(failed),
+        _ => Err((
+            "kembar: over SSH kembar answers `export`, `triage` and `report`; connect without a \
+             command for the dashboard\n"
+                .into(),
+            2,
+        )),
+    }
+}

@@ -224,6 +224,46 @@ impl russh::server::Handler for Connection {
         Ok(())
     }
 
+    /// `ssh -p PORT host export` (or `triage`, `report`): the output, then the exit status.
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.user.is_none() {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
+        session.channel_success(channel)?;
+        let line = String::from_utf8_lossy(data).into_owned();
+        let hub = Arc::clone(&self.hub);
+        let handle = session.handle();
+        tokio::spawn(async move {
+            let answer = tokio::task::spawn_blocking(move || super::exec(&hub, &line))
+                .await
+                .unwrap_or_else(|_| Err(("kembar: the command failed inside\n".into(), 1)));
+            let status = match answer {
+                Ok(bytes) => {
+                    for chunk in bytes.chunks(32 * 1024) {
+                        if handle.data(channel, chunk.to_vec()).await.is_err() {
+                            return;
+                        }
+                    }
+                    0
+                }
+                Err((message, status)) => {
+                    let _ = handle.extended_data(channel, 1, message.into_bytes()).await;
+                    status
+                }
+            };
+            let _ = handle.exit_status_request(channel, status).await;
+            let _ = handle.eof(channel).await;
+            let _ = handle.close(channel).await;
+        });
+        Ok(())
+    }
+
     async fn data(
         &mut self,
         _channel: ChannelId,
