@@ -583,3 +583,49 @@ async fn a_viewer_exports_and_reads_reports_with_ssh_commands() {
         "{err}"
     );
 }
+
+/// Two editors change the same agreement: the second save is stopped and shown what the
+/// first one changed, instead of overwriting it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crossing_edits_between_sessions_are_caught() {
+    let alice = key(ALICE);
+    let keys = keys_file(&[("kembar-role=\"editor\" ", &alice, "team")]);
+    let server = Served::start(&keys);
+    let mut a = server.login("alice", &alice, 100, 30).await;
+    let mut c = server.login("carol", &alice, 100, 30).await;
+    a.wait_for("Regions").await;
+    c.wait_for("Regions").await;
+    // Both open the edit form of the same agreement.
+    a.send("\te").await;
+    a.wait_for("Edit Bali").await;
+    c.send("\te").await;
+    c.wait_for("Edit Bali").await;
+    // Carol changes the status (the form opens on the kind, the status is next) and saves
+    // first.
+    c.send("\t\x1b[C\x13").await;
+    c.wait_for("Saved: update").await;
+    // Alice changes the notes and saves: refused, with what Carol changed.
+    for _ in 0..8 {
+        a.send("\t").await;
+    }
+    a.send("from alice\x13").await;
+    let screen = a.wait_for("your change was not saved").await;
+    assert!(screen.contains("carol"), "{screen}");
+    assert!(screen.contains("status: active → dormant"), "{screen}");
+}
+
+#[test]
+fn a_local_kembar_on_a_served_store_names_the_ssh_command() {
+    let (_alice, _bob, keys) = two_users();
+    let server = Served::start(&keys);
+    let out = common::kembar(
+        server.home.path(),
+        &["--db", server.db.to_str().unwrap(), "list"],
+    );
+    assert!(!out.status.success());
+    let err = common::text(&out.stderr);
+    assert!(
+        err.contains(&format!("ssh -p {} NAME@127.0.0.1", server.port)),
+        "{err}"
+    );
+}

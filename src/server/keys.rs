@@ -211,6 +211,31 @@ mod tests {
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHnHbRzDRHz2hmJGmsEHKexFCt6NtANLZsCRnxn4KmhO alice";
 
     #[test]
+    fn the_host_key_is_made_once_private_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys").join("host");
+        let first = host_key(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = host_key(&path).unwrap();
+        assert_eq!(
+            fingerprint(first.public_key()),
+            fingerprint(again.public_key())
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let err = host_key(&path).unwrap_err().to_string();
+            assert!(err.contains("chmod 600"), "{err}");
+        }
+    }
+
+    #[test]
     fn roles_come_from_the_option_and_default_to_viewer() {
         let text = format!(
             "# coordinators\n\nkembar-role=\"editor\" {ALICE}\n{}\nkembar-role=\"admin\" {ALICE}\nnot a key\n",
