@@ -239,22 +239,9 @@ mod tests {
     use crate::domain::builtin::default_stages;
 
     fn agreement(id: AgreementId, region: &str) -> Agreement {
-        Agreement {
-            id,
-            region: region.into(),
-            partner: format!("p{id}"),
-            kind: AgreementKind::SisterCity,
-            status: Status::Active,
-            stage: "pelaksanaan".into(),
-            signed: None,
-            expires: None,
-            renewals: Vec::new(),
-            fields: Vec::new(),
-            contacts: Vec::new(),
-            notes: String::new(),
-            obstacles: Vec::new(),
-            reporting: Reporting::default(),
-        }
+        let mut a = Agreement::new(id, region, &format!("p{id}"), "pelaksanaan");
+        a.status = Status::Active;
+        a
     }
 
     /// Patching in place gives the same lookups as building the catalog afresh.

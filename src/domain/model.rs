@@ -205,6 +205,29 @@ pub struct Agreement {
     pub reporting: Reporting,
 }
 
+impl Agreement {
+    /// An agreement with only its parties and stage set: unsigned, proposed, with nothing
+    /// else recorded yet.
+    pub fn new(id: AgreementId, region: &str, partner: &str, stage: &str) -> Agreement {
+        Agreement {
+            id,
+            region: region.to_string(),
+            partner: partner.to_string(),
+            kind: AgreementKind::SisterCity,
+            status: Status::Proposed,
+            stage: stage.to_string(),
+            signed: None,
+            expires: None,
+            renewals: Vec::new(),
+            fields: Vec::new(),
+            contacts: Vec::new(),
+            notes: String::new(),
+            obstacles: Vec::new(),
+            reporting: Reporting::default(),
+        }
+    }
+}
+
 /// What happened on an activity's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

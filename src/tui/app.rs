@@ -617,15 +617,24 @@ impl Model {
             .unwrap_or(0);
         // Rebuild the relationships for the region now selected, then put the agreement
         // cursor back where it was if that agreement is still listed.
-        let mut effects = self.region_changed();
-        if let Some(i) = agreement.and_then(|id| {
+        let effects = self.region_changed();
+        self.cursor_to_agreement(agreement, effects)
+    }
+
+    /// After a region change (whose effects are `effects`), puts the agreement cursor on `id`
+    /// if it is listed. Only the timeline of the agreement finally selected is read; when
+    /// that is the region's first, the region change already asked for it.
+    fn cursor_to_agreement(
+        &mut self,
+        id: Option<AgreementId>,
+        mut effects: Vec<Effect>,
+    ) -> Vec<Effect> {
+        if let Some(i) = id.and_then(|id| {
             self.agreement_rows
                 .iter()
                 .position(|&i| self.catalog.agreements[i].id == id)
         }) {
             self.agreement_cursor = i;
-            // Only the timeline of the agreement finally selected is worth reading; when
-            // that is the region's first, the region change already asked for it.
             let more = self.agreement_changed();
             if !more.is_empty() {
                 effects = more;
@@ -651,20 +660,8 @@ impl Model {
             return Vec::new();
         };
         self.region_cursor = row;
-        let mut effects = self.region_changed();
-        if let Some(i) = self
-            .agreement_rows
-            .iter()
-            .position(|&i| self.catalog.agreements[i].id == id)
-        {
-            self.agreement_cursor = i;
-            // Only the timeline of the agreement finally selected is worth reading; when
-            // that is the region's first, the region change already asked for it.
-            let more = self.agreement_changed();
-            if !more.is_empty() {
-                effects = more;
-            }
-        }
+        let effects = self.region_changed();
+        let effects = self.cursor_to_agreement(Some(id), effects);
         self.focus = Pane::Relationships;
         self.zoomed = false;
         effects

@@ -14,7 +14,7 @@ use crate::domain::text::fold_for_search;
 use crate::domain::validate::{NAME_MAX, TEXT_MAX};
 use crate::domain::{
     Activity, ActivityKind, Agreement, AgreementId, AgreementKind, Attention, Catalog, Contact,
-    FollowUp, Partner, Renewal, Reporting, Side, Status, Tag,
+    FollowUp, Partner, Renewal, Side, Status, Tag,
 };
 use crate::i18n::Lang;
 use crate::search;
@@ -403,26 +403,8 @@ impl Form {
 
     /// A form for a new agreement, in the region selected (if any).
     pub fn new_agreement(catalog: &Catalog, region: Option<&str>, lang: Lang) -> Form {
-        let blank = Agreement {
-            id: 0,
-            region: region.unwrap_or_default().to_string(),
-            partner: String::new(),
-            kind: AgreementKind::SisterCity,
-            status: Status::Proposed,
-            stage: catalog
-                .stages
-                .first()
-                .map(|s| s.id.clone())
-                .unwrap_or_default(),
-            signed: None,
-            expires: None,
-            renewals: Vec::new(),
-            fields: Vec::new(),
-            contacts: Vec::new(),
-            notes: String::new(),
-            obstacles: Vec::new(),
-            reporting: Reporting::default(),
-        };
+        let stage = catalog.stages.first().map_or("", |s| s.id.as_str());
+        let blank = Agreement::new(0, region.unwrap_or_default(), "", stage);
         let mut fields = Form::agreement_fields(catalog, &blank, lang);
         // A province's own agreements are usually sister-province ones.
         if let Some(r) = region.and_then(|r| catalog.region(r))
