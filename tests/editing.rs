@@ -716,3 +716,42 @@ fn a_follow_up_needs_an_owner_a_due_date_and_a_step() {
     assert!(field_error(&h, FieldId::Due).is_some());
     assert!(h.store.attention().unwrap().is_empty());
 }
+
+/// Someone marks the agreement while a follow-up is being typed: the save says so, and the
+/// next Ctrl-s adds the follow-up to their notes instead of failing again.
+#[test]
+fn a_follow_up_typed_while_someone_marked_the_agreement_joins_their_notes() {
+    let mut h = Harness::demo(Lang::En);
+    let id = triage_top(&mut h);
+    h.press(Cmd::FollowUp);
+    type_text(&mut h, "Biro Pemerintahan");
+    h.press(Cmd::NextPane);
+    h.press(Cmd::NextPane);
+    type_text(&mut h, "call the partner");
+
+    let mut theirs = kembar::domain::Attention::new(id);
+    theirs.decision = Some(kembar::domain::Decision::Renewal);
+    let other = kembar::store::Actor {
+        user: "siti".into(),
+        via: "ssh".into(),
+    };
+    h.store
+        .apply(
+            Change::new("mark renewal").with(Edit::create(Record::Attention(theirs))),
+            &other,
+        )
+        .unwrap();
+
+    h.press(Cmd::Save);
+    let error = h.model.form.as_ref().unwrap().error.clone().unwrap();
+    assert!(error.contains("adds yours"), "{error}");
+    h.press(Cmd::Save);
+    assert!(
+        h.model.form.is_none(),
+        "{:?}",
+        h.model.form.as_ref().map(|f| &f.error)
+    );
+    let note = h.store.attention().unwrap().pop().unwrap();
+    assert_eq!(note.decision, Some(kembar::domain::Decision::Renewal));
+    assert_eq!(note.follow_ups.len(), 1);
+}

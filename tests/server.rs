@@ -86,6 +86,9 @@ impl Served {
             .env("HOME", home.path())
             .env("XDG_DATA_HOME", home.path().join("data"))
             .env("USER", "server")
+            // As a service would have it; commands over SSH must not mistake it for the
+            // user asking for --db.
+            .env("KEMBAR_DB", &db)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -293,7 +296,7 @@ async fn an_editor_edits_and_another_session_sees_it_without_a_key() {
         .public_key()
         .fingerprint(Default::default())
         .to_string();
-    assert_eq!(via, format!("ssh {fingerprint}"));
+    assert_eq!(via, format!("ssh {fingerprint} (alice)"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -628,4 +631,38 @@ fn a_local_kembar_on_a_served_store_names_the_ssh_command() {
         err.contains(&format!("ssh -p {} NAME@127.0.0.1", server.port)),
         "{err}"
     );
+}
+
+/// A key taken out of the authorized-keys file ends the sessions it opened, with a message;
+/// a command channel on the same connection as a dashboard still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_a_key_ends_its_sessions() {
+    let (alice, bob, keys) = two_users();
+    let server = Served::start(&keys);
+    let mut b = server.login("bob", &bob, 80, 24).await;
+    b.wait_for("Regions").await;
+
+    // A second channel on Bob's connection: a command beside the dashboard.
+    let mut extra = b._session.channel_open_session().await.unwrap();
+    extra.exec(true, "triage --limit 1").await.unwrap();
+    let mut out = Vec::new();
+    while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(10), extra.wait()).await {
+        match msg {
+            ChannelMsg::Data { data } => out.extend_from_slice(&data),
+            ChannelMsg::Close => break,
+            _ => {}
+        }
+    }
+    assert!(
+        !out.is_empty(),
+        "the command beside the dashboard printed nothing"
+    );
+
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(
+        server.path("keys"),
+        keys_file(&[("kembar-role=\"editor\" ", &alice, "alice")]),
+    )
+    .unwrap();
+    b.wait_for("your access to this server changed").await;
 }

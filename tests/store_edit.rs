@@ -827,3 +827,53 @@ fn sigkill_never_loses_a_reported_save() {
         "no save was ever reported: the test proved nothing"
     );
 }
+
+/// Undoing "a new agreement with a new partner" is refused once another agreement uses that
+/// partner: the partner would vanish from under it.
+#[test]
+fn a_partner_still_in_use_is_not_deleted_by_an_undo() {
+    let (_dir, store) = common::demo_store();
+    let partner = Partner {
+        id: "osaka-city".into(),
+        name: "Osaka City".into(),
+        country: "Japan".into(),
+        level: String::new(),
+        aliases: Vec::new(),
+        coordinates: None,
+    };
+    let (_, template) = agreement(&store, 1);
+    let mut first = template.clone();
+    first.id = 0;
+    first.partner = partner.id.clone();
+    let created = store
+        .apply(
+            Change::new("create")
+                .with(Edit::create(Record::Partner(partner)))
+                .with(Edit::create(Record::Agreement(first.clone()))),
+            &actor(),
+        )
+        .unwrap();
+    let mut second = first.clone();
+    second.region = "kota-surabaya".into();
+    store
+        .apply(
+            Change::new("create").with(Edit::create(Record::Agreement(second))),
+            &actor(),
+        )
+        .unwrap();
+    let undo = created.change.inverse("undo create", &created.versions);
+    let Err(ApplyError::Invalid(problems)) = store.apply(undo, &actor()) else {
+        panic!("the undo went through");
+    };
+    assert!(
+        problems[0].problem.contains("is still used by"),
+        "{problems:?}"
+    );
+    assert!(
+        store
+            .partners()
+            .unwrap()
+            .iter()
+            .any(|p| p.id == "osaka-city")
+    );
+}

@@ -13,6 +13,11 @@ const PASTE_END: &[u8] = b"\x1b[201~";
 #[derive(Debug, Default)]
 pub struct InputParser {
     pending: Vec<u8>,
+    /// Inside a paste that passed the limit: bytes are dropped until its end marker, so the
+    /// rest of it can never turn into keys.
+    overflow: bool,
+    /// The last bytes seen while dropping, to find the end marker across packets.
+    tail: Vec<u8>,
 }
 
 impl InputParser {
@@ -20,6 +25,17 @@ impl InputParser {
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
         let mut events = Vec::new();
         for (i, &b) in bytes.iter().enumerate() {
+            if self.overflow {
+                self.tail.push(b);
+                if self.tail.len() > PASTE_END.len() {
+                    self.tail.remove(0);
+                }
+                if self.tail == PASTE_END {
+                    self.overflow = false;
+                    self.tail.clear();
+                }
+                continue;
+            }
             self.pending.push(b);
             let more = i + 1 < bytes.len();
             // A lone ESC followed by more bytes in the same packet starts a sequence; at the
@@ -36,7 +52,11 @@ impl InputParser {
                     events.push(Event::Paste(String::from_utf8_lossy(inner).into_owned()));
                     self.pending.clear();
                 } else if self.pending.len() > PASTE_MAX {
+                    // Keep what fits, drop the rest up to the end marker.
+                    let inner = &self.pending[PASTE_START.len()..];
+                    events.push(Event::Paste(String::from_utf8_lossy(inner).into_owned()));
                     self.pending.clear();
+                    self.overflow = true;
                 }
                 continue;
             }
@@ -160,6 +180,24 @@ mod tests {
         assert_eq!(
             keys(&events),
             vec![(KeyCode::Char('q'), KeyModifiers::NONE)]
+        );
+    }
+
+    #[test]
+    fn an_oversized_paste_never_turns_into_keys() {
+        let mut p = InputParser::default();
+        let mut paste = b"\x1b[200~".to_vec();
+        paste.extend(std::iter::repeat_n(b'd', PASTE_MAX + 10));
+        paste.extend_from_slice(b"yyyq");
+        let events = p.feed(&paste);
+        assert!(keys(&events).is_empty(), "paste bytes became keys");
+        assert!(matches!(&events[0], Event::Paste(_)));
+        let events = p.feed(b"qqq\x1b[20");
+        assert!(keys(&events).is_empty());
+        let events = p.feed(b"1~j");
+        assert_eq!(
+            keys(&events),
+            vec![(KeyCode::Char('j'), KeyModifiers::NONE)]
         );
     }
 

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow};
-use russh::keys::ssh_key::authorized_keys::Entry;
 use russh::keys::ssh_key::private::Ed25519Keypair;
 use russh::keys::ssh_key::{HashAlg, LineEnding};
 use russh::keys::{PrivateKey, PublicKey};
@@ -85,7 +84,14 @@ impl Keyring {
                 out.extend(self.warnings.iter().cloned());
                 out
             }
-            Err(e) => vec![format!("{e:#}; keeping the keys read before")],
+            Err(e) => {
+                // Fail closed: a file that was removed or cannot be read lets nobody in.
+                self.grants.clear();
+                self.modified = None;
+                vec![format!(
+                    "{e:#}; nobody can connect until it is readable again"
+                )]
+            }
         }
     }
 
@@ -120,8 +126,9 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
             continue;
         }
         let place = format!("{}, line {}", path.display(), n + 1);
-        let entry: Entry = match line.parse() {
-            Ok(e) => e,
+        let (options, key_text) = split_options(line);
+        let key = match PublicKey::from_openssh(key_text) {
+            Ok(k) => k,
             Err(e) => {
                 warnings.push(format!(
                     "{place}: not a public key line ({e}); the line is left out. fix: copy the \
@@ -131,30 +138,69 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
             }
         };
         let mut role = Role::Viewer;
-        let mut bad = None;
-        for option in entry.config_opts().iter() {
-            if let Some(value) = option.strip_prefix("kembar-role=") {
-                match value.trim_matches('"') {
+        let mut problem = None;
+        for option in options {
+            match option.split_once('=') {
+                Some(("kembar-role", value)) => match value.trim_matches('"') {
                     "editor" => role = Role::Editor,
                     "viewer" => role = Role::Viewer,
-                    other => bad = Some(other.to_string()),
-                }
+                    other => {
+                        problem = Some(format!(
+                            "kembar-role {other:?} is neither \"editor\" nor \"viewer\""
+                        ))
+                    }
+                },
+                // An OpenSSH restriction kembar does not enforce (from=, expiry-time=,
+                // command=, restrict...) must not become a full dashboard.
+                _ => problem = Some(format!("kembar does not enforce the option {option:?}")),
             }
         }
-        if let Some(other) = bad {
+        if let Some(problem) = problem {
             warnings.push(format!(
-                "{place}: kembar-role {other:?} is neither \"editor\" nor \"viewer\"; the key is \
-                 left out rather than given a role it may not have"
+                "{place}: {problem}; the key is left out rather than let in with less \
+                 restriction than the line asks for"
             ));
             continue;
         }
         grants.push(Grant {
-            key: entry.public_key().clone(),
+            comment: key.comment().to_string(),
+            key,
             role,
-            comment: entry.public_key().comment().to_string(),
         });
     }
     (grants, warnings)
+}
+
+/// Splits an authorized-keys line into its options and the key (`type base64 comment`).
+/// Options are comma-separated and may quote commas and spaces.
+fn split_options(line: &str) -> (Vec<String>, &str) {
+    let starts_key = |word: &str| {
+        word.starts_with("ssh-")
+            || word.starts_with("ecdsa-")
+            || word.starts_with("sk-")
+            || word.starts_with("rsa-")
+    };
+    if starts_key(line) {
+        return (Vec::new(), line);
+    }
+    let mut options = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ',' if !quoted => options.push(std::mem::take(&mut current)),
+            c if c.is_whitespace() && !quoted => {
+                options.push(std::mem::take(&mut current));
+                return (options, line[i..].trim_start());
+            }
+            c => current.push(c),
+        }
+    }
+    (Vec::new(), line)
 }
 
 /// A key's fingerprint as OpenSSH prints it (`SHA256:...`).
@@ -236,18 +282,35 @@ mod tests {
     }
 
     #[test]
+    fn a_removed_file_lets_nobody_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys");
+        std::fs::write(&path, format!("{ALICE}\n")).unwrap();
+        let mut ring = Keyring::load(&path).unwrap();
+        let key = PublicKey::from_openssh(ALICE).unwrap();
+        assert!(ring.lookup(&key).is_some());
+        std::fs::remove_file(&path).unwrap();
+        let said = ring.refresh();
+        assert!(said[0].contains("nobody can connect"), "{said:?}");
+        assert!(ring.lookup(&key).is_none());
+    }
+
+    #[test]
     fn roles_come_from_the_option_and_default_to_viewer() {
+        let bare = ALICE.trim_end_matches(" alice");
         let text = format!(
-            "# coordinators\n\nkembar-role=\"editor\" {ALICE}\n{}\nkembar-role=\"admin\" {ALICE}\nnot a key\n",
+            "# coordinators\n\nkembar-role=\"editor\" {ALICE}\n{}\nkembar-role=\"admin\" {ALICE}\nnot a key\nfrom=\"10.0.0.0/8\",kembar-role=\"editor\" {ALICE}\nkembar-role=\"editor\" {bare}\n",
             ALICE.replace("alice", "bob")
         );
         let (grants, warnings) = parse(&text, Path::new("keys"));
-        assert_eq!(grants.len(), 2);
+        assert_eq!(grants.len(), 3, "{warnings:?}");
         assert_eq!(grants[0].role, Role::Editor);
         assert_eq!(grants[0].comment, "alice");
         assert_eq!(grants[1].role, Role::Viewer);
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(grants[2].role, Role::Editor, "a line without a comment");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
         assert!(warnings[0].contains("line 5") && warnings[0].contains("admin"));
         assert!(warnings[1].contains("line 6"));
+        assert!(warnings[2].contains("line 7") && warnings[2].contains("from="));
     }
 }

@@ -67,6 +67,8 @@ struct Settings {
     /// `--today`, when given; otherwise each session takes the day it starts.
     today: Option<chrono::NaiveDate>,
     max_sessions: usize,
+    /// A session with no key for this long is closed.
+    idle: Duration,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -89,6 +91,16 @@ impl Hub {
         lock(&self.peers).remove(&id);
     }
 
+    /// The role and comment the authorized-keys file gives a key, reading the file again if
+    /// it changed.
+    fn grant(&self, key: &russh::keys::PublicKey) -> Option<(keys::Role, String)> {
+        let mut ring = lock(&self.keyring);
+        for w in ring.refresh() {
+            eprintln!("kembar: {w}");
+        }
+        ring.lookup(key).map(|g| (g.role, g.comment.clone()))
+    }
+
     pub fn sessions(&self) -> usize {
         lock(&self.peers).len()
     }
@@ -100,6 +112,15 @@ impl Hub {
             let mut catalog = lock(&self.catalog);
             let next = Arc::make_mut(&mut catalog);
             crate::tui::app::patch(next, applied);
+            // Another session's save may have reached the store after this one and the
+            // catalog before it: take the summaries as the store holds them now.
+            for (id, summary) in &applied.summaries {
+                if summary.is_some()
+                    && let Ok(Some(current)) = self.store.summary(*id)
+                {
+                    next.summaries.insert(*id, current);
+                }
+            }
             next.generation += 1;
             let shared = Arc::clone(&catalog);
             // Sent while the catalog is held, so sessions receive catalogs in order.
@@ -192,10 +213,13 @@ pub fn serve(
             rules: session.config.health,
             today: cli.today,
             max_sessions: session.config.server.max_sessions,
+            idle: Duration::from_secs(session.config.server.idle_timeout_minutes * 60),
         },
         next_id: AtomicU64::new(1),
     });
-    let idle = Duration::from_secs(session.config.server.idle_timeout_minutes * 60);
+    // The sessions close themselves after `idle` without a key; russh's own timeout only
+    // catches connections that went dead (keepalive replies and frames count as activity).
+    let idle = Duration::from_secs(session.config.server.idle_timeout_minutes * 60 + 300);
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -275,13 +299,16 @@ fn split_words(line: &str) -> Vec<String> {
 /// print them, from the store the server holds. Returns the output, or a message and an
 /// exit status.
 pub fn exec(hub: &Hub, line: &str) -> Result<Vec<u8>, (String, u32)> {
-    use clap::Parser;
-
     use crate::cli::{Cli, Command, ExportFormat};
+    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
     let words = split_words(line);
-    let cli = Cli::try_parse_from(std::iter::once("kembar".to_string()).chain(words))
+    let matches = Cli::command()
+        .try_get_matches_from(std::iter::once("kembar".to_string()).chain(words))
         .map_err(|e| (e.render().to_string(), 2))?;
-    if cli.db.is_some() || cli.demo || cli.config.is_some() {
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| (e.render().to_string(), 2))?;
+    // The server's own environment (KEMBAR_DB, KEMBAR_CONFIG) is not the user's asking.
+    let typed = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    if typed("db") || cli.demo || typed("config") {
         return Err((
             "kembar: over SSH the server's store and settings are used; --db, --demo and \
              --config are not available\n"

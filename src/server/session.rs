@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::Event;
 use ratatui::Terminal;
@@ -35,7 +35,7 @@ impl russh::server::Server for Server {
             hub: Arc::clone(&self.hub),
             runtime: self.runtime.clone(),
             user: None,
-            channel: None,
+            shell: false,
             size: Arc::new(Mutex::new((80, 24))),
             input: None,
             parser: super::input::InputParser::default(),
@@ -49,13 +49,18 @@ struct Authed {
     name: String,
     role: Role,
     fingerprint: String,
+    /// The comment of the key's line in the authorized-keys file, which the administrator
+    /// wrote (the login name is whatever the client typed).
+    comment: String,
+    key: PublicKey,
 }
 
 pub struct Connection {
     hub: Arc<Hub>,
     runtime: tokio::runtime::Handle,
     user: Option<Authed>,
-    channel: Option<ChannelId>,
+    /// A dashboard runs on this connection already; commands may still open channels.
+    shell: bool,
     /// Columns and rows, from the pty request and window changes.
     size: Arc<Mutex<(u16, u16)>>,
     /// Key events for the running dashboard.
@@ -65,12 +70,8 @@ pub struct Connection {
 
 impl Connection {
     /// The grant for a key, reading the authorized-keys file again if it changed.
-    fn grant(&self, key: &PublicKey) -> Option<Role> {
-        let mut ring = lock(&self.hub.keyring);
-        for w in ring.refresh() {
-            eprintln!("kembar: {w}");
-        }
-        ring.lookup(key).map(|g| g.role)
+    fn grant(&self, key: &PublicKey) -> Option<(Role, String)> {
+        self.hub.grant(key)
     }
 
     fn send(&self, input: Input) {
@@ -110,11 +111,13 @@ impl russh::server::Handler for Connection {
         key: russh::server::VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         match self.grant(key.public_key) {
-            Some(role) => {
+            Some((role, comment)) => {
                 self.user = Some(Authed {
                     name: user.chars().take(64).collect(),
                     role,
                     fingerprint: fingerprint(key.public_key),
+                    comment,
+                    key: key.public_key.clone(),
                 });
                 Ok(Auth::Accept)
             }
@@ -128,14 +131,13 @@ impl russh::server::Handler for Connection {
         reply: russh::server::ChannelOpenHandle,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // One dashboard per connection.
-        if self.channel.is_some() || self.user.is_none() {
+        if self.user.is_none() {
             reply
                 .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
                 .await;
             return Ok(());
         }
-        self.channel = Some(channel.id());
+        drop(channel);
         reply.accept().await;
         Ok(())
     }
@@ -177,10 +179,12 @@ impl russh::server::Handler for Connection {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let Some(user) = self.user.clone() else {
+        // One dashboard per connection (commands over a shared connection are fine).
+        let Some(user) = self.user.clone().filter(|_| !self.shell) else {
             session.channel_failure(channel)?;
             return Ok(());
         };
+        self.shell = true;
         session.channel_success(channel)?;
         let (input_tx, input_rx) = std::sync::mpsc::channel::<Input>();
         let (background_tx, background_rx) = std::sync::mpsc::channel::<Action>();
@@ -298,6 +302,9 @@ impl russh::server::Handler for Connection {
 /// How a session that ended because its client left reports itself.
 const CLOSED: &str = "the connection closed";
 
+/// How often a session checks that its key is still authorized.
+const REVIEW_GRANT: Duration = Duration::from_secs(5);
+
 /// Tells the hub about this session's saves.
 struct SessionHub<'a> {
     hub: &'a Hub,
@@ -345,7 +352,11 @@ fn run_session(
     }
     let actor = Actor {
         user: user.name.clone(),
-        via: format!("ssh {}", user.fingerprint),
+        via: if user.comment.is_empty() {
+            format!("ssh {}", user.fingerprint)
+        } else {
+            format!("ssh {} ({})", user.fingerprint, user.comment)
+        },
     };
     let refresh = |catalog| hub.indexer.refresh(catalog);
     let session_hub = SessionHub {
@@ -362,13 +373,41 @@ fn run_session(
         refresh_index: &refresh,
         hub: Some(&session_hub),
     };
-    let result = event_loop(&mut terminal, &mut model, &env, effects, |wait| match input
-        .recv_timeout(wait)
-    {
-        Ok(Input::Event(e)) => Ok(Some(e)),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(None),
-        Ok(Input::Hangup) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-            Err(anyhow::anyhow!(CLOSED))
+    let mut last_key = Instant::now();
+    let mut last_check = Instant::now();
+    let mut farewell = None;
+    let result = event_loop(&mut terminal, &mut model, &env, effects, |wait| {
+        match input.recv_timeout(wait) {
+            Ok(Input::Event(e)) => {
+                if matches!(e, Event::Key(_) | Event::Paste(_)) {
+                    last_key = Instant::now();
+                }
+                Ok(Some(e))
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if last_key.elapsed() >= settings.idle {
+                    farewell = Some(format!(
+                        "kembar: closed after {} minutes without a key.",
+                        settings.idle.as_secs() / 60
+                    ));
+                    return Err(anyhow::anyhow!(CLOSED));
+                }
+                // A key taken out of the authorized-keys file, or given another role, ends
+                // the sessions it opened.
+                if last_check.elapsed() >= REVIEW_GRANT {
+                    last_check = Instant::now();
+                    if hub.grant(&user.key).map(|g| g.0) != Some(user.role) {
+                        farewell = Some(
+                            "kembar: your access to this server changed; connect again.".into(),
+                        );
+                        return Err(anyhow::anyhow!(CLOSED));
+                    }
+                }
+                Ok(None)
+            }
+            Ok(Input::Hangup) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                Err(anyhow::anyhow!(CLOSED))
+            }
         }
     });
     let out = terminal.backend_mut();
@@ -378,6 +417,10 @@ fn run_session(
         event::DisableBracketedPaste,
         terminal::LeaveAlternateScreen
     );
+    if let Some(text) = farewell {
+        let _ = write!(out, "{text}\r\n");
+        let _ = Write::flush(out);
+    }
     result
 }
 

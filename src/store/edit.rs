@@ -670,11 +670,71 @@ impl Store {
                 _ => {}
             }
         }
+        self.check_still_used(change, &mut problems)?;
         if problems.is_empty() {
             Ok(())
         } else {
             Err(ApplyError::Invalid(problems))
         }
+    }
+
+    /// A partner or tag may only go when no agreement left after the change refers to it
+    /// (an undo of "new agreement with a new partner" after someone else chose that partner).
+    fn check_still_used(
+        &self,
+        change: &Change,
+        problems: &mut Vec<Invalid>,
+    ) -> Result<(), StoreError> {
+        let going: Vec<&Record> = change
+            .edits
+            .iter()
+            .filter(|e| e.after.is_none())
+            .filter_map(|e| e.before.as_ref())
+            .filter(|r| matches!(r, Record::Partner(_) | Record::Tag(_)))
+            .collect();
+        if going.is_empty() {
+            return Ok(());
+        }
+        let rewritten: HashSet<AgreementId> = change
+            .edits
+            .iter()
+            .filter_map(|e| match e.after.as_ref().or(e.before.as_ref()) {
+                Some(Record::Agreement(a)) => Some(a.id),
+                _ => None,
+            })
+            .collect();
+        let after: Vec<&Agreement> = change
+            .edits
+            .iter()
+            .filter_map(|e| match &e.after {
+                Some(Record::Agreement(a)) => Some(a),
+                _ => None,
+            })
+            .collect();
+        let stored = self.agreements()?;
+        let remaining = stored
+            .iter()
+            .map(|(_, a)| a)
+            .filter(|a| !rewritten.contains(&a.id))
+            .chain(after);
+        for a in remaining {
+            for record in &going {
+                let used = match record {
+                    Record::Partner(p) => a.partner == p.id,
+                    Record::Tag(t) => a.obstacles.contains(&t.id),
+                    _ => false,
+                };
+                if used {
+                    problems.push(Invalid {
+                        record: record.label(),
+                        field: "id".into(),
+                        problem: format!("is still used by {}", validate::agreement_label(a)),
+                        fix: "change that agreement first; this change was not saved".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     fn region(&self, id: &str) -> Result<Option<crate::domain::Region>, StoreError> {

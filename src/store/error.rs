@@ -69,8 +69,8 @@ pub enum StoreError {
 
     #[error(
         "the change was written to the store at {path}, but the disk did not confirm it: \
-         {reason}.\nIt shows in this session and may be lost if kembar stops now; check free disk \
-         space and that you may write there, then save again."
+         {reason}.\nIt may be lost if kembar stops now; check free disk space and that you may \
+         write there (running the same import again is harmless)."
     )]
     Unconfirmed { path: PathBuf, reason: String },
 

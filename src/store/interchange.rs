@@ -375,7 +375,7 @@ impl Store {
             ImportMode::Merge => "import",
             ImportMode::Replace => "import --replace",
         };
-        self.commit_audited(
+        let entry = self.commit_audited(
             batch,
             actor,
             action,
@@ -383,7 +383,19 @@ impl Store {
             None,
             None,
         )?;
+        self.confirmed(entry)?;
         Ok(report)
+    }
+
+    /// An import whose write the disk did not confirm is reported as such.
+    fn confirmed(&self, entry: super::AuditEntry) -> Result<(), StoreError> {
+        match entry.unconfirmed {
+            Some(reason) => Err(StoreError::Unconfirmed {
+                path: self.path.clone(),
+                reason,
+            }),
+            None => Ok(()),
+        }
     }
 
     fn outside_ids(&self) -> Result<Outside, StoreError> {
@@ -497,7 +509,7 @@ impl Store {
         let mut batch = sink.finish();
         let next = data.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
         batch.insert(super::edit::META_NEXT_ACTIVITY, &next.to_be_bytes());
-        self.commit_audited(
+        let entry = self.commit_audited(
             batch,
             actor,
             "gen",
@@ -505,6 +517,7 @@ impl Store {
             None,
             None,
         )?;
+        self.confirmed(entry)?;
         Ok(report)
     }
 
@@ -633,6 +646,12 @@ impl Store {
     /// The whole store as a dataset, in key order, so that the same contents always
     /// export to the same bytes.
     pub fn export(&self) -> Result<Dataset, StoreError> {
+        // One consistent picture: no change may land between the scans (a server's sessions
+        // keep saving while someone exports over SSH).
+        let _writing = self
+            .writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(Dataset {
             format: FORMAT_NAME.to_string(),
             schema: SCHEMA_VERSION,

@@ -41,7 +41,7 @@ pub struct Store {
     /// Released when the store is dropped; its text tells others who holds the store.
     lock: std::sync::Mutex<StoreLock>,
     /// One change at a time: a change's checks and its write must see the same store.
-    writing: std::sync::Mutex<()>,
+    pub(crate) writing: std::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Store {
@@ -247,10 +247,19 @@ impl Store {
             record,
             before,
             after,
+            unconfirmed: None,
         };
         batch.insert(&keys::numbered(keys::AUDIT, seq), encode(&entry)?);
-        self.commit(batch)?;
-        Ok(entry)
+        match self.commit(batch) {
+            Ok(()) => Ok(entry),
+            // The change is in the store (visible, maybe not yet on disk): report it as made,
+            // with the warning, so that nobody makes it twice.
+            Err(StoreError::Unconfirmed { reason, .. }) => Ok(AuditEntry {
+                unconfirmed: Some(reason),
+                ..entry
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     pub(crate) fn write_error(&self, e: sled::Error) -> StoreError {
@@ -327,6 +336,15 @@ impl Store {
 
     pub fn agreement(&self, id: AgreementId) -> Result<Option<(u64, Agreement)>, StoreError> {
         let key = keys::numbered(keys::AGREEMENT, id);
+        match self.db.get(key).map_err(|e| self.read_error(e))? {
+            Some(bytes) => Ok(Some(self.decode(&key, &bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One agreement's activity summary as stored now.
+    pub fn summary(&self, id: AgreementId) -> Result<Option<ActivitySummary>, StoreError> {
+        let key = keys::numbered(keys::SUMMARY, id);
         match self.db.get(key).map_err(|e| self.read_error(e))? {
             Some(bytes) => Ok(Some(self.decode(&key, &bytes)?)),
             None => Ok(None),

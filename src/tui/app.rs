@@ -158,6 +158,8 @@ pub enum Theirs {
     Changed(Box<(u64, crate::domain::Agreement)>),
     /// They deleted it (or it was never an agreement).
     Deleted,
+    /// Someone changed (or removed) the triage notes this form adds to.
+    Notes(Option<crate::domain::Attention>),
 }
 
 /// A question on screen; letters answer it.
@@ -1282,6 +1284,7 @@ impl Model {
                 // selection by id first.
                 let selected = self.selected_agreement().map(|a| a.id);
                 let focus_on = self.patch_catalog(&applied, shared).or(selected);
+                let warning = applied.entry.unconfirmed.clone();
                 let label = self.describe(&applied);
                 let word = match &origin {
                     Origin::Undo(_) => T::Undone,
@@ -1298,14 +1301,30 @@ impl Model {
                 }
                 self.form = None;
                 self.tag_picker = None;
-                self.say(
-                    format!(
-                        "{}: {}",
-                        word.in_lang(lang),
-                        crate::domain::text::display_safe(&label)
+                match warning {
+                    Some(reason) => self.say(
+                        format!(
+                            "{}: {} · {}",
+                            word.in_lang(lang),
+                            crate::domain::text::display_safe(&label),
+                            lang.pick(
+                                "disk belum mengonfirmasi penulisan: ",
+                                "the disk did not confirm the write: "
+                            )
+                            .to_string()
+                                + &reason
+                        ),
+                        StatusKind::Error,
                     ),
-                    StatusKind::Ok,
-                );
+                    None => self.say(
+                        format!(
+                            "{}: {}",
+                            word.in_lang(lang),
+                            crate::domain::text::display_safe(&label)
+                        ),
+                        StatusKind::Ok,
+                    ),
+                }
                 let mut effects = vec![Effect::Repaint, Effect::RefreshIndex];
                 effects.extend(self.after_change(focus_on));
                 effects
@@ -1319,6 +1338,9 @@ impl Model {
                                     form.conflicted(failure.message, Some(*current))
                                 }
                                 Some(Theirs::Deleted) => form.conflicted(failure.message, None),
+                                Some(Theirs::Notes(theirs)) => {
+                                    form.rebase_notes(failure.message, theirs)
+                                }
                                 None => form.failed(failure.message),
                             }
                         }
@@ -1327,6 +1349,22 @@ impl Model {
                         if let Some(p) = self.tag_picker.as_mut() {
                             p.saving = false;
                             p.error = Some(failure.message);
+                            // Their agreement becomes the base: the next Enter puts these
+                            // choices on top of their change instead of failing again.
+                            if let Some(Theirs::Changed(current)) = failure.conflict {
+                                let (version, agreement) = *current;
+                                p.version = version;
+                                p.agreement = agreement;
+                                p.error = p.error.take().map(|e| {
+                                    format!(
+                                        "{e} {}",
+                                        lang.pick(
+                                            "Enter menyimpan pilihan Anda di atas perubahan mereka.",
+                                            "Enter saves your choices on top of theirs."
+                                        )
+                                    )
+                                });
+                            }
                         }
                     }
                     Origin::Undo(applied) => {
@@ -1877,7 +1915,11 @@ pub fn patch(catalog: &mut Catalog, applied: &Applied) -> Option<AgreementId> {
         match (&edit.before, &edit.after) {
             (_, Some(Record::Agreement(a))) => {
                 let version = applied.versions.get(&a.id).copied().unwrap_or(1);
-                catalog.put_agreement(a.id, Some(a.clone()), version);
+                // Two sessions' changes can reach a shared catalog out of order: never
+                // trade a newer version of an agreement for an older one.
+                if catalog.version(a.id) <= version {
+                    catalog.put_agreement(a.id, Some(a.clone()), version);
+                }
             }
             (Some(Record::Agreement(a)), None) => catalog.put_agreement(a.id, None, 0),
             (_, Some(Record::Partner(p))) => catalog.put_partner(&p.id, Some(p.clone())),

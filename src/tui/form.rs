@@ -912,6 +912,23 @@ impl Form {
         });
     }
 
+    /// The triage notes this form adds to changed in the store: what was typed goes on top
+    /// of theirs at the next save.
+    pub fn rebase_notes(&mut self, message: String, theirs: Option<Attention>) {
+        self.saving = false;
+        match &mut self.purpose {
+            Purpose::Snooze { before, .. } | Purpose::FollowUp { before, .. } => *before = theirs,
+            _ => {}
+        }
+        self.error = Some(format!(
+            "{message} {}",
+            self.lang.pick(
+                "Ctrl-s menambahkan isian Anda ke catatan mereka.",
+                "Ctrl-s adds yours to their notes."
+            )
+        ));
+    }
+
     /// Takes the store's version as the starting point and fills the form from it; what was
     /// typed is dropped.
     fn reload(&mut self, catalog: &Catalog) {

@@ -128,7 +128,14 @@ impl Indexer {
         {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             if state.0 {
-                state.1 = Some(catalog);
+                // Keep the newest catalog asked for (sessions of a server ask in any order).
+                if state
+                    .1
+                    .as_ref()
+                    .is_none_or(|q| q.generation <= catalog.generation)
+                {
+                    state.1 = Some(catalog);
+                }
                 return;
             }
             state.0 = true;
@@ -407,8 +414,10 @@ pub fn save(
         match e {
             ApplyError::Conflict(c) => SaveFailure {
                 message,
-                conflict: Some(match c.current {
-                    Some((v, Record::Agreement(a))) => app::Theirs::Changed(Box::new((v, a))),
+                conflict: Some(match (c.current, &c.record) {
+                    (Some((v, Record::Agreement(a))), _) => app::Theirs::Changed(Box::new((v, a))),
+                    (Some((_, Record::Attention(n))), _) => app::Theirs::Notes(Some(n)),
+                    (None, crate::store::RecordKey::Attention(_)) => app::Theirs::Notes(None),
                     _ => app::Theirs::Deleted,
                 }),
             },
