@@ -386,9 +386,10 @@ fn run_session(
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 if last_key.elapsed() >= settings.idle {
+                    let minutes = settings.idle.as_secs() / 60;
                     farewell = Some(format!(
-                        "kembar: closed after {} minutes without a key.",
-                        settings.idle.as_secs() / 60
+                        "kembar: closed after {minutes} minute{} without a key.",
+                        if minutes == 1 { "" } else { "s" }
                     ));
                     return Err(anyhow::anyhow!(CLOSED));
                 }
