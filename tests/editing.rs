@@ -58,6 +58,14 @@ fn focus_field(h: &mut Harness, id: FieldId) {
     panic!("field {id:?} never took the focus");
 }
 
+/// Queensland (agreement 1) as the store holds it, with its version.
+fn stored(h: &Harness) -> (u64, kembar::domain::Agreement) {
+    h.store
+        .agreement(1)
+        .unwrap()
+        .expect("agreement 1 is in the store")
+}
+
 fn audit_count(h: &Harness) -> usize {
     h.store.audit_entries().unwrap().len()
 }
@@ -157,17 +165,7 @@ fn expiry_before_signing_is_refused() {
     h.press(Cmd::Save);
     let error = field_error(&h, FieldId::Expires).expect("an error on expires");
     assert!(error.contains("after the signing date"), "{error}");
-    assert_eq!(
-        h.store
-            .agreement(1)
-            .unwrap()
-            .unwrap()
-            .1
-            .expires
-            .unwrap()
-            .to_string(),
-        "2029-08-06"
-    );
+    assert_eq!(stored(&h).1.expires.unwrap().to_string(), "2029-08-06");
 }
 
 #[test]
@@ -193,17 +191,7 @@ fn a_megabyte_paste_is_cut_at_the_limit_and_saves() {
     assert!(notice.contains("cut"), "{notice}");
     h.press(Cmd::Save);
     assert!(h.model.form.is_none());
-    assert_eq!(
-        h.store
-            .agreement(1)
-            .unwrap()
-            .unwrap()
-            .1
-            .notes
-            .chars()
-            .count(),
-        20_000
-    );
+    assert_eq!(stored(&h).1.notes.chars().count(), 20_000);
 }
 
 #[test]
@@ -220,7 +208,7 @@ fn control_and_escape_characters_never_reach_a_field() {
     let screen = h.screen(80, 24);
     assert!(!screen.contains('\x1b'));
     h.press(Cmd::Save);
-    assert_eq!(h.store.agreement(1).unwrap().unwrap().1.notes, "ok clean");
+    assert_eq!(stored(&h).1.notes, "ok clean");
 }
 
 #[test]
@@ -257,31 +245,23 @@ fn esc_on_a_changed_form_asks_before_discarding() {
     h.press(Cmd::Back);
     h.press(Cmd::Insert('y'));
     assert!(h.model.form.is_none());
-    assert!(
-        !h.store
-            .agreement(1)
-            .unwrap()
-            .unwrap()
-            .1
-            .notes
-            .ends_with(" more")
-    );
+    assert!(!stored(&h).1.notes.ends_with(" more"));
 }
 
 #[test]
 fn editing_bumps_the_version_and_undo_redo_are_durable_changes() {
     let mut h = at_queensland();
-    let (v1, original) = h.store.agreement(1).unwrap().unwrap();
+    let (v1, original) = stored(&h);
     h.press(Cmd::Edit);
     focus_field(&mut h, FieldId::Status);
     h.press(Cmd::Right); // active → dormant
     h.press(Cmd::Save);
-    let (v2, edited) = h.store.agreement(1).unwrap().unwrap();
+    let (v2, edited) = stored(&h);
     assert_eq!(v2, v1 + 1);
     assert_eq!(edited.status, Status::Dormant);
 
     h.press(Cmd::Undo);
-    let (v3, undone) = h.store.agreement(1).unwrap().unwrap();
+    let (v3, undone) = stored(&h);
     assert_eq!(undone, original);
     assert_eq!(v3, v2 + 1);
     assert_eq!(h.model.selected_agreement().unwrap().status, Status::Active);
@@ -289,10 +269,7 @@ fn editing_bumps_the_version_and_undo_redo_are_durable_changes() {
     assert_eq!(last.action, "undo update");
 
     h.press(Cmd::Redo);
-    assert_eq!(
-        h.store.agreement(1).unwrap().unwrap().1.status,
-        Status::Dormant
-    );
+    assert_eq!(stored(&h).1.status, Status::Dormant);
     h.press(Cmd::Redo);
     assert!(
         h.model
@@ -313,7 +290,7 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
     type_text(&mut h, "mine");
 
     // Someone else changes the record meanwhile.
-    let (version, current) = h.store.agreement(1).unwrap().unwrap();
+    let (version, current) = stored(&h);
     let mut theirs = current.clone();
     theirs.notes = "theirs".into();
     theirs.status = Status::RenewalInProgress;
@@ -343,7 +320,7 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
             .iter()
             .any(|l| l.contains("renewal_in_progress"))
     );
-    assert_eq!(h.store.agreement(1).unwrap().unwrap().1.notes, "theirs");
+    assert_eq!(stored(&h).1.notes, "theirs");
     assert_eq!(
         field_text(&h, FieldId::Notes),
         "mine",
@@ -355,7 +332,7 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
     assert!(h.model.form.as_ref().unwrap().conflict.is_none());
     h.press(Cmd::Save);
     assert!(h.model.form.is_none());
-    assert_eq!(h.store.agreement(1).unwrap().unwrap().1.notes, "mine");
+    assert_eq!(stored(&h).1.notes, "mine");
 }
 
 #[test]
@@ -364,7 +341,7 @@ fn reload_after_a_conflict_takes_their_version() {
     h.press(Cmd::Edit);
     focus_field(&mut h, FieldId::Notes);
     type_text(&mut h, " (mine)");
-    let (version, current) = h.store.agreement(1).unwrap().unwrap();
+    let (version, current) = stored(&h);
     let mut theirs = current.clone();
     theirs.notes = "theirs".into();
     h.store
@@ -427,7 +404,7 @@ fn the_checklist_toggles_tags_and_creates_a_custom_one() {
     h.press(Cmd::Open);
     h.press(Cmd::Save);
     assert!(h.model.tag_picker.is_none());
-    let stored = h.store.agreement(1).unwrap().unwrap().1;
+    let stored = stored(&h).1;
     assert!(stored.obstacles.contains(&"communication".to_string()));
     assert!(stored.obstacles.contains(&"visa-delays".to_string()));
     assert!(
@@ -445,9 +422,9 @@ fn next_stage_and_renewal_from_the_detail_pane() {
     let mut h = at_queensland();
     h.press(Cmd::Open);
     assert_eq!(h.model.focus, Pane::Detail);
-    let before = h.store.agreement(1).unwrap().unwrap().1;
+    let before = stored(&h).1;
     h.press(Cmd::AdvanceStage);
-    let after = h.store.agreement(1).unwrap().unwrap().1;
+    let after = stored(&h).1;
     assert_ne!(after.stage, before.stage);
     assert_eq!(h.model.focus, Pane::Detail, "the pane keeps the focus");
 
@@ -460,7 +437,7 @@ fn next_stage_and_renewal_from_the_detail_pane() {
         "{:?}",
         h.model.form.as_ref().map(|f| &f.error)
     );
-    let renewed = h.store.agreement(1).unwrap().unwrap().1;
+    let renewed = stored(&h).1;
     assert_eq!(renewed.signed.unwrap().to_string(), "2026-11-29");
     assert_eq!(renewed.expires.unwrap().to_string(), "2031-11-29");
     assert_eq!(renewed.renewals.len(), before.renewals.len() + 1);
@@ -541,7 +518,7 @@ fn an_unwritable_store_keeps_the_form_open_and_loses_nothing_saved() {
     std::fs::remove_dir_all(&generation).unwrap();
     h.press(Cmd::Save);
     assert!(h.model.form.is_none());
-    let stored = h.store.agreement(1).unwrap().unwrap().1;
+    let stored = stored(&h).1;
     assert_eq!(stored.notes, "typed while the store was unwritable");
     assert!(
         h.store
