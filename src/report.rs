@@ -210,7 +210,7 @@ fn status_counts<'a>(
 }
 
 fn status_label(s: Status, lang: Lang) -> &'static str {
-    crate::tui::text::status(s, lang)
+    crate::i18n::text::status(s, lang)
 }
 
 /// The evaluation report in Markdown.

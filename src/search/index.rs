@@ -360,9 +360,9 @@ impl IndexBuilder {
             parts.extend(extra.get(r.id.as_str()).into_iter().flatten().copied());
             dedup_folded(&mut parts);
             let level = match r.level {
-                RegionLevel::Province => crate::tui::text::T::Province,
-                RegionLevel::Regency => crate::tui::text::T::Regency,
-                RegionLevel::City => crate::tui::text::T::City,
+                RegionLevel::Province => crate::i18n::text::T::Province,
+                RegionLevel::Regency => crate::i18n::text::T::Regency,
+                RegionLevel::City => crate::i18n::text::T::City,
             }
             .in_lang(lang);
             let context = match r.province.as_deref().and_then(|p| catalog.region(p)) {
@@ -428,7 +428,7 @@ impl IndexBuilder {
             let context = format!(
                 "{} · {}",
                 partner.map(|p| p.country.as_str()).unwrap_or(""),
-                crate::tui::text::status(a.status, lang)
+                crate::i18n::text::status(a.status, lang)
             );
             b.push(
                 DocKind::Agreement,

@@ -17,7 +17,7 @@ use crate::store::{Applied, Change, Edit, Record};
 
 use super::form::{Form, Outcome, TagPicker};
 use super::keymap::{Cmd, Mode};
-use super::text::T;
+use crate::i18n::T;
 
 /// Longest text the filter or finder input holds.
 pub const INPUT_MAX: usize = 256;
@@ -521,7 +521,7 @@ impl Model {
             text.push_str(&p.country);
         }
         text.push_str(" · ");
-        text.push_str(super::text::status(a.status, self.lang));
+        text.push_str(crate::i18n::text::status(a.status, self.lang));
         text
     }
 
@@ -1179,7 +1179,7 @@ fn command(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             Some(a) => {
                 let text = super::summary::agreement_summary(model, a);
                 model.status = Some(StatusLine {
-                    text: super::text::T::Copied.in_lang(model.lang).to_string(),
+                    text: crate::i18n::T::Copied.in_lang(model.lang).to_string(),
                     kind: StatusKind::Ok,
                 });
                 vec![Effect::CopyToClipboard(text)]

@@ -22,7 +22,7 @@ use crate::store::{Change, Edit, Record};
 
 use super::input::{Inserted, TextInput};
 use super::keymap::Cmd;
-use super::text;
+use crate::i18n::text;
 
 /// Longest date text: room for "2019-08-06" and "hari ini", and for a mistyped date to be
 /// shown back in full.

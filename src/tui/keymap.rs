@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::text::T;
+use crate::i18n::T;
 
 /// What a key asks the dashboard to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ pub mod form;
 pub mod input;
 pub mod keymap;
 pub mod summary;
-pub mod text;
+
 pub mod theme;
 pub mod view;
 pub mod view_edit;

@@ -7,7 +7,7 @@ use crate::domain::text::display_safe;
 use crate::i18n::Lang;
 
 use super::app::Model;
-use super::text;
+use crate::i18n::text;
 
 pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
     let c = &model.catalog;

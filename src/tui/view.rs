@@ -18,7 +18,7 @@ use crate::i18n::Lang;
 
 use super::app::{FinderState, Model, Pane, RegionSort, StatusKind};
 use super::keymap::{self, Key};
-use super::text::{self, T};
+use crate::i18n::text::{self, T};
 use super::theme::Theme;
 
 /// Below this size the layout cannot show the three panes legibly.

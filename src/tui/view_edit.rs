@@ -10,7 +10,7 @@ use crate::domain::text::display_safe;
 
 use super::app::{Model, Prompt};
 use super::form::{COMPLETIONS, Form, TagPicker, Value};
-use super::text::T;
+use crate::i18n::T;
 use super::theme::Theme;
 use super::view::fit;
 

@@ -1,5 +1,5 @@
-//! The dashboard's words, in Bahasa Indonesia and English. Every label the dashboard draws
-//! comes from here, so a missing translation is a compile error rather than a mixed screen.
+//! The words kembar uses, in Bahasa Indonesia and English. Every label, message and error a
+//! user reads comes from here, so a missing translation is a compile error, not a mixed screen.
 
 use crate::domain::{ActivityKind, AgreementKind, Health, Side, Status};
 use crate::i18n::Lang;

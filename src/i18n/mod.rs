@@ -1,5 +1,9 @@
-//! Languages. The dashboard's strings live in one catalogue per language (`tui::text`); this
-//! module only decides which language is in force.
+//! Languages and the words kembar uses. Every label, message and error a user reads comes
+//! from [`text`]; this module decides which language is in force.
+
+pub mod text;
+
+pub use text::T;
 
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
