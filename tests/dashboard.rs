@@ -3,12 +3,12 @@
 
 mod common;
 
-use kembar::domain::HealthRules;
 use kembar::i18n::Lang;
 use kembar::store::interchange::read_dataset;
 use kembar::store::{Actor, ImportMode, Store};
-use kembar::tui::app::{Action, Model, Pane, update};
 use kembar::tui::keymap::Cmd;
+use kembar::tui::model::{Action, Model, Start, update};
+use kembar::tui::screens::browse::Pane;
 use kembar::tui::theme::Theme;
 use kembar::tui::view;
 use ratatui::Terminal;
@@ -21,12 +21,12 @@ use common::harness::{Harness, TODAY, text_of};
 #[test]
 fn opens_on_a_region_with_agreements_and_its_first_timeline() {
     let h = Harness::demo(Lang::En);
-    assert_eq!(h.model.focus, Pane::Regions);
-    assert!(!h.model.agreement_rows.is_empty());
+    assert_eq!(h.model.browse.focus, Pane::Regions);
+    assert!(!h.model.browse.agreements.is_empty());
     let first = h.model.selected_agreement().unwrap().id;
-    assert_eq!(h.model.timeline.agreement, Some(first));
-    assert!(!h.model.timeline.loading);
-    assert!(!h.model.timeline.activities.is_empty());
+    assert_eq!(h.model.ctx.timeline.agreement, Some(first));
+    assert!(!h.model.ctx.timeline.loading);
+    assert!(!h.model.ctx.timeline.activities.is_empty());
 }
 
 #[test]
@@ -34,9 +34,11 @@ fn navigates_open_queensland_and_shows_the_renewal_and_timeline() {
     let mut h = Harness::demo(Lang::En);
     h.open_queensland();
     h.press(Cmd::Open);
-    assert_eq!(h.model.focus, Pane::Detail);
-    assert!(h.model.zoomed);
-    let timeline = &h.model.timeline.activities;
+    assert!(
+        h.model.agreement_screen().is_some(),
+        "Enter opens the agreement in full"
+    );
+    let timeline = &h.model.ctx.timeline.activities;
     assert!(
         timeline.windows(2).all(|w| w[0].date >= w[1].date),
         "newest first"
@@ -53,60 +55,66 @@ fn escape_walks_back_out() {
     h.open_queensland();
     h.press(Cmd::Open);
     h.press(Cmd::Back);
-    assert_eq!(
-        (h.model.focus, h.model.zoomed),
-        (Pane::Relationships, false)
-    );
+    assert!(h.model.agreement_screen().is_none());
+    assert_eq!(h.model.browse.focus, Pane::Relationships);
     assert_eq!(
         h.partner_name(),
         "Queensland",
         "going back keeps the selection"
     );
     h.press(Cmd::Back);
-    assert_eq!(h.model.focus, Pane::Regions);
+    assert_eq!(h.model.browse.focus, Pane::Regions);
     h.press(Cmd::Back);
-    assert_eq!(h.model.focus, Pane::Regions);
+    assert_eq!(h.model.browse.focus, Pane::Regions);
 }
 
 #[test]
 fn panes_cycle_both_ways() {
     let mut h = Harness::demo(Lang::En);
     h.press(Cmd::NextPane);
-    assert_eq!(h.model.focus, Pane::Relationships);
+    assert_eq!(h.model.browse.focus, Pane::Relationships);
     h.press(Cmd::NextPane);
-    assert_eq!(h.model.focus, Pane::Detail);
+    assert_eq!(h.model.browse.focus, Pane::Detail);
     h.press(Cmd::NextPane);
-    assert_eq!(h.model.focus, Pane::Regions);
+    assert_eq!(h.model.browse.focus, Pane::Regions);
     h.press(Cmd::PrevPane);
-    assert_eq!(h.model.focus, Pane::Detail);
+    assert_eq!(h.model.browse.focus, Pane::Detail);
 }
 
 #[test]
 fn top_bottom_and_pages_stay_in_bounds() {
     let mut h = Harness::demo(Lang::En);
-    let last = h.model.region_rows.len() - 1;
+    let cursor = |h: &Harness| h.model.browse.regions.cursor().unwrap();
+    let last = h.model.browse.regions.len() - 1;
     h.press(Cmd::Bottom);
-    assert_eq!(h.model.region_cursor, last);
+    assert_eq!(cursor(&h), last);
     h.press(Cmd::Down);
-    assert_eq!(h.model.region_cursor, last);
+    assert_eq!(cursor(&h), last);
     h.press(Cmd::Top);
-    assert_eq!(h.model.region_cursor, 0);
+    assert_eq!(cursor(&h), 0);
     h.press(Cmd::Up);
-    assert_eq!(h.model.region_cursor, 0);
+    assert_eq!(cursor(&h), 0);
     h.press(Cmd::PageDown);
-    assert!(h.model.region_cursor > 0 && h.model.region_cursor <= last);
+    assert!(cursor(&h) > 0 && cursor(&h) <= last);
     h.press(Cmd::PageUp);
-    assert_eq!(h.model.region_cursor, 0);
+    assert_eq!(cursor(&h), 0);
 }
 
 #[test]
 fn the_selected_row_is_always_on_screen() {
     let mut h = Harness::demo(Lang::En);
-    h.act(Action::Resize(80, 16));
-    let (visible, _) = view::list_heights((80, 16), false);
-    for _ in 0..h.model.region_rows.len() {
+    h.screen(80, 16);
+    let visible = h.model.ctx.geometry.regions;
+    for _ in 0..h.model.browse.regions.len() {
         h.press(Cmd::Down);
-        let (offset, cursor) = (h.model.region_offset, h.model.region_cursor);
+        let screen = h.screen(80, 16);
+        let region = h.region_name();
+        assert!(
+            screen.contains(&region),
+            "{region} not on screen:\n{screen}"
+        );
+        let cursor = h.model.browse.regions.cursor().unwrap();
+        let offset = h.model.browse.regions.offset_for(visible);
         assert!(
             cursor >= offset && cursor < offset + visible,
             "{offset} {cursor}"
@@ -118,22 +126,38 @@ fn the_selected_row_is_always_on_screen() {
 fn detail_scrolling_stops_at_the_end_of_the_text() {
     let mut h = Harness::demo(Lang::En);
     h.open_queensland();
-    h.press(Cmd::Open);
+    h.press(Cmd::NextPane);
+    assert_eq!(h.model.browse.focus, Pane::Detail);
+    h.screen(80, 24);
     for _ in 0..2000 {
         h.press(Cmd::Down);
     }
-    let max = view::detail_scroll_max(&h.model);
+    let max = h.model.ctx.geometry.detail.max_scroll();
     assert!(max > 0, "Queensland's detail is longer than one screen");
-    assert_eq!(h.model.detail_scroll as usize, max);
+    assert_eq!(h.model.browse.detail_scroll, max);
+    let screen = h.screen(80, 24);
+    assert!(
+        !screen.contains("more lines"),
+        "at the end nothing is left below:\n{screen}"
+    );
     h.press(Cmd::Top);
-    assert_eq!(h.model.detail_scroll, 0);
+    assert_eq!(h.model.browse.detail_scroll, 0);
+    assert!(h.screen(80, 24).contains("more lines"));
 }
 
 #[test]
 fn sorting_by_count_puts_the_busiest_province_first() {
     let mut h = Harness::demo(Lang::En);
     h.press(Cmd::CycleSort);
-    let rows = &h.model.region_rows;
+    let rows: Vec<_> = h
+        .model
+        .browse
+        .regions
+        .rows()
+        .iter()
+        .map(|id| h.model.browse.region_rows[id])
+        .collect();
+    let rows = &rows;
     let total = |i: usize| {
         let mut n = rows[i].count;
         let mut j = i + 1;
@@ -148,7 +172,14 @@ fn sorting_by_count_puts_the_busiest_province_first() {
     assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
     h.press(Cmd::CycleSort);
     let troubles: Vec<u32> = {
-        let rows = &h.model.region_rows;
+        let rows: Vec<_> = h
+            .model
+            .browse
+            .regions
+            .rows()
+            .iter()
+            .map(|id| h.model.browse.region_rows[id])
+            .collect();
         (0..rows.len())
             .filter(|&i| rows[i].depth == 0)
             .map(|i| {
@@ -183,33 +214,41 @@ fn copy_puts_a_summary_on_the_clipboard_with_osc52() {
     .unwrap();
     assert!(text.contains("Queensland"), "{text}");
     assert!(text.contains("2019-08-06"), "{text}");
-    assert!(h.model.status.is_some());
+    assert!(
+        h.model
+            .ctx
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Queensland")
+    );
 }
 
 #[test]
 fn help_overlay_swallows_keys_until_closed_but_quit_still_works() {
     let mut h = Harness::demo(Lang::En);
     h.press(Cmd::Help);
-    assert!(h.model.help_open);
-    let before = h.model.region_cursor;
+    assert!(h.model.help_open());
+    let before = h.model.browse.regions.cursor();
     h.press(Cmd::Down);
-    assert_eq!(h.model.region_cursor, before);
+    assert_eq!(h.model.browse.regions.cursor(), before);
     h.press(Cmd::Back);
-    assert!(!h.model.help_open);
+    assert!(!h.model.help_open());
     h.press(Cmd::Help);
     h.press(Cmd::Quit);
-    assert!(h.model.quit);
+    assert!(h.model.ctx.quit);
 }
 
 #[test]
 fn a_late_timeline_for_another_agreement_is_ignored() {
     let mut h = Harness::demo(Lang::En);
-    let shown = h.model.timeline.clone();
+    let shown = h.model.ctx.timeline.clone();
     h.act(Action::TimelineLoaded {
         agreement: 999_999,
         result: Ok(Vec::new()),
     });
-    assert_eq!(h.model.timeline, shown);
+    assert_eq!(h.model.ctx.timeline, shown);
 }
 
 #[test]
@@ -217,7 +256,10 @@ fn help_lists_every_binding_from_the_keymap() {
     let mut h = Harness::demo(Lang::En);
     h.press(Cmd::Help);
     let screen = h.screen(80, 24);
-    for b in kembar::tui::keymap::DASHBOARD {
+    for b in kembar::tui::keymap::BROWSE {
+        if b.cmd == Cmd::Undo {
+            continue; // nothing to undo yet: not offered
+        }
         assert!(
             screen.contains(b.label.in_lang(Lang::En)),
             "help lacks {:?}\n{screen}",
@@ -235,7 +277,7 @@ fn snapshots_of_each_screen() {
             h.open_queensland();
             insta::assert_snapshot!(format!("main_{tag}_{w}x{hgt}"), h.screen(w, hgt));
             h.press(Cmd::Open);
-            insta::assert_snapshot!(format!("detail_{tag}_{w}x{hgt}"), h.screen(w, hgt));
+            insta::assert_snapshot!(format!("agreement_{tag}_{w}x{hgt}"), h.screen(w, hgt));
             h.press(Cmd::Help);
             insta::assert_snapshot!(format!("help_{tag}_{w}x{hgt}"), h.screen(w, hgt));
             let mut empty = Harness::with(lang, false);
@@ -317,16 +359,13 @@ fn stored_escape_sequences_never_reach_the_screen() {
     let mut catalog = store.load_catalog().unwrap();
     catalog.partners[0].name = catalog_source.partners[0].name.clone();
     catalog.reindex();
-    let (mut model, _) = Model::new(
-        catalog,
-        TODAY.parse().unwrap(),
-        HealthRules::default(),
-        Lang::En,
-    );
+    let (mut model, _) = Model::new(catalog, Start::local(TODAY.parse().unwrap(), Lang::En));
     update(&mut model, Action::Cmd(Cmd::Open));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal
-        .draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
+        .draw(|f| {
+            view::view(&model, &Theme::builtin("default").unwrap(), f);
+        })
         .unwrap();
     let screen = text_of(terminal.backend().buffer());
     assert!(screen.contains("Queens"), "{screen}");
@@ -344,7 +383,7 @@ fn type_text(h: &mut Harness, text: &str) {
 
 fn with_index(h: &mut Harness) {
     let index = kembar::search::build(
-        &h.model.catalog,
+        &h.model.ctx.catalog,
         &h.store,
         Lang::En,
         &std::collections::BTreeMap::new(),
@@ -360,23 +399,24 @@ fn the_finder_jumps_to_an_agreement_an_activity_and_a_region() {
     h.press(Cmd::Finder);
     type_text(&mut h, "jateng fujian");
     h.press(Cmd::Open);
-    assert!(h.model.finder.is_none());
+    assert!(h.model.finder().is_none());
     assert_eq!(h.region_name(), "Jawa Tengah");
     assert_eq!(h.partner_name(), "Fujian");
-    assert_eq!(h.model.focus, Pane::Relationships);
+    assert_eq!(h.model.browse.focus, Pane::Relationships);
 
     h.press(Cmd::Finder);
     type_text(&mut h, "Queensland delegation visits Semarang 2026");
     h.press(Cmd::Open);
     assert_eq!(h.partner_name(), "Queensland");
-    assert_eq!((h.model.focus, h.model.zoomed), (Pane::Detail, true));
-    assert!(h.model.marked_activity.is_some());
+    let full = h.model.agreement_screen().expect("the agreement in full");
+    assert!(full.marked.is_some());
+    assert_eq!(full.timeline.selected(), full.marked.as_ref());
 
     h.press(Cmd::Finder);
     type_text(&mut h, "jatim");
     h.press(Cmd::Open);
     assert_eq!(h.region_name(), "Jawa Timur");
-    assert_eq!(h.model.focus, Pane::Regions);
+    assert_eq!(h.model.browse.focus, Pane::Regions);
 }
 
 #[test]
@@ -384,13 +424,13 @@ fn the_finder_waits_for_the_index_and_escape_closes_it() {
     let mut h = Harness::demo(Lang::En);
     h.press(Cmd::Finder);
     type_text(&mut h, "fujian");
-    assert!(h.model.finder.as_ref().unwrap().results.is_empty());
+    assert!(h.model.finder().unwrap().hits.is_empty());
     let screen = h.screen(80, 24);
     assert!(screen.contains("building the search index"), "{screen}");
     with_index(&mut h);
-    assert!(!h.model.finder.as_ref().unwrap().results.is_empty());
+    assert!(!h.model.finder().unwrap().hits.is_empty());
     h.press(Cmd::Back);
-    assert!(h.model.finder.is_none());
+    assert!(h.model.finder().is_none());
 }
 
 #[test]
@@ -405,11 +445,11 @@ fn typing_in_the_finder_never_triggers_dashboard_keys() {
             crossterm::event::KeyCode::Char(k as char),
             crossterm::event::KeyModifiers::NONE,
         );
-        let cmd = kembar::tui::keymap::lookup(h.model.mode(), &event).unwrap();
+        let cmd = kembar::tui::keymap::lookup(h.model.context(), &event).unwrap();
         h.press(cmd);
     }
-    assert!(!h.model.quit);
-    assert_eq!(h.model.finder.as_ref().unwrap().input, "qjky");
+    assert!(!h.model.ctx.quit);
+    assert_eq!(h.model.finder().unwrap().input, "qjky");
 }
 
 #[test]
@@ -419,22 +459,24 @@ fn slash_filters_the_focused_list_in_place() {
     type_text(&mut h, "jawa");
     let names: Vec<String> = h
         .model
-        .region_rows
+        .browse
+        .regions
+        .rows()
         .iter()
-        .map(|r| h.model.catalog.regions[r.region].name.clone())
+        .map(|id| h.model.ctx.catalog.region(id).unwrap().name.clone())
         .collect();
     assert_eq!(names, ["Jawa Barat", "Jawa Tengah", "Jawa Timur"]);
     // Enter keeps the filter and returns to the list; j moves within it.
     h.press(Cmd::Open);
-    assert!(!h.model.filter.as_ref().unwrap().typing);
+    assert!(!h.model.browse.filter.as_ref().unwrap().input.typing);
     h.press(Cmd::Down);
     assert_eq!(h.region_name(), "Jawa Tengah");
     let screen = h.screen(80, 24);
     assert!(screen.contains("Regions /jawa"), "{screen}");
     // Esc clears it, keeping the selection.
     h.press(Cmd::Back);
-    assert!(h.model.filter.is_none());
-    assert!(h.model.region_rows.len() > 3);
+    assert!(h.model.browse.filter.is_none());
+    assert!(h.model.browse.regions.len() > 3);
     assert_eq!(h.region_name(), "Jawa Tengah");
 }
 
@@ -445,11 +487,11 @@ fn filtering_relationships_by_country_and_escape_while_typing_clears() {
     h.press(Cmd::Open);
     h.press(Cmd::Filter);
     type_text(&mut h, "korea");
-    assert_eq!(h.model.agreement_rows.len(), 1);
+    assert_eq!(h.model.browse.agreements.len(), 1);
     assert_eq!(h.partner_name(), "Seoul");
     h.press(Cmd::Back);
-    assert!(h.model.filter.is_none());
-    assert!(h.model.agreement_rows.len() > 1);
+    assert!(h.model.browse.filter.is_none());
+    assert!(h.model.browse.agreements.len() > 1);
 }
 
 #[test]
@@ -458,9 +500,9 @@ fn a_pasted_query_is_cleaned_and_bounded() {
     with_index(&mut h);
     h.press(Cmd::Finder);
     h.act(Action::Paste(format!("fuj\u{1b}[2J{}", "x".repeat(10_000))));
-    let input = &h.model.finder.as_ref().unwrap().input;
+    let input = &h.model.finder().unwrap().input;
     assert!(input.starts_with("fuj[2J"), "{input:?}");
-    assert_eq!(input.chars().count(), kembar::tui::app::INPUT_MAX);
+    assert_eq!(input.chars().count(), 256);
 }
 
 #[test]
@@ -470,14 +512,14 @@ fn clearing_a_filter_that_matched_nothing_leaves_the_panes_consistent() {
     h.press(Cmd::Back);
     h.press(Cmd::Filter);
     type_text(&mut h, "zzzz");
-    assert!(h.model.region_rows.is_empty());
-    assert!(h.model.agreement_rows.is_empty());
+    assert!(h.model.browse.regions.is_empty());
+    assert!(h.model.browse.agreements.is_empty());
     h.press(Cmd::Back);
     assert_eq!(h.region_name(), "Jawa Tengah");
     assert_eq!(h.partner_name(), "Queensland");
     let selected = h.model.selected_agreement().unwrap().id;
-    assert_eq!(h.model.timeline.agreement, Some(selected));
-    assert!(!h.model.timeline.activities.is_empty());
+    assert_eq!(h.model.ctx.timeline.agreement, Some(selected));
+    assert!(!h.model.ctx.timeline.activities.is_empty());
 
     // The same in the relationships pane.
     h.press(Cmd::Open);
@@ -485,8 +527,8 @@ fn clearing_a_filter_that_matched_nothing_leaves_the_panes_consistent() {
     type_text(&mut h, "zzzz");
     h.press(Cmd::Back);
     let selected = h.model.selected_agreement().unwrap().id;
-    assert_eq!(h.model.timeline.agreement, Some(selected));
-    assert!(!h.model.timeline.loading);
+    assert_eq!(h.model.ctx.timeline.agreement, Some(selected));
+    assert!(!h.model.ctx.timeline.loading);
 }
 
 #[test]
@@ -496,7 +538,7 @@ fn a_paste_outside_an_input_changes_nothing() {
     type_text(&mut h, "jawa");
     h.press(Cmd::Open);
     h.act(Action::Paste("xyz".into()));
-    assert_eq!(h.model.filter.as_ref().unwrap().input, "jawa");
+    assert_eq!(h.model.browse.filter.as_ref().unwrap().input.text, "jawa");
 }
 
 #[test]
@@ -504,13 +546,11 @@ fn the_triage_queue_opens_filters_and_jumps() {
     let (_dir, store) = common::demo_store();
     let (mut model, _) = Model::new(
         store.load_catalog().unwrap(),
-        "2019-08-22".parse().unwrap(),
-        HealthRules::default(),
-        Lang::En,
+        Start::local("2019-08-22".parse().unwrap(), Lang::En),
     );
     update(&mut model, Action::Resize(120, 40));
     update(&mut model, Action::Cmd(Cmd::Triage));
-    let view = model.triage.as_ref().expect("T opens the queue");
+    let view = model.triage().expect("T opens the queue");
     let severities: Vec<u32> = view.queue.iter().map(|x| x.severity).collect();
     assert!(severities.windows(2).all(|w| w[0] >= w[1]));
 
@@ -520,13 +560,14 @@ fn the_triage_queue_opens_filters_and_jumps() {
         update(&mut model, Action::Cmd(Cmd::Insert(c)));
     }
     update(&mut model, Action::Cmd(Cmd::Open));
-    let view = model.triage.as_ref().unwrap();
+    let view = model.triage().unwrap();
     let partners: Vec<String> = view
-        .visible
+        .list
+        .rows()
         .iter()
-        .map(|&i| {
-            let a = model.catalog.agreement(view.queue[i].agreement).unwrap();
-            model.catalog.partner_name(a).to_string()
+        .map(|id| {
+            let a = model.ctx.catalog.agreement(*id).unwrap();
+            model.ctx.catalog.partner_name(a).to_string()
         })
         .collect();
     for p in ["Siem Reap", "Fujian", "Chungcheongbuk-do"] {
@@ -537,26 +578,32 @@ fn the_triage_queue_opens_filters_and_jumps() {
     }
     assert!(!partners.iter().any(|x| x == "Queensland"), "{partners:?}");
 
-    // Enter goes to the agreement in the dashboard.
+    // Enter opens the agreement in full; Esc comes back to the queue as it was.
     let first = partners[0].clone();
     update(&mut model, Action::Cmd(Cmd::Open));
-    assert!(model.triage.is_none());
     let a = model.selected_agreement().unwrap();
-    assert_eq!(model.catalog.partner_name(a), first);
-    assert_eq!(model.focus, Pane::Relationships);
+    assert_eq!(model.ctx.catalog.partner_name(a), first);
+    assert!(model.agreement_screen().is_some());
+    update(&mut model, Action::Cmd(Cmd::Back));
+    assert_eq!(model.triage().unwrap().list.len(), partners.len());
 
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    update(&mut model, Action::Cmd(Cmd::Triage));
+    update(&mut model, Action::Cmd(Cmd::Back));
+    assert!(model.triage().unwrap().filter.is_none());
     update(&mut model, Action::Resize(80, 24));
     terminal
-        .draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
+        .draw(|f| {
+            view::view(&model, &Theme::builtin("default").unwrap(), f);
+        })
         .unwrap();
     let screen = text_of(terminal.backend().buffer());
     insta::assert_snapshot!("triage_en_80x24", screen);
     update(&mut model, Action::Resize(120, 40));
     let mut wide = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    wide.draw(|f| view::view(&model, &Theme::builtin("default").unwrap(), f))
-        .unwrap();
+    wide.draw(|f| {
+        view::view(&model, &Theme::builtin("default").unwrap(), f);
+    })
+    .unwrap();
     insta::assert_snapshot!("triage_en_120x40", text_of(wide.backend().buffer()));
     assert!(screen.contains("needing renewal"), "{screen}");
     assert!(screen.contains("Lack of communication"), "{screen}");
@@ -571,16 +618,17 @@ fn jumping_to_the_first_agreement_of_a_region_loads_its_timeline() {
     h.open_queensland();
     let bali_first = h
         .model
+        .ctx
         .catalog
         .agreements
         .iter()
         .filter(|a| a.region == "bali")
-        .min_by_key(|a| h.model.catalog.partner_name(a).to_lowercase())
+        .min_by_key(|a| h.model.ctx.catalog.partner_name(a).to_lowercase())
         .unwrap()
         .id;
-    let effects = h.model.jump(&kembar::search::Target::Agreement(bali_first));
-    h.run(effects);
+    kembar::tui::model::jump(&mut h.model, &kembar::search::Target::Agreement(bali_first));
+    h.act(Action::Resize(80, 24));
     assert_eq!(h.model.selected_agreement().unwrap().id, bali_first);
-    assert_eq!(h.model.timeline.agreement, Some(bali_first));
-    assert!(!h.model.timeline.loading, "the timeline was never read");
+    assert_eq!(h.model.ctx.timeline.agreement, Some(bali_first));
+    assert!(!h.model.ctx.timeline.loading, "the timeline was never read");
 }

@@ -48,21 +48,14 @@ fn browse_to_queensland_see_the_renewal_and_quit_cleanly() {
     let screen = pty.wait_for("Signed: 2019-08-06");
     assert!(screen.contains("Expires: 2029-08-06"), "{screen}");
 
-    // Page down through the detail until the timeline shows, then read an entry.
-    for _ in 0..10 {
-        if pty.contents().contains("Activity timeline") {
-            break;
-        }
-        pty.send("\x1b[6~");
-        pty.settle(Duration::from_millis(100));
-    }
-    pty.send("\x1b[6~");
+    // The timeline has a pane of its own on the agreement's screen.
+    pty.wait_for("Activity timeline");
     pty.settle(Duration::from_millis(100));
     let rows = pty.rows();
     let dated = rows
         .iter()
         .filter(|r| {
-            r.trim_start_matches(['┃', ' '])
+            r.trim_start_matches(['┃', '│', ' '])
                 .get(..4)
                 .is_some_and(|y| y.chars().all(|c| c.is_ascii_digit()))
         })
@@ -227,13 +220,13 @@ fn edits_made_in_the_dashboard_survive_a_restart() {
     pty.wait_for("Log activity");
     pty.send("Kickoff meeting in Osaka");
     pty.send("\x13");
-    pty.wait_for("Saved: log activity");
+    pty.wait_for("Saved: activity logged");
 
     pty.send("t");
     pty.wait_for("Obstacle tags");
     pty.send(" "); // the first tag: lack of communication
     pty.send("\r");
-    pty.wait_for("Saved: tags");
+    pty.wait_for("Saved: obstacle tags");
     pty.send("q");
     assert!(pty.wait_exit(), "kembar exited with a failure");
     drop(pty);

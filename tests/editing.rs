@@ -6,9 +6,9 @@ mod common;
 use kembar::domain::{ActivityKind, Status};
 use kembar::i18n::Lang;
 use kembar::store::{Change, Edit, Record};
-use kembar::tui::app::{Action, Pane};
-use kembar::tui::form::{FieldId, Value};
+use kembar::tui::form::field::{FieldId, Value};
 use kembar::tui::keymap::Cmd;
+use kembar::tui::model::Action;
 
 use common::harness::Harness;
 
@@ -27,8 +27,7 @@ fn at_queensland() -> Harness {
 
 fn field_text(h: &Harness, id: FieldId) -> String {
     h.model
-        .form
-        .as_ref()
+        .form()
         .and_then(|f| f.field(id))
         .map(|f| f.text().to_string())
         .unwrap_or_default()
@@ -36,20 +35,14 @@ fn field_text(h: &Harness, id: FieldId) -> String {
 
 fn field_error(h: &Harness, id: FieldId) -> Option<String> {
     h.model
-        .form
-        .as_ref()
+        .form()
         .and_then(|f| f.field(id))
         .and_then(|f| f.error.clone())
 }
 
 fn focus_field(h: &mut Harness, id: FieldId) {
     for _ in 0..30 {
-        let focused = h
-            .model
-            .form
-            .as_ref()
-            .and_then(|f| f.focused())
-            .map(|f| f.id);
+        let focused = h.model.form().and_then(|f| f.focused()).map(|f| f.id);
         if focused == Some(id) {
             return;
         }
@@ -73,7 +66,7 @@ fn audit_count(h: &Harness) -> usize {
 #[test]
 fn a_new_agreement_with_a_new_partner_is_saved_selected_and_audited() {
     let mut h = at_queensland();
-    let before = h.model.catalog.agreements.len();
+    let before = h.model.ctx.catalog.agreements.len();
     let audits = audit_count(&h);
     h.press(Cmd::New);
     assert_eq!(field_text(&h, FieldId::Region), "Jawa Tengah");
@@ -86,13 +79,13 @@ fn a_new_agreement_with_a_new_partner_is_saved_selected_and_audited() {
     type_text(&mut h, "2031-11-28");
     h.press(Cmd::Save);
 
-    assert!(h.model.form.is_none(), "the form closes once saved");
-    assert_eq!(h.model.catalog.agreements.len(), before + 1);
+    assert!(h.model.form().is_none(), "the form closes once saved");
+    assert_eq!(h.model.ctx.catalog.agreements.len(), before + 1);
     let a = h
         .model
         .selected_agreement()
         .expect("the new agreement is selected");
-    assert_eq!(h.model.catalog.partner_name(a), "Osaka City");
+    assert_eq!(h.model.ctx.catalog.partner_name(a), "Osaka City");
     assert_eq!(a.signed.unwrap().to_string(), "2026-11-29");
     let id = a.id;
     let (version, stored) = h.store.agreement(id).unwrap().expect("in the store");
@@ -102,8 +95,8 @@ fn a_new_agreement_with_a_new_partner_is_saved_selected_and_audited() {
     let entry = h.store.audit_entries().unwrap().pop().unwrap();
     assert_eq!(entry.action, "create");
     assert!(entry.after.unwrap().contains("Osaka City"));
-    assert!(h.model.status.as_ref().unwrap().text.contains("Saved"));
-    assert_eq!(h.model.undo.len(), 1);
+    assert!(h.model.ctx.status.as_ref().unwrap().text.contains("Saved"));
+    assert_eq!(h.model.ctx.undo.len(), 1);
 }
 
 #[test]
@@ -115,8 +108,7 @@ fn completion_chooses_a_region_from_a_short_name() {
     type_text(&mut h, "surabay");
     let Some(Value::Lookup { matches, open, .. }) = h
         .model
-        .form
-        .as_ref()
+        .form()
         .and_then(|f| f.field(FieldId::Region))
         .map(|f| f.value.clone())
     else {
@@ -128,8 +120,7 @@ fn completion_chooses_a_region_from_a_short_name() {
     assert_eq!(field_text(&h, FieldId::Region), "Surabaya");
     let Some(Value::Lookup { chosen, .. }) = h
         .model
-        .form
-        .as_ref()
+        .form()
         .and_then(|f| f.field(FieldId::Region))
         .map(|f| f.value.clone())
     else {
@@ -150,8 +141,8 @@ fn an_impossible_date_is_named_beside_its_field_and_blocks_saving() {
     let error = field_error(&h, FieldId::Signed).expect("an error on the field");
     assert!(error.contains("February 2019 has 28 days"), "{error}");
     h.press(Cmd::Save);
-    assert!(h.model.form.is_some(), "the form stays open");
-    assert!(h.model.form.as_ref().unwrap().error.is_some());
+    assert!(h.model.form().is_some(), "the form stays open");
+    assert!(h.model.form().unwrap().error.is_some());
     assert_eq!(audit_count(&h), audits, "nothing was written");
 }
 
@@ -175,7 +166,7 @@ fn an_empty_partner_name_is_refused() {
     h.press(Cmd::Save);
     let error = field_error(&h, FieldId::Partner).expect("an error on the partner");
     assert!(error.contains("partner name is empty"), "{error}");
-    assert!(h.model.form.is_some());
+    assert!(h.model.form().is_some());
 }
 
 #[test]
@@ -187,10 +178,10 @@ fn a_megabyte_paste_is_cut_at_the_limit_and_saves() {
     h.act(Action::Paste("catatan ".repeat(1 << 17))); // 1 MiB
     let notes = field_text(&h, FieldId::Notes);
     assert_eq!(notes.chars().count(), 20_000);
-    let notice = h.model.form.as_ref().unwrap().notice.clone().unwrap();
+    let notice = h.model.form().unwrap().notice.clone().unwrap();
     assert!(notice.contains("cut"), "{notice}");
     h.press(Cmd::Save);
-    assert!(h.model.form.is_none());
+    assert!(h.model.form().is_none());
     assert_eq!(stored(&h).1.notes.chars().count(), 20_000);
 }
 
@@ -232,19 +223,19 @@ fn esc_on_a_changed_form_asks_before_discarding() {
     let mut h = at_queensland();
     h.press(Cmd::Edit);
     h.press(Cmd::Back);
-    assert!(h.model.form.is_none(), "an unchanged form just closes");
+    assert!(h.model.form().is_none(), "an unchanged form just closes");
 
     h.press(Cmd::Edit);
     focus_field(&mut h, FieldId::Notes);
     type_text(&mut h, " more");
     h.press(Cmd::Back);
-    assert!(h.model.form.as_ref().unwrap().confirm_discard);
+    assert!(h.model.prompt().is_some(), "a question over the form");
     h.press(Cmd::Insert('n'));
-    assert!(h.model.form.is_some(), "any other key keeps editing");
+    assert!(h.model.form().is_some(), "any other key keeps editing");
     assert!(field_text(&h, FieldId::Notes).ends_with(" more"));
     h.press(Cmd::Back);
     h.press(Cmd::Insert('y'));
-    assert!(h.model.form.is_none());
+    assert!(h.model.form().is_none());
     assert!(!stored(&h).1.notes.ends_with(" more"));
 }
 
@@ -273,6 +264,7 @@ fn editing_bumps_the_version_and_undo_redo_are_durable_changes() {
     h.press(Cmd::Redo);
     assert!(
         h.model
+            .ctx
             .status
             .as_ref()
             .unwrap()
@@ -311,14 +303,16 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
         .unwrap();
 
     h.press(Cmd::Save);
-    let form = h.model.form.as_ref().expect("the form stays open");
+    let form = h.model.form().expect("the form stays open");
     let conflict = form.conflict.as_ref().expect("the conflict is shown");
     assert!(conflict.message.contains("siti"), "{}", conflict.message);
     assert!(
         conflict
             .lines
             .iter()
-            .any(|l| l.contains("renewal_in_progress"))
+            .any(|l| l.contains("Status: active → renewing")),
+        "the conflict names the status in words: {:?}",
+        conflict.lines
     );
     assert_eq!(stored(&h).1.notes, "theirs");
     assert_eq!(
@@ -329,9 +323,9 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
 
     // Keep editing: the next save knowingly replaces theirs.
     h.press(Cmd::Back);
-    assert!(h.model.form.as_ref().unwrap().conflict.is_none());
+    assert!(h.model.form().unwrap().conflict.is_none());
     h.press(Cmd::Save);
-    assert!(h.model.form.is_none());
+    assert!(h.model.form().is_none());
     assert_eq!(stored(&h).1.notes, "mine");
 }
 
@@ -356,21 +350,21 @@ fn reload_after_a_conflict_takes_their_version() {
         )
         .unwrap();
     h.press(Cmd::Save);
-    assert!(h.model.form.as_ref().unwrap().conflict.is_some());
+    assert!(h.model.form().unwrap().conflict.is_some());
     h.press(Cmd::Reload);
     assert_eq!(field_text(&h, FieldId::Notes), "theirs");
-    assert!(h.model.form.as_ref().unwrap().conflict.is_none());
+    assert!(h.model.form().unwrap().conflict.is_none());
 }
 
 #[test]
 fn logging_an_activity_extends_the_timeline_and_summary() {
     let mut h = at_queensland();
-    let count = h.model.catalog.summary(1).unwrap().count();
+    let count = h.model.ctx.catalog.summary(1).unwrap().count();
     h.press(Cmd::LogActivity);
     type_text(&mut h, "Video call on the 2027 exchange");
     h.press(Cmd::Save);
-    assert!(h.model.form.is_none());
-    assert_eq!(h.model.catalog.summary(1).unwrap().count(), count + 1);
+    assert!(h.model.form().is_none());
+    assert_eq!(h.model.ctx.catalog.summary(1).unwrap().count(), count + 1);
     let activities = h.store.activities_of(1).unwrap();
     let new = activities
         .iter()
@@ -379,7 +373,12 @@ fn logging_an_activity_extends_the_timeline_and_summary() {
     assert_eq!(new.date.to_string(), "2026-11-29");
     assert_eq!(new.kind, ActivityKind::Meeting);
     assert!(
-        h.model.timeline.activities.iter().any(|a| a.id == new.id),
+        h.model
+            .ctx
+            .timeline
+            .activities
+            .iter()
+            .any(|a| a.id == new.id),
         "the timeline was read again"
     );
 }
@@ -390,20 +389,20 @@ fn an_activity_without_a_title_is_refused() {
     h.press(Cmd::LogActivity);
     h.press(Cmd::Save);
     assert!(field_error(&h, FieldId::Title).is_some());
-    assert!(h.model.form.is_some());
+    assert!(h.model.form().is_some());
 }
 
 #[test]
 fn the_checklist_toggles_tags_and_creates_a_custom_one() {
     let mut h = at_queensland();
     h.press(Cmd::Tags);
-    assert!(h.model.tag_picker.is_some());
+    assert!(h.model.tags().is_some());
     h.press(Cmd::Toggle); // the first built-in tag
     h.press(Cmd::New);
     type_text(&mut h, "Visa delays");
     h.press(Cmd::Open);
     h.press(Cmd::Save);
-    assert!(h.model.tag_picker.is_none());
+    assert!(h.model.tags().is_none());
     let stored = stored(&h).1;
     assert!(stored.obstacles.contains(&"communication".to_string()));
     assert!(stored.obstacles.contains(&"visa-delays".to_string()));
@@ -414,28 +413,33 @@ fn the_checklist_toggles_tags_and_creates_a_custom_one() {
             .iter()
             .any(|t| t.id == "visa-delays")
     );
-    assert!(h.model.catalog.tag("visa-delays").is_some());
+    assert!(h.model.ctx.catalog.tag("visa-delays").is_some());
 }
 
 #[test]
-fn next_stage_and_renewal_from_the_detail_pane() {
+fn next_stage_and_renewal_from_the_agreement_screen() {
     let mut h = at_queensland();
     h.press(Cmd::Open);
-    assert_eq!(h.model.focus, Pane::Detail);
+    assert!(h.model.agreement_screen().is_some());
     let before = stored(&h).1;
     h.press(Cmd::AdvanceStage);
     let after = stored(&h).1;
     assert_ne!(after.stage, before.stage);
-    assert_eq!(h.model.focus, Pane::Detail, "the pane keeps the focus");
+    assert!(h.model.agreement_screen().is_some(), "the screen stays");
+    let status = &h.model.ctx.status.as_ref().unwrap().text;
+    assert!(
+        status.contains("new stage: Reporting") && status.contains("Queensland"),
+        "the status line names the stage and the agreement: {status}"
+    );
 
     h.press(Cmd::Renew);
     focus_field(&mut h, FieldId::RenewExpires);
     type_text(&mut h, "2031-11-29");
     h.press(Cmd::Save);
     assert!(
-        h.model.form.is_none(),
+        h.model.form().is_none(),
         "{:?}",
-        h.model.form.as_ref().map(|f| &f.error)
+        h.model.form().map(|f| &f.error)
     );
     let renewed = stored(&h).1;
     assert_eq!(renewed.signed.unwrap().to_string(), "2026-11-29");
@@ -458,7 +462,7 @@ fn delete_asks_naming_the_record_and_undo_brings_it_back() {
     let mut h = at_queensland();
     let activities = h.store.activities_of(1).unwrap();
     h.press(Cmd::Delete);
-    let prompt = h.model.prompt.clone().expect("a question");
+    let prompt = h.model.prompt().cloned().expect("a question");
     assert!(
         prompt.text.contains("Jawa Tengah – Queensland (Australia)"),
         "{}",
@@ -471,7 +475,7 @@ fn delete_asks_naming_the_record_and_undo_brings_it_back() {
     h.press(Cmd::Insert('y'));
     assert!(h.store.agreement(1).unwrap().is_none());
     assert!(h.store.activities_of(1).unwrap().is_empty());
-    assert!(h.model.catalog.agreement(1).is_none());
+    assert!(h.model.ctx.catalog.agreement(1).is_none());
     let entry = h.store.audit_entries().unwrap().pop().unwrap();
     assert_eq!(entry.action, "delete");
     assert!(entry.before.unwrap().contains("Queensland"));
@@ -479,7 +483,7 @@ fn delete_asks_naming_the_record_and_undo_brings_it_back() {
     h.press(Cmd::Undo);
     assert!(h.store.agreement(1).unwrap().is_some());
     assert_eq!(h.store.activities_of(1).unwrap(), activities);
-    assert!(h.model.catalog.agreement(1).is_some());
+    assert!(h.model.ctx.catalog.agreement(1).is_some());
 }
 
 #[test]
@@ -489,7 +493,7 @@ fn an_unwritable_store_keeps_the_form_open_and_loses_nothing_saved() {
     h.press(Cmd::LogActivity);
     type_text(&mut h, "Saved before the disk went away");
     h.press(Cmd::Save);
-    assert!(h.model.form.is_none());
+    assert!(h.model.form().is_none());
 
     // Every save first replaces the store's generation file; a directory in its place makes
     // that fail even for root, as a read-only or full disk would.
@@ -503,7 +507,7 @@ fn an_unwritable_store_keeps_the_form_open_and_loses_nothing_saved() {
     h.press(Cmd::ClearInput);
     type_text(&mut h, "typed while the store was unwritable");
     h.press(Cmd::Save);
-    let form = h.model.form.as_ref().expect("the form stays open");
+    let form = h.model.form().expect("the form stays open");
     let error = form.error.clone().expect("the error is shown");
     assert!(error.contains("cannot write to the store"), "{error}");
     assert!(!form.saving);
@@ -517,7 +521,7 @@ fn an_unwritable_store_keeps_the_form_open_and_loses_nothing_saved() {
     // The disk comes back: the same form saves, and the earlier change is still there.
     std::fs::remove_dir_all(&generation).unwrap();
     h.press(Cmd::Save);
-    assert!(h.model.form.is_none());
+    assert!(h.model.form().is_none());
     let stored = stored(&h).1;
     assert_eq!(stored.notes, "typed while the store was unwritable");
     assert!(
@@ -532,7 +536,7 @@ fn an_unwritable_store_keeps_the_form_open_and_loses_nothing_saved() {
 #[test]
 fn a_read_only_session_says_so_and_opens_no_form() {
     let mut h = at_queensland();
-    h.model.read_only = true;
+    h.model.ctx.access = kembar::domain::access::Access::viewer();
     for cmd in [
         Cmd::New,
         Cmd::Edit,
@@ -541,8 +545,16 @@ fn a_read_only_session_says_so_and_opens_no_form() {
         Cmd::Delete,
     ] {
         h.press(cmd);
-        assert!(h.model.form.is_none() && h.model.tag_picker.is_none() && h.model.prompt.is_none());
-        assert!(h.model.status.as_ref().unwrap().text.contains("read-only"));
+        assert!(h.model.form().is_none() && h.model.tags().is_none() && h.model.prompt().is_none());
+        assert!(
+            h.model
+                .ctx
+                .status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("read-only")
+        );
     }
 }
 
@@ -561,16 +573,13 @@ fn forms_draw_at_the_smallest_size_without_escapes() {
 /// The triage screen with the worst agreement selected; returns its id.
 fn triage_top(h: &mut Harness) -> u64 {
     h.press(Cmd::Triage);
-    let view = h.model.triage.as_ref().expect("the triage screen");
-    view.queue[view.visible[view.cursor]].agreement
+    let view = h.model.triage().expect("the triage screen");
+    *view.list.selected().expect("a queue")
 }
 
 fn reasons_of(h: &Harness, id: u64) -> Option<String> {
-    let view = h.model.triage.as_ref()?;
-    view.queue
-        .iter()
-        .position(|x| x.agreement == id)
-        .map(|i| view.reasons[i].clone())
+    let view = h.model.triage()?;
+    view.rows.get(&id).map(|r| r.reasons.clone())
 }
 
 #[test]
@@ -606,7 +615,7 @@ fn a_snoozed_agreement_leaves_the_queue_until_its_date() {
     let mut h = Harness::demo(Lang::En);
     let id = triage_top(&mut h);
     h.press(Cmd::Snooze);
-    assert!(h.model.form.is_some());
+    assert!(h.model.form().is_some());
     h.press(Cmd::Save);
     assert!(
         field_error(&h, FieldId::SnoozeNote).is_some(),
@@ -614,7 +623,7 @@ fn a_snoozed_agreement_leaves_the_queue_until_its_date() {
     );
     type_text(&mut h, "waiting for the new governor");
     h.press(Cmd::Save);
-    assert!(h.model.form.is_none());
+    assert!(h.model.form().is_none());
     assert!(
         reasons_of(&h, id).is_none(),
         "snoozed agreements leave the queue"
@@ -625,7 +634,7 @@ fn a_snoozed_agreement_leaves_the_queue_until_its_date() {
 
     // On the day the snooze ends it is back.
     let later = note.snoozed_until.unwrap();
-    let queue = kembar::domain::triage::queue(&h.model.catalog, later, &h.model.rules);
+    let queue = kembar::domain::triage::queue(&h.model.ctx.catalog, later, &h.model.ctx.rules);
     assert!(queue.iter().any(|x| x.agreement == id));
 
     // A snooze date in the past is refused.
@@ -654,9 +663,9 @@ fn a_follow_up_falls_due_in_the_queue_and_can_be_done() {
     type_text(&mut h, "send the draft MoU to the partner");
     h.press(Cmd::Save);
     assert!(
-        h.model.form.is_none(),
+        h.model.form().is_none(),
         "{:?}",
-        h.model.form.as_ref().map(|f| &f.error)
+        h.model.form().map(|f| &f.error)
     );
     let reasons = reasons_of(&h, id).unwrap();
     assert!(
@@ -671,6 +680,7 @@ fn a_follow_up_falls_due_in_the_queue_and_can_be_done() {
     h.press(Cmd::FollowUpDone);
     assert!(
         h.model
+            .ctx
             .status
             .as_ref()
             .unwrap()
@@ -720,13 +730,13 @@ fn a_follow_up_typed_while_someone_marked_the_agreement_joins_their_notes() {
         .unwrap();
 
     h.press(Cmd::Save);
-    let error = h.model.form.as_ref().unwrap().error.clone().unwrap();
+    let error = h.model.form().unwrap().error.clone().unwrap();
     assert!(error.contains("adds yours"), "{error}");
     h.press(Cmd::Save);
     assert!(
-        h.model.form.is_none(),
+        h.model.form().is_none(),
         "{:?}",
-        h.model.form.as_ref().map(|f| &f.error)
+        h.model.form().map(|f| &f.error)
     );
     let note = h.store.attention().unwrap().pop().unwrap();
     assert_eq!(note.decision, Some(kembar::domain::Decision::Renewal));

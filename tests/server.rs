@@ -272,11 +272,11 @@ async fn an_editor_edits_and_another_session_sees_it_without_a_key() {
     a.wait_for("Log activity").await;
     a.send("Live from alice").await;
     a.send("\x13").await;
-    a.wait_for("Saved: log activity").await;
+    a.wait_for("Saved: activity logged").await;
 
     // Bob's screen changes by itself.
     let screen = b.wait_for("Live from alice").await;
-    assert!(screen.contains("alice: log activity"), "{screen}");
+    assert!(screen.contains("alice: activity logged"), "{screen}");
 
     a.send("q").await;
     b.send("q").await;
@@ -425,7 +425,7 @@ async fn twenty_sessions_navigating_and_editing_lose_no_edit() {
                 let title = format!("session {i} note {round}");
                 t.send(&title).await;
                 t.send("\x13").await;
-                t.wait_for("Saved: log activity").await;
+                t.wait_for("Saved: activity logged").await;
                 saved.push(title);
                 // Clear the status line before the next round.
                 t.send("j").await;
@@ -606,7 +606,7 @@ async fn crossing_edits_between_sessions_are_caught() {
     // Carol changes the status (the form opens on the kind, the status is next) and saves
     // first.
     c.send("\t\x1b[C\x13").await;
-    c.wait_for("Saved: update").await;
+    c.wait_for("Saved: changes").await;
     // Alice changes the notes and saves: refused, with what Carol changed.
     for _ in 0..8 {
         a.send("\t").await;
@@ -614,7 +614,11 @@ async fn crossing_edits_between_sessions_are_caught() {
     a.send("from alice\x13").await;
     let screen = a.wait_for("your change was not saved").await;
     assert!(screen.contains("carol"), "{screen}");
-    assert!(screen.contains("status: active → dormant"), "{screen}");
+    assert!(screen.contains("Status: active → dormant"), "{screen}");
+    assert!(
+        screen.contains("Bali – Hainan was changed by carol"),
+        "{screen}"
+    );
 }
 
 #[test]

@@ -7,8 +7,56 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not written as YYYY-MM-DD (the text, shortened).
+    Form(String),
+    /// A month outside 1 to 12.
+    Month { text: String, month: u32 },
+    /// A day the month does not have.
+    Day {
+        text: String,
+        year: i32,
+        month: u32,
+        days: u32,
+    },
+}
+
+impl std::fmt::Display for DateError {
+    /// In English, for files and the command line; the dashboard words it in its own
+    /// language (`i18n::text::date_error`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateError::Form(text) => write!(
+                f,
+                "{text:?} is not a date; write dates as YYYY-MM-DD, e.g. 2019-08-06"
+            ),
+            DateError::Month { text, month } => write!(
+                f,
+                "{text} is not a real date: there is no month {month}; months run 01 to 12"
+            ),
+            DateError::Day {
+                text,
+                year,
+                month,
+                days,
+            } => write!(
+                f,
+                "{text} is not a real date: {} {year} has {days} days",
+                month_name(*month)
+            ),
+        }
+    }
+}
+
 /// Parses `YYYY-MM-DD`, explaining in the error what was wrong and how to write it.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    parse_ymd(text).map_err(|e| e.to_string())
+}
+
+/// Parses `YYYY-MM-DD`, saying why not as a [`DateError`].
+pub fn parse_ymd(text: &str) -> Result<NaiveDate, DateError> {
     let trimmed = text.trim();
     let parts: Vec<&str> = trimmed.split('-').collect();
     let well_formed = parts.len() == 3
@@ -17,10 +65,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         && parts[2].len() == 2
         && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
     if !well_formed {
-        return Err(format!(
-            "{:?} is not a date; write dates as YYYY-MM-DD, e.g. 2019-08-06",
-            shorten(trimmed)
-        ));
+        return Err(DateError::Form(shorten(trimmed)));
     }
     let (year, month, day) = (
         parts[0].parse::<i32>().unwrap_or(0),
@@ -28,16 +73,16 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         parts[2].parse::<u32>().unwrap_or(0),
     );
     if !(1..=12).contains(&month) {
-        return Err(format!(
-            "{trimmed} is not a real date: there is no month {month}; months run 01 to 12"
-        ));
+        return Err(DateError::Month {
+            text: trimmed.to_string(),
+            month,
+        });
     }
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-        let days = days_in_month(year, month);
-        format!(
-            "{trimmed} is not a real date: {} {year} has {days} days",
-            month_name(month)
-        )
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| DateError::Day {
+        text: trimmed.to_string(),
+        year,
+        month,
+        days: days_in_month(year, month),
     })
 }
 
@@ -51,7 +96,8 @@ fn shorten(text: &str) -> String {
     }
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+/// How many days a month has.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
     let first = NaiveDate::from_ymd_opt(year, month, 1);
     let next = if month == 12 {
         NaiveDate::from_ymd_opt(year + 1, 1, 1)
@@ -64,7 +110,8 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-fn month_name(month: u32) -> &'static str {
+/// The English name of a month (1 to 12).
+pub fn month_name(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [
         "January",
         "February",

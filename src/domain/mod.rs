@@ -3,10 +3,13 @@
 //! Everything here is plain data and pure functions, so every rule can be tested with a fixed
 //! "today" and no store.
 
+pub mod access;
 pub mod builtin;
 pub mod catalog;
+pub mod change;
 pub mod dataset;
 pub mod dates;
+pub mod edits;
 pub mod health;
 pub mod model;
 pub mod summary;
@@ -15,6 +18,7 @@ pub mod triage;
 pub mod validate;
 
 pub use catalog::Catalog;
+pub use change::{Change, Edit, Record, RecordKey};
 pub use dataset::{Dataset, FORMAT_NAME, SCHEMA_VERSION};
 pub use health::{Health, HealthRules};
 pub use model::*;

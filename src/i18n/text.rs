@@ -1,7 +1,12 @@
 //! The words kembar uses, in Bahasa Indonesia and English. Every label, message and error a
 //! user reads comes from here, so a missing translation is a compile error, not a mixed screen.
 
-use crate::domain::{ActivityKind, AgreementKind, Health, Side, Status};
+use chrono::NaiveDate;
+
+use crate::domain::dates::DateError;
+use crate::domain::text::display_safe;
+use crate::domain::triage::Recommendation;
+use crate::domain::{ActivityKind, AgreementKind, Decision, Health, Side, Status};
 use crate::i18n::Lang;
 
 /// A piece of interface text.
@@ -129,6 +134,53 @@ pub enum T {
     KeyClearMarks,
     TriageSnoozed,
     NoFollowUpDue,
+    QuietShort,
+    AddsToTheirs,
+    AgreementGone,
+    AgreementWord,
+    Agreement,
+    ContactNameEmpty,
+    ContactTooManyParts,
+    Date,
+    DeletedByOthers,
+    Description,
+    DiscardAndQuitAsk,
+    DueField,
+    EditTitle,
+    FieldContactOurs,
+    FieldContactTheirs,
+    FieldCountryNew,
+    FieldFieldsList,
+    FieldParticipantsList,
+    FollowUpTitle,
+    KeyClearFilter,
+    KeyCloseHelp,
+    KeyKeepFilter,
+    LogActivityTitle,
+    NewAgreement,
+    NewPartnerNote,
+    NextSaveReplaces,
+    NextStep,
+    NotHere,
+    NotYetDue,
+    Note,
+    NothingMatches,
+    NothingToClear,
+    ObstacleTag,
+    Overdue,
+    Owner,
+    PartnerEmpty,
+    ReadOnlyMark,
+    Region,
+    Reloaded,
+    RenewTitle,
+    Required,
+    SnoozeTitle,
+    SnoozeUntil,
+    TagLabelEmpty,
+    TagsOnTop,
+    Title,
+    Why,
 }
 
 impl T {
@@ -195,7 +247,7 @@ impl T {
             T::TriageTitle => ("Triase kerja sama", "Triage"),
             T::TriageStatus => ("Status", "Status"),
             T::TriageExpiring => ("berakhir dalam", "expiring within"),
-            T::TriageNeedRenewal => ("perlu pembaharuan", "needing renewal"),
+            T::TriageNeedRenewal => ("perlu pembaruan", "needing renewal"),
             T::TriageNeedRevitalization => ("perlu revitalisasi", "needing revitalization"),
             T::TriageQueue => ("dalam antrean", "in the queue"),
             T::TriageObstacles => ("Hambatan", "Obstacles"),
@@ -213,7 +265,7 @@ impl T {
             T::KeyDeleteBack => ("hapus huruf", "delete a character"),
             T::KeyDeleteWord => ("hapus kata", "delete a word"),
             T::KeyClear => ("kosongkan", "clear"),
-            T::KeyMarkRenewal => ("pembaharuan", "renewal"),
+            T::KeyMarkRenewal => ("pembaruan", "renewal"),
             T::KeyMarkRevitalization => ("revitalisasi", "revitalization"),
             T::KeyProposeTermination => ("akhiri?", "terminate?"),
             T::KeySnooze => ("tunda", "snooze"),
@@ -279,6 +331,86 @@ impl T {
             T::Regency => ("kabupaten", "regency"),
             T::City => ("kota", "city"),
             T::Participants => ("Peserta", "Participants"),
+            T::AddsToTheirs => (
+                "Ctrl-s menambahkan isian Anda ke catatan mereka.",
+                "Ctrl-s adds yours to their notes.",
+            ),
+            T::AgreementGone => (
+                "Kerja sama ini sudah tidak ada di penyimpanan.",
+                "This agreement is no longer in the store.",
+            ),
+            T::AgreementWord => ("kerja sama", "agreement"),
+            T::Agreement => ("Kerja sama", "Agreement"),
+            T::ContactNameEmpty => (
+                "nama kontak kosong (format: nama; jabatan; email; telepon)",
+                "the contact's name is empty (format: name; role; email; phone)",
+            ),
+            T::ContactTooManyParts => (
+                "paling banyak 4 bagian: nama; jabatan; email; telepon",
+                "at most 4 parts: name; role; email; phone",
+            ),
+            T::Date => ("Tanggal", "Date"),
+            T::DeletedByOthers => (
+                "Kerja sama ini sudah dihapus oleh orang lain.",
+                "Someone else deleted this agreement.",
+            ),
+            T::Description => ("Uraian", "Description"),
+            T::DiscardAndQuitAsk => (
+                "Buang perubahan dan keluar? y = buang dan keluar, tombol lain = lanjut mengisi",
+                "Discard your changes and quit? y = discard and quit, any other key = keep editing",
+            ),
+            T::DueField => ("Jatuh tempo", "Due"),
+            T::EditTitle => ("Ubah", "Edit"),
+            T::FieldContactOurs => ("Kontak Indonesia", "Indonesian contact"),
+            T::FieldContactTheirs => ("Kontak mitra", "Partner contact"),
+            T::FieldCountryNew => ("Negara (mitra baru)", "Country (new partner)"),
+            T::FieldFieldsList => ("Bidang (pisah koma)", "Fields (comma-separated)"),
+            T::FieldParticipantsList => ("Peserta (pisah koma)", "Participants (comma-separated)"),
+            T::FollowUpTitle => ("Tindak lanjut:", "Follow-up:"),
+            T::KeyClearFilter => ("hapus saringan", "clear the filter"),
+            T::KeyCloseHelp => ("tutup", "close"),
+            T::KeyKeepFilter => ("pakai saringan", "keep the filter"),
+            T::LogActivityTitle => ("Catat kegiatan:", "Log activity:"),
+            T::NewAgreement => ("Kerja sama baru", "New agreement"),
+            T::NewPartnerNote => ("mitra baru", "new partner"),
+            T::NextSaveReplaces => (
+                "Ctrl-s berikutnya akan menimpa perubahan mereka.",
+                "The next Ctrl-s replaces their change with yours.",
+            ),
+            T::NextStep => ("Langkah berikutnya", "Next step"),
+            T::NotHere => (
+                "Tombol ini tidak berlaku di sini",
+                "That key does nothing here",
+            ),
+            T::NotYetDue => ("belum jatuh tempo", "not yet due"),
+            T::Note => ("Catatan", "Note"),
+            T::NothingMatches => ("Tidak ada yang cocok.", "Nothing matches."),
+            T::NothingToClear => (
+                "Tidak ada tanda atau penundaan untuk dihapus",
+                "No mark or snooze to clear",
+            ),
+            T::ObstacleTag => ("Tag hambatan", "Obstacle tag"),
+            T::Overdue => ("terlambat", "overdue"),
+            T::Owner => ("Penanggung jawab", "Owner"),
+            T::PartnerEmpty => (
+                "nama mitra kosong: ketik nama, atau pilih dari daftar",
+                "the partner name is empty: type a name or choose one from the list",
+            ),
+            T::ReadOnlyMark => ("hanya-baca", "read-only"),
+            T::Region => ("Daerah", "Region"),
+            T::Reloaded => ("Dimuat ulang dari penyimpanan.", "Reloaded from the store."),
+            T::RenewTitle => ("Perpanjangan MoU:", "Renew the MoU:"),
+            T::Required => ("wajib diisi", "is required"),
+            T::SnoozeTitle => ("Tunda:", "Snooze:"),
+            T::SnoozeUntil => ("Tunda sampai", "Snooze until"),
+            T::TagLabelEmpty => ("Label tag kosong.", "The tag label is empty."),
+            T::TagsOnTop => (
+                "Enter menyimpan pilihan Anda di atas perubahan mereka.",
+                "Enter saves your choices on top of theirs.",
+            ),
+            T::Title => ("Judul", "Title"),
+            T::Why => ("Alasan", "Why"),
+            T::QuietShort => ("Sepi", "Quiet"),
             T::HealthLegend => (
                 "● aktif  ○ sepi  × berakhir",
                 "● active  ○ quiet  × expired",
@@ -366,5 +498,332 @@ fn pick(lang: Lang, id: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Id => id,
         Lang::En => en,
+    }
+}
+
+/// "1 agreement", "48 agreements", "48 kerja sama".
+pub fn agreements(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("{n} kerja sama"),
+        (Lang::En, 1) => "1 agreement".to_string(),
+        (Lang::En, n) => format!("{n} agreements"),
+    }
+}
+
+/// "1 day", "180 days", "180 hari".
+pub fn days(n: i64, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("{n} hari"),
+        (Lang::En, 1) => "1 day".to_string(),
+        (Lang::En, n) => format!("{n} days"),
+    }
+}
+
+/// "3 days ago", "3 hari lalu".
+pub fn days_ago(n: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("{n} hari lalu"),
+        Lang::En => format!("{} ago", days(n, lang)),
+    }
+}
+
+/// "12 more lines", "12 baris lagi".
+pub fn more_lines(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("{n} baris lagi"),
+        (Lang::En, 1) => "1 more line".to_string(),
+        (Lang::En, n) => format!("{n} more lines"),
+    }
+}
+
+/// "every 12 months".
+pub fn every_months(months: u32, lang: Lang) -> String {
+    match (lang, months) {
+        (Lang::Id, m) => format!("setiap {m} bulan"),
+        (Lang::En, 1) => "every month".to_string(),
+        (Lang::En, m) => format!("every {m} months"),
+    }
+}
+
+/// "late by 30 days".
+pub fn late_by(days_late: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("terlambat {days_late} hari"),
+        Lang::En => format!("late by {}", days(days_late, lang)),
+    }
+}
+
+pub fn chars_cut(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("{n} karakter dipotong: batasnya tercapai"),
+        (Lang::En, 1) => "1 character cut: the field is full".to_string(),
+        (Lang::En, n) => format!("{n} characters cut: the field is full"),
+    }
+}
+
+pub fn controls_removed(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("{n} karakter kontrol dibuang"),
+        (Lang::En, 1) => "1 control character removed".to_string(),
+        (Lang::En, n) => format!("{n} control characters removed"),
+    }
+}
+
+/// The form could not be saved: how many fields to fix.
+pub fn fields_to_fix(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("Belum disimpan: {n} isian perlu diperbaiki."),
+        (Lang::En, 1) => "Not saved: 1 field needs fixing.".to_string(),
+        (Lang::En, n) => format!("Not saved: {n} fields need fixing."),
+    }
+}
+
+pub fn after_signing(signed: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("harus sesudah tanggal tanda tangan ({signed})"),
+        Lang::En => format!("must be after the signing date ({signed})"),
+    }
+}
+
+pub fn after_term_in_force(signed: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("harus sesudah MoU yang berlaku ({signed})"),
+        Lang::En => format!("must be after the MoU in force ({signed})"),
+    }
+}
+
+pub fn after_today(today: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("harus sesudah hari ini ({today})"),
+        Lang::En => format!("must be after today ({today})"),
+    }
+}
+
+pub fn no_such_region(typed: &str, lang: Lang) -> String {
+    let typed = display_safe(typed);
+    match lang {
+        Lang::Id => format!("tidak ada daerah bernama {typed:?}: pilih dari daftar dengan Enter"),
+        Lang::En => format!("no region is called {typed:?}: choose one from the list with Enter"),
+    }
+}
+
+pub fn not_an_email(text: &str, lang: Lang) -> String {
+    let text = display_safe(text);
+    match lang {
+        Lang::Id => format!("{text:?} bukan alamat email"),
+        Lang::En => format!("{text:?} is not an email address"),
+    }
+}
+
+/// Why an editing key does nothing on a region's agreement.
+pub fn out_of_scope(region: &str, lang: Lang) -> String {
+    let region = display_safe(region);
+    match lang {
+        Lang::Id => format!("{region} di luar wilayah kewenangan kunci Anda: hanya bisa dilihat"),
+        Lang::En => format!("{region} is outside your key's scope: you may only view it"),
+    }
+}
+
+/// A date that cannot be read, in the form's language.
+pub fn date_error(e: &DateError, lang: Lang) -> String {
+    const BULAN: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    match (lang, e) {
+        (Lang::En, e) => e.to_string(),
+        (Lang::Id, DateError::Form(text)) => format!(
+            "{:?} bukan tanggal; tulis tanggal sebagai TTTT-BB-HH, misalnya 2019-08-06",
+            display_safe(text)
+        ),
+        (Lang::Id, DateError::Month { text, month }) => format!(
+            "{} bukan tanggal yang ada: tidak ada bulan {month}; bulan 01 sampai 12",
+            display_safe(text)
+        ),
+        (
+            Lang::Id,
+            DateError::Day {
+                text,
+                year,
+                month,
+                days,
+            },
+        ) => format!(
+            "{} bukan tanggal yang ada: {} {year} hanya {days} hari",
+            display_safe(text),
+            BULAN
+                .get(month.saturating_sub(1) as usize)
+                .copied()
+                .unwrap_or("?")
+        ),
+    }
+}
+
+/// "Saving… Jawa Tengah – Siem Reap".
+pub fn saving(name: &str, lang: Lang) -> String {
+    format!("{} {}", T::Saving.in_lang(lang), display_safe(name))
+}
+
+/// "Summary of Jawa Tengah – Siem Reap copied (OSC 52)".
+pub fn copied(name: &str, lang: Lang) -> String {
+    let name = display_safe(name);
+    match lang {
+        Lang::Id => format!("Ringkasan {name} disalin ke papan klip (OSC 52)."),
+        Lang::En => format!("Summary of {name} copied to the clipboard (OSC 52)."),
+    }
+}
+
+/// The question before a delete, naming the agreement and what goes with it.
+pub fn delete_ask(id: u64, name: &str, country: &str, activities: usize, lang: Lang) -> String {
+    let name = display_safe(name);
+    let country = display_safe(country);
+    match lang {
+        Lang::Id => format!(
+            "Hapus kerja sama {id} {name} ({country}) beserta {activities} kegiatannya? Catatan \
+             audit tetap menyimpannya, dan u mengurungkan. y = hapus, tombol lain = batal"
+        ),
+        Lang::En => format!(
+            "Delete agreement {id} {name} ({country}) and its {}? The audit log keeps them, \
+             and u undoes. y = delete, any other key = keep",
+            match activities {
+                1 => "1 activity".to_string(),
+                n => format!("{n} activities"),
+            }
+        ),
+    }
+}
+
+/// What a saved change did: "Saved: marked for revitalization", "Undone: new stage:
+/// Reporting". `action` is the change's name in the audit log.
+pub fn change_done(
+    action: &str,
+    catalog: &crate::domain::Catalog,
+    undo: bool,
+    redo: bool,
+    lang: Lang,
+) -> String {
+    let word = match (undo, redo) {
+        (true, _) => T::Undone,
+        (_, true) => T::Redone,
+        _ => T::Saved,
+    };
+    format!(
+        "{}: {}",
+        word.in_lang(lang),
+        change_words(action, catalog, lang)
+    )
+}
+
+/// A change in words, as the audit log names it: "activity logged", "new stage: Reporting",
+/// "undone: obstacle tags".
+pub fn change_words(action: &str, catalog: &crate::domain::Catalog, lang: Lang) -> String {
+    if let Some(done) = action.strip_prefix("undo ") {
+        let what = change_words(done, catalog, lang);
+        return format!("{} ({what})", T::Undone.in_lang(lang).to_lowercase());
+    }
+    if let Some(done) = action.strip_prefix("redo ") {
+        let what = change_words(done, catalog, lang);
+        return format!("{} ({what})", T::Redone.in_lang(lang).to_lowercase());
+    }
+    let what = match action {
+        "create" => pick(lang, "kerja sama baru", "new agreement").to_string(),
+        "update" => pick(lang, "perubahan", "changes").to_string(),
+        "log activity" => pick(lang, "kegiatan dicatat", "activity logged").to_string(),
+        "renew" => pick(lang, "MoU diperpanjang", "MoU renewed").to_string(),
+        "tags" => pick(lang, "tag hambatan", "obstacle tags").to_string(),
+        "delete" => pick(lang, "dihapus", "deleted").to_string(),
+        "mark renewal" => decision(Decision::Renewal, lang).to_string(),
+        "mark revitalization" => decision(Decision::Revitalization, lang).to_string(),
+        "propose termination" => {
+            pick(lang, "diusulkan untuk diakhiri", "proposed for termination").to_string()
+        }
+        "clear marks" => pick(
+            lang,
+            "tanda dan penundaan dihapus",
+            "mark and snooze cleared",
+        )
+        .to_string(),
+        "follow-up done" => pick(lang, "tindak lanjut selesai", "follow-up done").to_string(),
+        "snooze" => pick(lang, "ditunda", "snoozed").to_string(),
+        "follow-up" => pick(lang, "tindak lanjut dicatat", "follow-up added").to_string(),
+        other => match other.strip_prefix("stage → ") {
+            Some(stage) => {
+                let label = catalog
+                    .stage(stage)
+                    .map(|s| lang.pick(&s.label_id, &s.label_en))
+                    .unwrap_or(stage);
+                match lang {
+                    Lang::Id => format!("tahap baru: {label}"),
+                    Lang::En => format!("new stage: {label}"),
+                }
+            }
+            None => other.to_string(),
+        },
+    };
+    display_safe(&what).into_owned()
+}
+
+/// A save refused because someone changed (or deleted) the record first.
+pub fn conflict(name: &str, by: &str, at: &str, deleted: bool, lang: Lang) -> String {
+    let (name, by) = (display_safe(name), display_safe(by));
+    match (lang, deleted) {
+        (Lang::En, false) => format!(
+            "{name} was changed by {by} at {at} after you started editing it; your change was \
+             not saved. Reload to see theirs, or keep editing."
+        ),
+        (Lang::En, true) => format!(
+            "{name} was deleted by {by} at {at} after you started editing it; your change was \
+             not saved."
+        ),
+        (Lang::Id, false) => format!(
+            "{name} diubah oleh {by} pada {at} setelah Anda mulai mengubahnya; perubahan Anda \
+             belum disimpan. Muat ulang untuk melihat versi mereka, atau lanjut mengisi."
+        ),
+        (Lang::Id, true) => format!(
+            "{name} dihapus oleh {by} pada {at} setelah Anda mulai mengubahnya; perubahan Anda \
+             belum disimpan."
+        ),
+    }
+}
+
+/// A save the disk did not confirm.
+pub fn saved_unconfirmed(words: &str, name: &str, reason: &str, lang: Lang) -> String {
+    let reason = display_safe(reason);
+    match lang {
+        Lang::Id => format!("{words} · {name} · disk belum mengonfirmasi penulisan: {reason}"),
+        Lang::En => format!("{words} · {name} · the disk did not confirm the write: {reason}"),
+    }
+}
+
+/// What triage recommends, as the queue and the report say it.
+pub fn recommendation(r: Option<Recommendation>, lang: Lang) -> &'static str {
+    match r {
+        Some(Recommendation::Renewal) => pick(lang, "pembaruan", "renewal"),
+        Some(Recommendation::Revitalization) => pick(lang, "revitalisasi", "revitalization"),
+        Some(Recommendation::FollowUp) => pick(lang, "tindak lanjut", "follow up"),
+        None => "",
+    }
+}
+
+/// What a meeting decided.
+pub fn decision(d: Decision, lang: Lang) -> &'static str {
+    match d {
+        Decision::Renewal => pick(lang, "ditandai untuk pembaruan", "marked for renewal"),
+        Decision::Revitalization => pick(
+            lang,
+            "ditandai untuk revitalisasi",
+            "marked for revitalization",
+        ),
+        Decision::ProposeTermination => pick(lang, "diusulkan diakhiri", "termination proposed"),
     }
 }

@@ -53,7 +53,7 @@ impl DocKind {
 }
 
 /// The record a document leads to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     Region(String),
@@ -313,6 +313,22 @@ const BUILTIN_ALIASES: &[(&str, &str)] = &[
     ("smg", "kota-semarang"),
     ("mks", "kota-makassar"),
 ];
+
+/// Extra search terms by region id: the built-in short forms and the config file's aliases
+/// (term → region id).
+pub fn region_terms(aliases: &BTreeMap<String, String>) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (term, region) in BUILTIN_ALIASES
+        .iter()
+        .copied()
+        .chain(aliases.iter().map(|(t, r)| (t.as_str(), r.as_str())))
+    {
+        out.entry(region.to_string())
+            .or_default()
+            .push(term.to_string());
+    }
+    out
+}
 
 /// Drops terms that differ from an earlier one only in case ("Jateng", "jateng").
 fn dedup_folded(terms: &mut Vec<&str>) {

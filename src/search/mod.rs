@@ -16,7 +16,7 @@
 mod index;
 pub mod saved;
 
-pub use index::{DocKind, Index, IndexBuilder, Target};
+pub use index::{DocKind, Index, IndexBuilder, Target, region_terms};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 
@@ -178,6 +178,15 @@ fn bonuses(index: &Index, doc: u32, text: &str, query: &str) -> i64 {
 /// extends the prefix's path from the same start, so anything it accepts, the prefix
 /// accepted too.
 fn greedy_ascii(text: &[u8], query: &[u8]) -> Option<i64> {
+    let (anchors, count) = anchors(text, query)?;
+    anchors[..count]
+        .iter()
+        .filter_map(|&anchor| greedy_from(text, query, anchor))
+        .max()
+}
+
+/// Where a greedy match may start (see [`greedy_ascii`]): up to five positions.
+fn anchors(text: &[u8], query: &[u8]) -> Option<([usize; 5], usize)> {
     let first = *query.first()?;
     let is_start = |i: usize| i == 0 || !text[i - 1].is_ascii_alphanumeric();
     let anywhere = query.len() <= 2 || !first.is_ascii_alphanumeric();
@@ -201,16 +210,35 @@ fn greedy_ascii(text: &[u8], query: &[u8]) -> Option<i64> {
             break;
         }
     }
+    Some((anchors, count))
+}
+
+/// The greedy match of an ASCII query with the best score, and the byte positions it takes.
+fn greedy_positions(text: &[u8], query: &[u8]) -> Option<(i64, Vec<usize>)> {
+    let (anchors, count) = anchors(text, query)?;
     anchors[..count]
         .iter()
-        .filter_map(|&anchor| greedy_from(text, query, anchor))
-        .max()
+        .filter_map(|&anchor| {
+            let mut taken = Vec::with_capacity(query.len());
+            walk_from(text, query, anchor, |i| taken.push(i)).map(|s| (s, taken))
+        })
+        .max_by_key(|(s, _)| *s)
 }
 
 /// The widest gap allowed between two matched characters of an ASCII query.
 pub const MAX_GAP: usize = 15;
 
 fn greedy_from(text: &[u8], query: &[u8], anchor: usize) -> Option<i64> {
+    walk_from(text, query, anchor, |_| {})
+}
+
+/// The greedy walk behind [`greedy_from`], telling `matched` each byte position it takes.
+fn walk_from(
+    text: &[u8],
+    query: &[u8],
+    anchor: usize,
+    mut matched: impl FnMut(usize),
+) -> Option<i64> {
     let mut score = 0i64;
     let mut at = anchor;
     let mut previous: Option<usize> = None;
@@ -230,6 +258,7 @@ fn greedy_from(text: &[u8], query: &[u8], anchor: usize) -> Option<i64> {
             Some(p) => score -= ((found - p - 1) as i64).min(8),
             None => {}
         }
+        matched(found);
         previous = Some(found);
         at = found + 1;
     }
@@ -367,16 +396,75 @@ pub fn highlights(index: &Index, doc: u32, query: &str) -> Vec<usize> {
         .unwrap_or_default()
 }
 
-/// Matches one piece of text against a folded query: its score and, when the folded text
-/// lines up with the original, the positions to highlight. For filtering short lists.
-pub fn match_text(text: &str, query: &str) -> Option<(i64, Vec<usize>)> {
+/// How a query matched the fields of one record (see [`match_fields`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldMatch {
+    pub score: i64,
+    /// For each field, the positions (in characters of the field as given) of the matched
+    /// characters, for highlighting; empty where the field was not matched or where its
+    /// folded form does not line up with it.
+    pub positions: Vec<Vec<usize>>,
+}
+
+/// Matches a folded query (see [`normalize_query`]) against the fields of one record the way
+/// the finder matches a document: case and accents ignored, each word of the query matched
+/// within one field, from the start of a word there, with small gaps allowed ("queenslnd"
+/// finds Queensland); queries in other scripts matched by skim. Every word must match for
+/// the record to match. For filtering lists on screen.
+pub fn match_fields(fields: &[&str], query: &str) -> Option<FieldMatch> {
+    let mut result = FieldMatch {
+        score: 0,
+        positions: vec![Vec::new(); fields.len()],
+    };
     if query.is_empty() {
-        return Some((0, Vec::new()));
+        return Some(result);
     }
-    let folded = fold_for_search(text);
-    let (score, positions) = matcher().fuzzy(&folded, query, true)?;
-    let aligned = folded.chars().count() == text.chars().count();
-    Some((score, if aligned { positions } else { Vec::new() }))
+    let folded: Vec<String> = fields.iter().map(|f| fold_for_search(f)).collect();
+    let m = matcher();
+    for word in query.split(' ').filter(|w| !w.is_empty()) {
+        let best = folded
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| field_score(&m, text, word).map(|(s, p)| (s, i, p)))
+            .max_by_key(|(s, i, _)| (*s, std::cmp::Reverse(*i)))?;
+        let (score, field, positions) = best;
+        result.score += score;
+        let aligned = folded[field].chars().count() == fields[field].chars().count();
+        if aligned {
+            let slot = &mut result.positions[field];
+            slot.extend(positions);
+            slot.sort_unstable();
+            slot.dedup();
+        }
+    }
+    Some(result)
+}
+
+/// One word against one folded field: its score and the character positions it took.
+fn field_score(m: &SkimMatcherV2, text: &str, word: &str) -> Option<(i64, Vec<usize>)> {
+    if word.is_ascii() {
+        let (score, bytes) = greedy_positions(text.as_bytes(), word.as_bytes())?;
+        // Byte positions of ASCII characters; count the characters before each.
+        let mut chars = Vec::with_capacity(bytes.len());
+        let mut next = bytes.iter().peekable();
+        for (n, (i, _)) in text.char_indices().enumerate() {
+            if next.peek() == Some(&&i) {
+                chars.push(n);
+                next.next();
+            }
+        }
+        Some((
+            score
+                + if starts_with_folded(text, word) {
+                    50
+                } else {
+                    0
+                },
+            chars,
+        ))
+    } else {
+        m.fuzzy(text, word, true)
+    }
 }
 
 /// Incremental search state: remembers the last query's matches so that typing one more

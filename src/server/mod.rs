@@ -27,7 +27,7 @@ use crate::commands::Session;
 use crate::domain::Catalog;
 use crate::search::Index;
 use crate::store::{Applied, Store};
-use crate::tui::app::Action;
+use crate::tui::model::Action;
 use crate::tui::theme::Theme;
 use crate::tui::{Deliver, Indexer};
 
@@ -69,6 +69,8 @@ struct Settings {
     max_sessions: usize,
     /// A session with no key for this long is closed.
     idle: Duration,
+    /// Extra search terms from the config file.
+    aliases: std::collections::BTreeMap<String, String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -111,7 +113,7 @@ impl Hub {
         let shared = {
             let mut catalog = lock(&self.catalog);
             let next = Arc::make_mut(&mut catalog);
-            crate::tui::app::patch(next, applied);
+            next.patch(&applied.change, &applied.versions, &applied.summaries);
             // Another session's save may have reached the store after this one and the
             // catalog before it: take the summaries as the store holds them now.
             for (id, summary) in &applied.summaries {
@@ -214,6 +216,7 @@ pub fn serve(
             today: cli.today,
             max_sessions: session.config.server.max_sessions,
             idle: Duration::from_secs(session.config.server.idle_timeout_minutes * 60),
+            aliases: session.config.aliases.clone(),
         },
         next_id: AtomicU64::new(1),
     });

@@ -15,7 +15,7 @@ use russh::server::{Auth, Handle, Msg, Session};
 use russh::{Channel, ChannelId};
 
 use crate::store::Actor;
-use crate::tui::app::{Action, Model, update};
+use crate::tui::model::{Action, Model, Start, update};
 use crate::tui::{LoopEnv, event_loop};
 
 use super::keys::{Role, fingerprint};
@@ -345,8 +345,18 @@ fn run_session(
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let catalog = Arc::clone(&lock(&hub.catalog));
-    let (mut model, effects) = Model::shared(catalog, today, settings.rules, settings.lang);
-    model.read_only = user.role == Role::Viewer;
+    let access = match user.role {
+        Role::Viewer => crate::domain::access::Access::viewer(),
+        Role::Editor => crate::domain::access::Access::full(),
+    };
+    let start = Start {
+        today,
+        rules: settings.rules,
+        lang: settings.lang,
+        access,
+        aliases: settings.aliases.clone(),
+    };
+    let (mut model, effects) = Model::shared(catalog, start);
     if let Some(index) = lock(&hub.index).clone() {
         update(&mut model, Action::IndexReady(index));
     }

@@ -10,191 +10,24 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::PoisonError;
 
-use serde::{Deserialize, Serialize};
-
 use crate::domain::builtin::is_builtin_tag;
-use crate::domain::text::display_safe;
 use crate::domain::validate::{self, Invalid, Known};
-use crate::domain::{
-    Activity, ActivitySummary, Agreement, AgreementId, Attention, Partner, RegionLevel, Tag,
-};
+use crate::domain::{Activity, ActivitySummary, Agreement, AgreementId, RegionLevel};
+
+pub use crate::domain::change::{Change, Edit, Record, RecordKey};
 
 use super::audit::{Actor, AuditEntry};
 use super::error::StoreError;
 use super::{Store, encode, keys};
 
-/// A record a change touches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Record {
-    Agreement(Agreement),
-    Activity(Activity),
-    Tag(Tag),
-    Partner(Partner),
-    /// Triage decisions, snoozes and follow-ups of one agreement.
-    Attention(Attention),
-}
-
-/// Which record, independent of its contents.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecordKey {
-    Agreement(AgreementId),
-    Activity(AgreementId, u64),
-    Tag(String),
-    Partner(String),
-    Attention(AgreementId),
-}
-
-impl Record {
-    pub fn key(&self) -> RecordKey {
-        match self {
-            Record::Agreement(a) => RecordKey::Agreement(a.id),
-            Record::Activity(a) => RecordKey::Activity(a.agreement, a.id),
-            Record::Tag(t) => RecordKey::Tag(t.id.clone()),
-            Record::Partner(p) => RecordKey::Partner(p.id.clone()),
-            Record::Attention(n) => RecordKey::Attention(n.agreement),
-        }
-    }
-
-    /// How the record is named in messages and the audit log.
-    pub fn label(&self) -> String {
-        match self {
-            Record::Agreement(a) => validate::agreement_label(a),
-            Record::Activity(a) => validate::activity_label(a),
-            Record::Tag(t) => format!("tag {}", display_safe(&t.id)),
-            Record::Partner(p) => format!("partner {}", display_safe(&p.id)),
-            Record::Attention(n) => validate::attention_label(n),
-        }
-    }
-}
-
-impl RecordKey {
-    fn bytes(&self) -> Vec<u8> {
-        match self {
-            RecordKey::Agreement(id) => keys::numbered(keys::AGREEMENT, *id).to_vec(),
-            RecordKey::Activity(agreement, id) => keys::activity(*agreement, *id).to_vec(),
-            RecordKey::Tag(id) => keys::slug(keys::TAG, id),
-            RecordKey::Partner(id) => keys::slug(keys::PARTNER, id),
-            RecordKey::Attention(id) => keys::numbered(keys::ATTENTION, *id).to_vec(),
-        }
-    }
-}
-
-/// One record's move from `before` to `after`. `None` before means "created", `None` after
-/// means "deleted".
-#[derive(Debug, Clone, PartialEq)]
-pub struct Edit {
-    pub before: Option<Record>,
-    pub after: Option<Record>,
-}
-
-impl Edit {
-    pub fn create(record: Record) -> Edit {
-        Edit {
-            before: None,
-            after: Some(record),
-        }
-    }
-
-    pub fn update(before: Record, after: Record) -> Edit {
-        Edit {
-            before: Some(before),
-            after: Some(after),
-        }
-    }
-
-    pub fn delete(record: Record) -> Edit {
-        Edit {
-            before: Some(record),
-            after: None,
-        }
-    }
-
-    fn key(&self) -> Option<RecordKey> {
-        self.after
-            .as_ref()
-            .or(self.before.as_ref())
-            .map(Record::key)
-    }
-}
-
-/// What one save changes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    /// What the person did, as the audit log says it: "create", "update", "log activity"...
-    pub action: String,
-    pub edits: Vec<Edit>,
-    /// The record version of each agreement the editor started from. Saving is refused when
-    /// the store holds another version.
-    pub versions: BTreeMap<AgreementId, u64>,
-}
-
-impl Change {
-    pub fn new(action: impl Into<String>) -> Change {
-        Change {
-            action: action.into(),
-            edits: Vec::new(),
-            versions: BTreeMap::new(),
-        }
-    }
-
-    pub fn with(mut self, edit: Edit) -> Change {
-        self.edits.push(edit);
-        self
-    }
-
-    /// Expects agreement `id` to be at `version` when the change is applied.
-    pub fn expecting(mut self, id: AgreementId, version: u64) -> Change {
-        self.versions.insert(id, version);
-        self
-    }
-
-    /// The change that takes the store back: every edit reversed, expecting the versions
-    /// this change left behind.
-    pub fn inverse(
-        &self,
-        action: impl Into<String>,
-        versions_after: &BTreeMap<u64, u64>,
-    ) -> Change {
-        Change {
-            action: action.into(),
-            edits: self
-                .edits
-                .iter()
-                .rev()
-                .map(|e| Edit {
-                    before: e.after.clone(),
-                    after: e.before.clone(),
-                })
-                .collect(),
-            versions: versions_after.clone(),
-        }
-    }
-
-    /// The first record the change is about, named for the status bar and the audit log.
-    pub fn label(&self) -> String {
-        let primary = self
-            .edits
-            .iter()
-            .find_map(|e| match e.after.as_ref().or(e.before.as_ref()) {
-                Some(r @ Record::Agreement(_)) => Some(r.label()),
-                _ => None,
-            })
-            .or_else(|| {
-                self.edits
-                    .iter()
-                    .find_map(|e| e.after.as_ref().or(e.before.as_ref()).map(Record::label))
-            })
-            .unwrap_or_default();
-        let more = self.edits.len().saturating_sub(1);
-        if more == 0 {
-            primary
-        } else {
-            format!(
-                "{primary} and {more} more record{}",
-                if more == 1 { "" } else { "s" }
-            )
-        }
+/// Where a record lives in the store.
+fn key_bytes(key: &RecordKey) -> Vec<u8> {
+    match key {
+        RecordKey::Agreement(id) => keys::numbered(keys::AGREEMENT, *id).to_vec(),
+        RecordKey::Activity(agreement, id) => keys::activity(*agreement, *id).to_vec(),
+        RecordKey::Tag(id) => keys::slug(keys::TAG, id),
+        RecordKey::Partner(id) => keys::slug(keys::PARTNER, id),
+        RecordKey::Attention(id) => keys::numbered(keys::ATTENTION, *id).to_vec(),
     }
 }
 
@@ -291,7 +124,7 @@ impl Store {
                         None => self.counter(&tombstone(*id))?.unwrap_or(0) + 1,
                     };
                     batch.remove(tombstone(*id));
-                    batch.insert(&key.bytes()[..], encode(&(version, a))?);
+                    batch.insert(&key_bytes(&key)[..], encode(&(version, a))?);
                     versions.insert(*id, version);
                     if edit.before.is_none() {
                         timelines.insert(*id);
@@ -300,20 +133,20 @@ impl Store {
                 (RecordKey::Agreement(id), None) => {
                     let last = self.agreement(*id)?.map_or(0, |(v, _)| v);
                     batch.insert(tombstone(*id), &last.to_be_bytes());
-                    batch.remove(&key.bytes()[..]);
+                    batch.remove(&key_bytes(&key)[..]);
                     batch.remove(&keys::numbered(keys::SUMMARY, *id)[..]);
                     versions.insert(*id, 0);
                     deleted.insert(*id);
                 }
                 (RecordKey::Activity(agreement, _), after) => {
                     match after {
-                        Some(record) => batch.insert(key.bytes(), encode_record(record)?),
-                        None => batch.remove(key.bytes()),
+                        Some(record) => batch.insert(key_bytes(&key), encode_record(record)?),
+                        None => batch.remove(key_bytes(&key)),
                     }
                     timelines.insert(*agreement);
                 }
-                (_, Some(record)) => batch.insert(key.bytes(), encode_record(record)?),
-                (_, None) => batch.remove(key.bytes()),
+                (_, Some(record)) => batch.insert(key_bytes(&key), encode_record(record)?),
+                (_, None) => batch.remove(key_bytes(&key)),
             }
         }
         for id in &deleted {
@@ -503,7 +336,7 @@ impl Store {
                     self.agreement(*id)?.map(|(v, a)| (v, Record::Agreement(a)))
                 }
                 other => {
-                    let bytes = other.bytes();
+                    let bytes = key_bytes(other);
                     match self.db.get(&bytes).map_err(|e| self.read_error(e))? {
                         None => None,
                         Some(value) => Some((0, self.decode_record(other, &bytes, &value)?)),

@@ -76,21 +76,29 @@ pub enum Cmd {
     ClearMarks,
 }
 
-/// Which table keys are looked up in.
+/// Where keys are looked up: the screen or overlay in front.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub enum Context {
     /// Browsing the panes.
     Browse,
-    /// Typing into the filter or the finder.
-    Input,
+    /// Typing a filter for the list in front.
+    Filter,
+    /// One agreement in full.
+    Agreement,
+    /// The triage queue.
+    Triage,
+    /// A list of agreements (those carrying a tag, with a partner, in a country).
+    List,
+    /// The jump-anywhere finder.
+    Finder,
     /// Filling in a form.
     Form,
     /// The obstacle-tag checklist.
     Checklist,
     /// A question waiting for an answer (delete? discard changes?): letters answer it.
     Prompt,
-    /// The triage queue.
-    Triage,
+    /// The key overlay.
+    Help,
 }
 
 /// A key as written in the tables.
@@ -136,498 +144,234 @@ impl Key {
     }
 }
 
-/// One row of the key table.
+/// One row of a key table.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub keys: &'static [Key],
     pub cmd: Cmd,
     pub label: T,
-    /// Shown in the bottom hint bar (all bindings are shown in the `?` overlay).
+    /// Shown in the bottom hint bar (all available bindings are shown in the `?` overlay).
     pub hint: bool,
 }
 
-use KeyCode as C;
-
-/// The dashboard's keys, in the order help lists them.
-pub const DASHBOARD: &[Binding] = &[
+/// A binding shown in the hint bar.
+const fn hint(keys: &'static [Key], cmd: Cmd, label: T) -> Binding {
     Binding {
-        keys: &[
-            Key::Char('j'),
-            Key::Char('k'),
-            Key::Code(C::Down),
-            Key::Code(C::Up),
-        ],
-        cmd: Cmd::Down,
-        label: T::KeyMove,
+        keys,
+        cmd,
+        label,
         hint: true,
-    },
-    Binding {
-        keys: &[
-            Key::Code(C::Tab),
-            Key::Code(C::BackTab),
-            Key::Char('l'),
-            Key::Char('h'),
-            Key::Code(C::Right),
-            Key::Code(C::Left),
-        ],
-        cmd: Cmd::NextPane,
-        label: T::KeyPane,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Enter)],
-        cmd: Cmd::Open,
-        label: T::KeyOpen,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Esc)],
-        cmd: Cmd::Back,
-        label: T::KeyBack,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('?')],
-        cmd: Cmd::Help,
-        label: T::KeyHelp,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
-        cmd: Cmd::Quit,
-        label: T::KeyQuit,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('/')],
-        cmd: Cmd::Filter,
-        label: T::KeyFilter,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Ctrl('p')],
-        cmd: Cmd::Finder,
-        label: T::KeyFinder,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('T')],
-        cmd: Cmd::Triage,
-        label: T::KeyTriage,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('y')],
-        cmd: Cmd::Copy,
-        label: T::KeyCopy,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('e')],
-        cmd: Cmd::Edit,
-        label: T::KeyEdit,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('n')],
-        cmd: Cmd::New,
-        label: T::KeyNew,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('a')],
-        cmd: Cmd::LogActivity,
-        label: T::KeyLogActivity,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('t')],
-        cmd: Cmd::Tags,
-        label: T::KeyTags,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('>')],
-        cmd: Cmd::AdvanceStage,
-        label: T::KeyAdvanceStage,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('R')],
-        cmd: Cmd::Renew,
-        label: T::KeyRenew,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('d')],
-        cmd: Cmd::Delete,
-        label: T::KeyDelete,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('u'), Key::Ctrl('r')],
-        cmd: Cmd::Undo,
-        label: T::KeyUndo,
-        hint: false,
-    },
-    Binding {
-        keys: &[
-            Key::Char('g'),
-            Key::Char('G'),
-            Key::Code(C::Home),
-            Key::Code(C::End),
-        ],
-        cmd: Cmd::Top,
-        label: T::KeyTopBottom,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::PageDown), Key::Code(C::PageUp)],
-        cmd: Cmd::PageDown,
-        label: T::KeyPage,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('s')],
-        cmd: Cmd::CycleSort,
-        label: T::KeySort,
-        hint: false,
-    },
-];
-
-/// Keys while typing a filter or a finder query; any other character is typed.
-pub const INPUT: &[Binding] = &[
-    Binding {
-        keys: &[
-            Key::Code(C::Down),
-            Key::Code(C::Up),
-            Key::Ctrl('n'),
-            Key::Ctrl('p'),
-            Key::Ctrl('j'),
-            Key::Ctrl('k'),
-        ],
-        cmd: Cmd::Down,
-        label: T::KeyMove,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Enter)],
-        cmd: Cmd::Open,
-        label: T::KeyChoose,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Esc)],
-        cmd: Cmd::Back,
-        label: T::KeyCancel,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::PageDown), Key::Code(C::PageUp)],
-        cmd: Cmd::PageDown,
-        label: T::KeyPage,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::Backspace)],
-        cmd: Cmd::DeleteBack,
-        label: T::KeyDeleteBack,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('w')],
-        cmd: Cmd::DeleteWord,
-        label: T::KeyDeleteWord,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('u')],
-        cmd: Cmd::ClearInput,
-        label: T::KeyClear,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Ctrl('c')],
-        cmd: Cmd::Quit,
-        label: T::KeyQuit,
-        hint: false,
-    },
-];
-
-/// Keys on the triage screen.
-pub const TRIAGE: &[Binding] = &[
-    Binding {
-        keys: &[
-            Key::Char('j'),
-            Key::Char('k'),
-            Key::Code(C::Down),
-            Key::Code(C::Up),
-        ],
-        cmd: Cmd::Down,
-        label: T::KeyMove,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::Enter)],
-        cmd: Cmd::Open,
-        label: T::KeyOpen,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('r')],
-        cmd: Cmd::MarkRenewal,
-        label: T::KeyMarkRenewal,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('v')],
-        cmd: Cmd::MarkRevitalization,
-        label: T::KeyMarkRevitalization,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('x')],
-        cmd: Cmd::ProposeTermination,
-        label: T::KeyProposeTermination,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('z')],
-        cmd: Cmd::Snooze,
-        label: T::KeySnooze,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('f')],
-        cmd: Cmd::FollowUp,
-        label: T::KeyFollowUp,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('F')],
-        cmd: Cmd::FollowUpDone,
-        label: T::KeyFollowUpDone,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('c')],
-        cmd: Cmd::ClearMarks,
-        label: T::KeyClearMarks,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('/')],
-        cmd: Cmd::Filter,
-        label: T::KeyFilter,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('u'), Key::Ctrl('r')],
-        cmd: Cmd::Undo,
-        label: T::KeyUndo,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::Esc), Key::Char('T')],
-        cmd: Cmd::Back,
-        label: T::KeyBack,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('?')],
-        cmd: Cmd::Help,
-        label: T::KeyHelp,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Ctrl('p')],
-        cmd: Cmd::Finder,
-        label: T::KeyFinder,
-        hint: false,
-    },
-    Binding {
-        keys: &[
-            Key::Char('g'),
-            Key::Char('G'),
-            Key::Code(C::Home),
-            Key::Code(C::End),
-        ],
-        cmd: Cmd::Top,
-        label: T::KeyTopBottom,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::PageDown), Key::Code(C::PageUp)],
-        cmd: Cmd::PageDown,
-        label: T::KeyPage,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
-        cmd: Cmd::Quit,
-        label: T::KeyQuit,
-        hint: false,
-    },
-];
-
-/// Keys in a form; any other character is typed into the focused field.
-pub const FORM: &[Binding] = &[
-    Binding {
-        keys: &[Key::Code(C::Tab), Key::Code(C::BackTab)],
-        cmd: Cmd::NextPane,
-        label: T::KeyField,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Ctrl('s')],
-        cmd: Cmd::Save,
-        label: T::KeySave,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Esc)],
-        cmd: Cmd::Back,
-        label: T::KeyCancel,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Down), Key::Code(C::Up)],
-        cmd: Cmd::Down,
-        label: T::KeyFieldOrChoice,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::Enter)],
-        cmd: Cmd::Open,
-        label: T::KeyAccept,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Right), Key::Code(C::Left)],
-        cmd: Cmd::Right,
-        label: T::KeyCursor,
-        hint: false,
-    },
-    Binding {
-        keys: &[
-            Key::Code(C::End),
-            Key::Code(C::Home),
-            Key::Ctrl('e'),
-            Key::Ctrl('a'),
-        ],
-        cmd: Cmd::End,
-        label: T::KeyLineEnds,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::Backspace)],
-        cmd: Cmd::DeleteBack,
-        label: T::KeyDeleteBack,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Code(C::Delete), Key::Ctrl('d')],
-        cmd: Cmd::DeleteForward,
-        label: T::KeyDeleteForward,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('w')],
-        cmd: Cmd::DeleteWord,
-        label: T::KeyDeleteWord,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('u')],
-        cmd: Cmd::ClearInput,
-        label: T::KeyClear,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('l')],
-        cmd: Cmd::Reload,
-        label: T::KeyReload,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('c')],
-        cmd: Cmd::Quit,
-        label: T::KeyQuit,
-        hint: false,
-    },
-];
-
-/// Keys in the obstacle-tag checklist.
-pub const CHECKLIST: &[Binding] = &[
-    Binding {
-        keys: &[
-            Key::Char('j'),
-            Key::Char('k'),
-            Key::Code(C::Down),
-            Key::Code(C::Up),
-        ],
-        cmd: Cmd::Down,
-        label: T::KeyMove,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char(' '), Key::Char('x')],
-        cmd: Cmd::Toggle,
-        label: T::KeyToggle,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('n')],
-        cmd: Cmd::New,
-        label: T::KeyNewTag,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Enter), Key::Ctrl('s')],
-        cmd: Cmd::Save,
-        label: T::KeySave,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Code(C::Esc)],
-        cmd: Cmd::Back,
-        label: T::KeyCancel,
-        hint: true,
-    },
-    Binding {
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
-        cmd: Cmd::Quit,
-        label: T::KeyQuit,
-        hint: false,
-    },
-];
-
-/// Keys while a question waits: letters are the answers, Esc declines.
-pub const PROMPT: &[Binding] = &[
-    Binding {
-        keys: &[Key::Code(C::Esc)],
-        cmd: Cmd::Back,
-        label: T::KeyCancel,
-        hint: false,
-    },
-    Binding {
-        keys: &[Key::Ctrl('c')],
-        cmd: Cmd::Quit,
-        label: T::KeyQuit,
-        hint: false,
-    },
-];
-
-/// The table for a mode.
-pub fn table(mode: Mode) -> &'static [Binding] {
-    match mode {
-        Mode::Browse => DASHBOARD,
-        Mode::Input => INPUT,
-        Mode::Form => FORM,
-        Mode::Checklist => CHECKLIST,
-        Mode::Prompt => PROMPT,
-        Mode::Triage => TRIAGE,
     }
+}
+
+/// A binding shown only in the help.
+const fn more(keys: &'static [Key], cmd: Cmd, label: T) -> Binding {
+    Binding {
+        keys,
+        cmd,
+        label,
+        hint: false,
+    }
+}
+
+use Key::{Char as K, Code as C, Ctrl};
+use KeyCode::*;
+
+const MOVE: &[Key] = &[K('j'), K('k'), C(Down), C(Up)];
+const PANES: &[Key] = &[C(Tab), C(BackTab), K('l'), K('h'), C(Right), C(Left)];
+const ENDS: &[Key] = &[K('g'), K('G'), C(Home), C(End)];
+const PAGES: &[Key] = &[C(PageDown), C(PageUp)];
+const QUIT: &[Key] = &[K('q'), Ctrl('c')];
+const UNDO: &[Key] = &[K('u'), Ctrl('r')];
+
+/// Browsing: regions, relationships, detail.
+pub const BROWSE: &[Binding] = &[
+    hint(MOVE, Cmd::Down, T::KeyMove),
+    hint(PANES, Cmd::NextPane, T::KeyPane),
+    hint(&[C(Enter)], Cmd::Open, T::KeyOpen),
+    hint(&[C(Esc)], Cmd::Back, T::KeyBack),
+    hint(&[K('?')], Cmd::Help, T::KeyHelp),
+    hint(QUIT, Cmd::Quit, T::KeyQuit),
+    hint(&[K('/')], Cmd::Filter, T::KeyFilter),
+    hint(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
+    more(&[K('T')], Cmd::Triage, T::KeyTriage),
+    hint(&[K('y')], Cmd::Copy, T::KeyCopy),
+    hint(&[K('e')], Cmd::Edit, T::KeyEdit),
+    more(&[K('n')], Cmd::New, T::KeyNew),
+    more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
+    more(&[K('t')], Cmd::Tags, T::KeyTags),
+    more(&[K('>')], Cmd::AdvanceStage, T::KeyAdvanceStage),
+    more(&[K('R')], Cmd::Renew, T::KeyRenew),
+    more(&[K('d')], Cmd::Delete, T::KeyDelete),
+    more(UNDO, Cmd::Undo, T::KeyUndo),
+    more(ENDS, Cmd::Top, T::KeyTopBottom),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[K('s')], Cmd::CycleSort, T::KeySort),
+];
+
+/// Typing a filter; any other character is typed.
+pub const FILTER: &[Binding] = &[
+    hint(&[C(Down), C(Up)], Cmd::Down, T::KeyMove),
+    hint(&[C(Enter)], Cmd::Open, T::KeyKeepFilter),
+    hint(&[C(Esc)], Cmd::Back, T::KeyClearFilter),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[C(Backspace)], Cmd::DeleteBack, T::KeyDeleteBack),
+    more(&[Ctrl('w')], Cmd::DeleteWord, T::KeyDeleteWord),
+    hint(&[Ctrl('u')], Cmd::ClearInput, T::KeyClear),
+    more(&[Ctrl('c')], Cmd::Quit, T::KeyQuit),
+];
+
+/// One agreement in full: its detail and its timeline.
+pub const AGREEMENT: &[Binding] = &[
+    hint(MOVE, Cmd::Down, T::KeyMove),
+    hint(PANES, Cmd::NextPane, T::KeyPane),
+    hint(&[C(Esc)], Cmd::Back, T::KeyBack),
+    hint(&[K('?')], Cmd::Help, T::KeyHelp),
+    hint(&[K('e')], Cmd::Edit, T::KeyEdit),
+    hint(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
+    hint(&[K('y')], Cmd::Copy, T::KeyCopy),
+    more(&[K('t')], Cmd::Tags, T::KeyTags),
+    more(&[K('>')], Cmd::AdvanceStage, T::KeyAdvanceStage),
+    more(&[K('R')], Cmd::Renew, T::KeyRenew),
+    more(&[K('d')], Cmd::Delete, T::KeyDelete),
+    more(UNDO, Cmd::Undo, T::KeyUndo),
+    more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
+    more(&[K('T')], Cmd::Triage, T::KeyTriage),
+    more(ENDS, Cmd::Top, T::KeyTopBottom),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// The triage queue.
+pub const TRIAGE: &[Binding] = &[
+    more(MOVE, Cmd::Down, T::KeyMove),
+    more(&[C(Enter)], Cmd::Open, T::KeyOpen),
+    hint(&[K('r')], Cmd::MarkRenewal, T::KeyMarkRenewal),
+    hint(&[K('v')], Cmd::MarkRevitalization, T::KeyMarkRevitalization),
+    hint(&[K('x')], Cmd::ProposeTermination, T::KeyProposeTermination),
+    hint(&[K('z')], Cmd::Snooze, T::KeySnooze),
+    hint(&[K('f')], Cmd::FollowUp, T::KeyFollowUp),
+    more(&[K('F')], Cmd::FollowUpDone, T::KeyFollowUpDone),
+    more(&[K('c')], Cmd::ClearMarks, T::KeyClearMarks),
+    hint(&[K('/')], Cmd::Filter, T::KeyFilter),
+    more(&[K('e')], Cmd::Edit, T::KeyEdit),
+    more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
+    more(&[K('t')], Cmd::Tags, T::KeyTags),
+    more(&[K('R')], Cmd::Renew, T::KeyRenew),
+    more(&[K('y')], Cmd::Copy, T::KeyCopy),
+    more(UNDO, Cmd::Undo, T::KeyUndo),
+    hint(&[C(Esc), K('T')], Cmd::Back, T::KeyBack),
+    hint(&[K('?')], Cmd::Help, T::KeyHelp),
+    more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
+    more(ENDS, Cmd::Top, T::KeyTopBottom),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// A list of agreements found by tag, partner or country.
+pub const LIST: &[Binding] = &[
+    hint(MOVE, Cmd::Down, T::KeyMove),
+    hint(&[C(Enter)], Cmd::Open, T::KeyOpen),
+    hint(&[C(Esc)], Cmd::Back, T::KeyBack),
+    hint(&[K('?')], Cmd::Help, T::KeyHelp),
+    hint(&[K('/')], Cmd::Filter, T::KeyFilter),
+    hint(&[K('e')], Cmd::Edit, T::KeyEdit),
+    more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
+    more(&[K('t')], Cmd::Tags, T::KeyTags),
+    more(&[K('y')], Cmd::Copy, T::KeyCopy),
+    more(UNDO, Cmd::Undo, T::KeyUndo),
+    more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
+    more(&[K('T')], Cmd::Triage, T::KeyTriage),
+    more(ENDS, Cmd::Top, T::KeyTopBottom),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// The finder; any other character is typed.
+pub const FINDER: &[Binding] = &[
+    hint(
+        &[C(Down), C(Up), Ctrl('n'), Ctrl('p'), Ctrl('j'), Ctrl('k')],
+        Cmd::Down,
+        T::KeyMove,
+    ),
+    hint(&[C(Enter)], Cmd::Open, T::KeyChoose),
+    hint(&[C(Esc)], Cmd::Back, T::KeyCancel),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[C(Backspace)], Cmd::DeleteBack, T::KeyDeleteBack),
+    more(&[Ctrl('w')], Cmd::DeleteWord, T::KeyDeleteWord),
+    hint(&[Ctrl('u')], Cmd::ClearInput, T::KeyClear),
+    more(&[Ctrl('c')], Cmd::Quit, T::KeyQuit),
+];
+
+/// A form; any other character is typed into the focused field.
+pub const FORM: &[Binding] = &[
+    hint(&[C(Tab), C(BackTab)], Cmd::NextPane, T::KeyField),
+    hint(&[Ctrl('s')], Cmd::Save, T::KeySave),
+    hint(&[C(Esc)], Cmd::Back, T::KeyCancel),
+    more(&[C(Down), C(Up)], Cmd::Down, T::KeyFieldOrChoice),
+    hint(&[C(Enter)], Cmd::Open, T::KeyAccept),
+    more(&[C(Right), C(Left)], Cmd::Right, T::KeyCursor),
+    more(
+        &[C(End), C(Home), Ctrl('e'), Ctrl('a')],
+        Cmd::End,
+        T::KeyLineEnds,
+    ),
+    more(&[C(Backspace)], Cmd::DeleteBack, T::KeyDeleteBack),
+    more(
+        &[C(Delete), Ctrl('d')],
+        Cmd::DeleteForward,
+        T::KeyDeleteForward,
+    ),
+    more(&[Ctrl('w')], Cmd::DeleteWord, T::KeyDeleteWord),
+    more(&[Ctrl('u')], Cmd::ClearInput, T::KeyClear),
+    more(&[Ctrl('l')], Cmd::Reload, T::KeyReload),
+    more(&[Ctrl('c')], Cmd::Quit, T::KeyQuit),
+];
+
+/// The obstacle-tag checklist.
+pub const CHECKLIST: &[Binding] = &[
+    hint(MOVE, Cmd::Down, T::KeyMove),
+    hint(&[K(' '), K('x')], Cmd::Toggle, T::KeyToggle),
+    hint(&[K('n')], Cmd::New, T::KeyNewTag),
+    hint(&[C(Enter), Ctrl('s')], Cmd::Save, T::KeySave),
+    hint(&[C(Esc)], Cmd::Back, T::KeyCancel),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// A question: letters are the answers, Esc declines.
+pub const PROMPT: &[Binding] = &[
+    more(&[C(Esc)], Cmd::Back, T::KeyCancel),
+    more(&[Ctrl('c')], Cmd::Quit, T::KeyQuit),
+];
+
+/// The key overlay.
+pub const HELP: &[Binding] = &[
+    hint(&[C(Esc), K('?')], Cmd::Back, T::KeyCloseHelp),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// The table of a place.
+pub fn table(context: Context) -> &'static [Binding] {
+    match context {
+        Context::Browse => BROWSE,
+        Context::Filter => FILTER,
+        Context::Agreement => AGREEMENT,
+        Context::Triage => TRIAGE,
+        Context::List => LIST,
+        Context::Finder => FINDER,
+        Context::Form => FORM,
+        Context::Checklist => CHECKLIST,
+        Context::Prompt => PROMPT,
+        Context::Help => HELP,
+    }
+}
+
+/// Where every character typed goes into an input rather than to a binding.
+fn types(context: Context) -> bool {
+    matches!(
+        context,
+        Context::Filter | Context::Finder | Context::Form | Context::Prompt
+    )
 }
 
 /// Keys whose binding row above stands for two directions: the second key of each pair
@@ -645,24 +389,31 @@ fn opposite(cmd: Cmd) -> Cmd {
     }
 }
 
-/// The command for a key press in a mode, if any.
-pub fn lookup(mode: Mode, event: &KeyEvent) -> Option<Cmd> {
+/// The command for a key press in a place, if any.
+pub fn lookup(context: Context, event: &KeyEvent) -> Option<Cmd> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    if let Some(cmd) = lookup_in(table(mode), event) {
+    if let Some(cmd) = lookup_in(table(context), event) {
         return Some(cmd);
     }
-    match (mode, event.code) {
-        (Mode::Input | Mode::Form | Mode::Prompt, KeyCode::Char(c))
-            if !event
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+    match event.code {
+        KeyCode::Char(c)
+            if types(context)
+                && !event
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Cmd::Insert(c))
         }
         _ => None,
     }
+}
+
+/// The commands a binding stands for: paired rows (j k, Tab Shift-Tab, u Ctrl-r) stand for a
+/// command and its opposite.
+pub fn commands(binding: &Binding) -> [Cmd; 2] {
+    [binding.cmd, opposite(binding.cmd)]
 }
 
 fn lookup_in(table: &[Binding], event: &KeyEvent) -> Option<Cmd> {
@@ -693,32 +444,32 @@ mod tests {
     #[test]
     fn pairs_map_to_both_directions() {
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::Char('j'))),
+            lookup(Context::Browse, &press(KeyCode::Char('j'))),
             Some(Cmd::Down)
         );
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::Char('k'))),
+            lookup(Context::Browse, &press(KeyCode::Char('k'))),
             Some(Cmd::Up)
         );
-        assert_eq!(lookup(Mode::Browse, &press(KeyCode::Up)), Some(Cmd::Up));
+        assert_eq!(lookup(Context::Browse, &press(KeyCode::Up)), Some(Cmd::Up));
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::BackTab)),
+            lookup(Context::Browse, &press(KeyCode::BackTab)),
             Some(Cmd::PrevPane)
         );
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::Char('h'))),
+            lookup(Context::Browse, &press(KeyCode::Char('h'))),
             Some(Cmd::PrevPane)
         );
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::Char('G'))),
+            lookup(Context::Browse, &press(KeyCode::Char('G'))),
             Some(Cmd::Bottom)
         );
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::PageUp)),
+            lookup(Context::Browse, &press(KeyCode::PageUp)),
             Some(Cmd::PageUp)
         );
         assert_eq!(
-            lookup(Mode::Browse, &press(KeyCode::Enter)),
+            lookup(Context::Browse, &press(KeyCode::Enter)),
             Some(Cmd::Open)
         );
     }
@@ -726,14 +477,16 @@ mod tests {
     #[test]
     fn ctrl_c_quits_and_plain_c_does_not() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Mode::Browse, &ctrl_c), Some(Cmd::Quit));
-        assert_eq!(lookup(Mode::Browse, &press(KeyCode::Char('c'))), None);
+        assert_eq!(lookup(Context::Browse, &ctrl_c), Some(Cmd::Quit));
+        assert_eq!(lookup(Context::Browse, &press(KeyCode::Char('c'))), None);
     }
 
     #[test]
     fn every_key_is_bound_once() {
         let mut seen = Vec::new();
-        for table in [DASHBOARD, INPUT, FORM, CHECKLIST, PROMPT, TRIAGE] {
+        for table in [
+            BROWSE, FILTER, AGREEMENT, TRIAGE, LIST, FINDER, FORM, CHECKLIST, PROMPT, HELP,
+        ] {
             seen.clear();
             for b in table {
                 for k in b.keys {
@@ -747,17 +500,20 @@ mod tests {
     #[test]
     fn typing_mode_types_letters_that_browse_mode_binds() {
         assert_eq!(
-            lookup(Mode::Input, &press(KeyCode::Char('q'))),
+            lookup(Context::Finder, &press(KeyCode::Char('q'))),
             Some(Cmd::Insert('q'))
         );
         assert_eq!(
-            lookup(Mode::Input, &press(KeyCode::Char('j'))),
+            lookup(Context::Finder, &press(KeyCode::Char('j'))),
             Some(Cmd::Insert('j'))
         );
-        assert_eq!(lookup(Mode::Input, &press(KeyCode::Esc)), Some(Cmd::Back));
+        assert_eq!(
+            lookup(Context::Finder, &press(KeyCode::Esc)),
+            Some(Cmd::Back)
+        );
         let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Mode::Input, &ctrl('p')), Some(Cmd::Up));
-        assert_eq!(lookup(Mode::Input, &ctrl('c')), Some(Cmd::Quit));
-        assert_eq!(lookup(Mode::Browse, &ctrl('p')), Some(Cmd::Finder));
+        assert_eq!(lookup(Context::Finder, &ctrl('p')), Some(Cmd::Up));
+        assert_eq!(lookup(Context::Finder, &ctrl('c')), Some(Cmd::Quit));
+        assert_eq!(lookup(Context::Browse, &ctrl('p')), Some(Cmd::Finder));
     }
 }

@@ -1,39 +1,45 @@
 //! The dashboard: a full-screen ratatui application over crossterm.
 //!
-//! Flow is one-way, as in The Elm Architecture: terminal events become [`app::Action`]s
-//! through the [`keymap`], [`app::update`] changes the [`app::Model`] and returns
-//! [`app::Effect`]s, the runtime here carries those out (store reads, clipboard) and feeds
-//! the results back, and [`view::view`] draws the model. The loop is generic over where
-//! events come from and where bytes go, so the same dashboard can be served over SSH.
+//! Flow is one-way, as in The Elm Architecture: terminal events become commands through the
+//! [`keymap`], [`model::update`] changes the [`model::Model`] and returns effects, the
+//! [`runtime`] carries those out (store reads and writes, the clipboard) and feeds the results
+//! back, and [`view::view`] draws the model. The model is a stack of [`screens`] with
+//! [`overlays`] over them; every list keeps its selection by id ([`list::Picker`]).
+//!
+//! - `model`: the state, the one `update` function, and what is available where;
+//! - `screens/`: browse, one agreement in full, triage, lists of agreements;
+//! - `overlays/`: help, the finder, questions, the tag checklist (and forms, in `form/`);
+//! - `edit` and `saving`: the editing keys every screen shares, and the store's answers;
+//! - `keymap`, `layout`, `list`, `input`, `theme`, `widgets`: the parts they are built of.
 
-pub mod app;
+pub mod edit;
 pub mod form;
 pub mod input;
 pub mod keymap;
+pub mod layout;
+pub mod list;
+pub mod model;
+pub mod overlays;
+pub mod runtime;
+pub mod saving;
+pub mod screens;
 pub mod summary;
-
 pub mod theme;
 pub mod view;
-pub mod view_edit;
+pub mod widgets;
 
-use std::io::{self, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::sync::mpsc::channel;
 
-use anyhow::{Context, Result};
-use base64::Engine;
-use crossterm::event::{self, Event};
-use crossterm::{cursor, execute, terminal};
-use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use anyhow::Result;
 
 use crate::cli::Cli;
 use crate::commands::{Session, have_terminal};
-use crate::domain::Catalog;
-use crate::store::{Actor, ApplyError, Change, Record, Store};
+use crate::store::Actor;
 
-use app::{Action, Effect, Model, Origin, SaveFailure, update};
+pub use runtime::{Deliver, Hub, Indexer, LoopEnv, event_loop, run_effect, save};
+
+use model::{Action, Model, Start, update};
 use theme::Theme;
 
 /// Opens the dashboard on the session's store.
@@ -51,13 +57,19 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         theme::no_color_requested(),
     );
     let catalog = session.store.load_catalog()?;
-    let (mut model, effects) =
-        Model::new(catalog, session.today, session.config.health, session.lang);
+    let start = Start {
+        today: session.today,
+        rules: session.config.health,
+        lang: session.lang,
+        access: crate::domain::access::Access::full(),
+        aliases: session.config.aliases.clone(),
+    };
+    let (mut model, effects) = Model::new(catalog, start);
     if let Some(w) = warning {
         update(&mut model, Action::Notice(w));
     }
 
-    let mut terminal = enter_terminal()?;
+    let mut terminal = runtime::enter_terminal()?;
     let (send, receive) = channel();
     let actor = Actor::local();
     // The search index reads every activity: build it beside the dashboard, which is usable
@@ -76,9 +88,9 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         deliver,
     );
     if !cli.exit_after_first_frame {
-        indexer.refresh(Arc::clone(&model.catalog));
+        indexer.refresh(Arc::clone(&model.ctx.catalog));
     }
-    let refresh = |catalog: Arc<Catalog>| indexer.refresh(catalog);
+    let refresh = |catalog| indexer.refresh(catalog);
     let env = LoopEnv {
         theme: &theme,
         store: &session.store,
@@ -88,343 +100,13 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         refresh_index: &refresh,
         hub: None,
     };
-    let result = event_loop(&mut terminal, &mut model, &env, effects, read_event);
-    leave_terminal(&mut terminal);
+    let result = event_loop(
+        &mut terminal,
+        &mut model,
+        &env,
+        effects,
+        runtime::read_event,
+    );
+    runtime::leave_terminal(&mut terminal);
     result
-}
-
-/// Where background results go: one dashboard's channel, or every session of a server.
-pub type Deliver = Arc<dyn Fn(Action) + Send + Sync>;
-
-/// Builds search indexes on a background thread, one at a time: a save during a build
-/// asks for one more build when it ends, of the newest catalog, instead of a pile of them.
-#[derive(Clone)]
-pub struct Indexer {
-    store: Arc<Store>,
-    lang: crate::i18n::Lang,
-    aliases: Arc<std::collections::BTreeMap<String, String>>,
-    deliver: Deliver,
-    /// (a build is running, the catalog to build next)
-    state: Arc<std::sync::Mutex<(bool, Option<Arc<Catalog>>)>>,
-}
-
-impl Indexer {
-    pub fn new(
-        store: Arc<Store>,
-        lang: crate::i18n::Lang,
-        aliases: std::collections::BTreeMap<String, String>,
-        deliver: Deliver,
-    ) -> Self {
-        Indexer {
-            store,
-            lang,
-            aliases: Arc::new(aliases),
-            deliver,
-            state: Arc::default(),
-        }
-    }
-
-    pub fn refresh(&self, catalog: Arc<Catalog>) {
-        {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            if state.0 {
-                // Keep the newest catalog asked for (sessions of a server ask in any order).
-                if state
-                    .1
-                    .as_ref()
-                    .is_none_or(|q| q.generation <= catalog.generation)
-                {
-                    state.1 = Some(catalog);
-                }
-                return;
-            }
-            state.0 = true;
-        }
-        let me = self.clone();
-        std::thread::spawn(move || {
-            let mut catalog = catalog;
-            loop {
-                let action =
-                    match crate::search::load_or_build(&catalog, &me.store, me.lang, &me.aliases) {
-                        Ok(index) => Action::IndexReady(Arc::new(index)),
-                        Err(e) => Action::Notice(format!("search index: {e}")),
-                    };
-                drop(catalog);
-                (me.deliver)(action);
-                let mut s = me.state.lock().unwrap_or_else(|e| e.into_inner());
-                match s.1.take() {
-                    Some(next) => catalog = next,
-                    None => {
-                        s.0 = false;
-                        return;
-                    }
-                }
-            }
-        });
-    }
-}
-
-/// How long the loop waits for input before looking for work that arrives without a key
-/// (a change saved by another user, once the dashboard is shared).
-const IDLE_WAIT: Duration = Duration::from_millis(250);
-
-/// The next terminal event, waiting at most `wait`.
-fn read_event(wait: Duration) -> Result<Option<Event>> {
-    if event::poll(wait)? {
-        Ok(Some(event::read()?))
-    } else {
-        Ok(None)
-    }
-}
-
-type Term = Terminal<CrosstermBackend<io::Stdout>>;
-
-fn enter_terminal() -> Result<Term> {
-    install_panic_hook();
-    terminal::enable_raw_mode().context("cannot switch the terminal to raw mode")?;
-    let mut stdout = io::stdout();
-    execute!(
-        stdout,
-        terminal::EnterAlternateScreen,
-        event::EnableBracketedPaste,
-        cursor::Hide
-    )
-    .context("cannot prepare the terminal")?;
-    Terminal::new(CrosstermBackend::new(stdout)).context("cannot start drawing")
-}
-
-fn restore_terminal() {
-    // Each step on its own: a failure in one must not keep the others from running.
-    let _ = terminal::disable_raw_mode();
-    let mut stdout = io::stdout();
-    let _ = execute!(stdout, event::DisableBracketedPaste);
-    let _ = execute!(stdout, terminal::LeaveAlternateScreen);
-    let _ = execute!(stdout, cursor::Show);
-    let _ = stdout.flush();
-}
-
-fn leave_terminal(terminal: &mut Term) {
-    let _ = terminal.show_cursor();
-    restore_terminal();
-}
-
-/// A panic must leave a usable terminal behind and print its message where it can be read.
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        previous(info);
-    }));
-}
-
-/// What the event loop works with besides the model.
-#[derive(Clone, Copy)]
-pub struct LoopEnv<'a> {
-    pub theme: &'a Theme,
-    pub store: &'a Store,
-    /// Results of background work, applied between keys.
-    pub background: &'a Receiver<Action>,
-    /// Draw one frame and return (for timing start-up).
-    pub exit_after_first_frame: bool,
-    /// Who is making changes, for the audit log.
-    pub actor: &'a Actor,
-    /// Starts a search index build for a changed catalog.
-    pub refresh_index: &'a dyn Fn(Arc<Catalog>),
-    /// Other sessions of the same store to tell about saves (a server's), if any.
-    pub hub: Option<&'a dyn Hub>,
-}
-
-/// Where a session announces its saves so that other sessions of the same store see them.
-pub trait Hub: Sync {
-    /// This session saved `applied`; returns the catalog every session now shares.
-    fn saved(&self, applied: &crate::store::Applied) -> Arc<Catalog>;
-}
-
-/// Runs the dashboard until the user quits. `next_event(wait)` yields input, waiting at most
-/// `wait` (None: nothing came).
-pub fn event_loop<B, F>(
-    terminal: &mut Terminal<B>,
-    model: &mut Model,
-    env: &LoopEnv<'_>,
-    initial: Vec<Effect>,
-    mut next_event: F,
-) -> Result<()>
-where
-    B: Backend + Write,
-    B::Error: Send + Sync + 'static,
-    F: FnMut(Duration) -> Result<Option<Event>>,
-{
-    let LoopEnv {
-        theme,
-        store,
-        background,
-        exit_after_first_frame,
-        actor,
-        refresh_index,
-        hub,
-    } = *env;
-    let size = terminal.size()?;
-    update(model, Action::Resize(size.width, size.height));
-    let mut pending = initial;
-    let mut dirty = true;
-    loop {
-        // Results of background work (the search index) arrive here between keys.
-        while let Ok(action) = background.try_recv() {
-            pending.extend(update(model, action));
-            dirty = true;
-        }
-        for effect in std::mem::take(&mut pending) {
-            if effect == Effect::Repaint {
-                // Not Terminal::clear: it asks the terminal where the cursor is, a round trip
-                // over SSH that some terminals never answer. A resize to the same size clears
-                // the screen and forgets the previous frame without asking anything.
-                let size = terminal.size()?;
-                terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
-                dirty = true;
-                continue;
-            }
-            if effect == Effect::RefreshIndex {
-                refresh_index(Arc::clone(&model.catalog));
-                continue;
-            }
-            if let Some(mut action) = run_effect(effect, store, actor, terminal.backend_mut()) {
-                if let (
-                    Some(hub),
-                    Action::Saved {
-                        result: Ok(applied),
-                        catalog,
-                        ..
-                    },
-                ) = (hub, &mut action)
-                {
-                    *catalog = Some(hub.saved(applied));
-                }
-                pending.extend(update(model, action));
-            }
-            dirty = true;
-        }
-        if !pending.is_empty() {
-            continue;
-        }
-        // Draw only when something changed: an idle dashboard sends nothing down the line.
-        if dirty {
-            terminal.draw(|frame| view::view(model, theme, frame))?;
-            dirty = false;
-        }
-        if model.quit || exit_after_first_frame {
-            return Ok(());
-        }
-        // Take every event already waiting before drawing again, so that keys typed ahead
-        // over a slow link cost one frame, not one frame each.
-        let mut waited = next_event(IDLE_WAIT)?;
-        while let Some(event) = waited {
-            if let Some(action) = to_action(terminal, model.mode(), event)? {
-                pending.extend(update(model, action));
-                dirty = true;
-                if model.quit {
-                    break;
-                }
-            }
-            waited = if pending.is_empty() {
-                next_event(Duration::ZERO)?
-            } else {
-                None
-            };
-        }
-    }
-}
-
-fn to_action<B>(
-    terminal: &mut Terminal<B>,
-    mode: keymap::Mode,
-    event: Event,
-) -> Result<Option<Action>>
-where
-    B: Backend,
-    B::Error: Send + Sync + 'static,
-{
-    Ok(match event {
-        Event::Key(key) => keymap::lookup(mode, &key).map(Action::Cmd),
-        Event::Paste(text) => Some(Action::Paste(text)),
-        Event::Resize(w, h) => {
-            terminal.autoresize()?;
-            Some(Action::Resize(w, h))
-        }
-        _ => None,
-    })
-}
-
-/// Carries out one effect; returns the action that reports its result, if any.
-pub fn run_effect<W: Write>(
-    effect: Effect,
-    store: &Store,
-    actor: &Actor,
-    out: &mut W,
-) -> Option<Action> {
-    match effect {
-        // Need the terminal or the model, so the loop does them.
-        Effect::Repaint | Effect::RefreshIndex => None,
-        Effect::Save { change, origin } => Some(Action::Saved {
-            origin,
-            result: save(store, *change, actor),
-            catalog: None,
-        }),
-        Effect::Delete { id, version } => {
-            let result = match store.deletion(id) {
-                Ok(change) => save(store, change.expecting(id, version), actor),
-                Err(e) => Err(SaveFailure {
-                    message: e.to_string(),
-                    conflict: None,
-                }),
-            };
-            Some(Action::Saved {
-                origin: Origin::Quick,
-                result,
-                catalog: None,
-            })
-        }
-        Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {
-            agreement: id,
-            result: store.activities_of(id).map_err(|e| e.to_string()),
-        }),
-        Effect::CopyToClipboard(text) => {
-            // OSC 52 asks the terminal itself to set the clipboard, which works over SSH.
-            let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-            let sequence = format!("\x1b]52;c;{encoded}\x07");
-            match out
-                .write_all(sequence.as_bytes())
-                .and_then(|()| out.flush())
-            {
-                Ok(()) => None,
-                Err(e) => Some(Action::Notice(format!("clipboard: {e}"))),
-            }
-        }
-    }
-}
-
-/// Applies a change, durably; a refusal comes back in words, with the record as it is now
-/// when someone else changed it.
-pub fn save(
-    store: &Store,
-    change: Change,
-    actor: &Actor,
-) -> Result<Box<crate::store::Applied>, SaveFailure> {
-    store.apply(change, actor).map(Box::new).map_err(|e| {
-        let message = e.to_string();
-        match e {
-            ApplyError::Conflict(c) => SaveFailure {
-                message,
-                conflict: Some(match (c.current, &c.record) {
-                    (Some((v, Record::Agreement(a))), _) => app::Theirs::Changed(Box::new((v, a))),
-                    (Some((_, Record::Attention(n))), _) => app::Theirs::Notes(Some(n)),
-                    (None, crate::store::RecordKey::Attention(_)) => app::Theirs::Notes(None),
-                    _ => app::Theirs::Deleted,
-                }),
-            },
-            _ => SaveFailure {
-                message,
-                conflict: None,
-            },
-        }
-    })
 }

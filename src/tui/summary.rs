@@ -1,17 +1,15 @@
 //! The one-paragraph summary of an agreement that `y` copies, for pasting into minutes and
 //! messages during a meeting.
 
-use crate::domain::Agreement;
+use chrono::NaiveDate;
+
 use crate::domain::health::days_since_last;
 use crate::domain::text::display_safe;
+use crate::domain::{Agreement, Catalog};
 use crate::i18n::Lang;
-
-use super::app::Model;
 use crate::i18n::text;
 
-pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
-    let c = &model.catalog;
-    let lang = model.lang;
+pub fn agreement_summary(c: &Catalog, a: &Agreement, today: NaiveDate, lang: Lang) -> String {
     let region = c
         .region(&a.region)
         .map(|r| r.official_name.as_str())
@@ -26,7 +24,7 @@ pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
     let date =
         |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     let summary = c.summary(a.id);
-    let last = summary.and_then(|s| s.last_by(model.today));
+    let last = summary.and_then(|s| s.last_by(today));
     let count = summary.map(|s| s.count()).unwrap_or(0);
     let obstacles: Vec<&str> = a
         .obstacles
@@ -37,25 +35,29 @@ pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
                 .unwrap_or(t)
         })
         .collect();
-    let quiet = days_since_last(summary, model.today);
+    let quiet = days_since_last(summary, today);
     let text = match lang {
         Lang::En => format!(
             "{region} – {partner_name} ({country}): {kind}, status {status}, stage {stage}. \
              MoU signed {signed}, expires {expires}{renewals}. Fields: {fields}. \
-             {count} activities recorded, the last on {last}{quiet}. Obstacles: {obstacles}.",
+             {activities}, the last on {last}{quiet}. Obstacles: {obstacles}.",
             kind = text::kind(a.kind, lang),
             status = text::status(a.status, lang),
             signed = date(a.signed),
             expires = date(a.expires),
-            renewals = if a.renewals.is_empty() {
-                String::new()
-            } else {
-                format!(" ({} earlier term(s))", a.renewals.len())
+            renewals = match a.renewals.len() {
+                0 => String::new(),
+                1 => " (1 earlier term)".to_string(),
+                n => format!(" ({n} earlier terms)"),
             },
             fields = none_if_empty(&a.fields.join(", "), "none"),
+            activities = match count {
+                1 => "1 activity recorded".to_string(),
+                n => format!("{n} activities recorded"),
+            },
             last = date(last),
             quiet = quiet
-                .map(|d| format!(" ({d} days ago)"))
+                .map(|d| format!(" ({})", text::days_ago(d, lang)))
                 .unwrap_or_default(),
             obstacles = none_if_empty(&obstacles.join(", "), "none"),
         ),
@@ -75,7 +77,7 @@ pub fn agreement_summary(model: &Model, a: &Agreement) -> String {
             fields = none_if_empty(&a.fields.join(", "), "tidak ada"),
             last = date(last),
             quiet = quiet
-                .map(|d| format!(" ({d} hari lalu)"))
+                .map(|d| format!(" ({})", text::days_ago(d, lang)))
                 .unwrap_or_default(),
             obstacles = none_if_empty(&obstacles.join(", "), "tidak ada"),
         ),

@@ -2,12 +2,12 @@
 //! event loop would, and frames drawn into ratatui's TestBackend.
 
 use chrono::NaiveDate;
-use kembar::domain::HealthRules;
 use kembar::i18n::Lang;
 use kembar::store::interchange::read_dataset;
 use kembar::store::{Actor, ImportMode, Store};
-use kembar::tui::app::{Action, Effect, Model, Pane, update};
 use kembar::tui::keymap::Cmd;
+use kembar::tui::model::{Action, Effect, Model, Start, update};
+use kembar::tui::screens::browse::Pane;
 use kembar::tui::theme::Theme;
 use kembar::tui::{run_effect, view};
 use ratatui::Terminal;
@@ -45,12 +45,7 @@ impl Harness {
                 .unwrap();
         }
         let today: NaiveDate = TODAY.parse().unwrap();
-        let (model, effects) = Model::new(
-            store.load_catalog().unwrap(),
-            today,
-            HealthRules::default(),
-            lang,
-        );
+        let (model, effects) = Model::new(store.load_catalog().unwrap(), Start::local(today, lang));
         let mut h = Harness {
             _dir: dir,
             store,
@@ -90,7 +85,7 @@ impl Harness {
 
     pub fn partner_name(&self) -> String {
         let a = self.model.selected_agreement().unwrap();
-        self.model.catalog.partner_name(a).to_string()
+        self.model.ctx.catalog.partner_name(a).to_string()
     }
 
     /// Moves down the focused list until `done`, failing if the list ends first.
@@ -108,15 +103,22 @@ impl Harness {
     pub fn open_queensland(&mut self) {
         self.down_until("Jawa Tengah", |h| h.region_name() == "Jawa Tengah");
         self.press(Cmd::Open);
-        assert_eq!(self.model.focus, Pane::Relationships);
+        assert_eq!(self.model.browse.focus, Pane::Relationships);
         self.down_until("Queensland", |h| h.partner_name() == "Queensland");
     }
 
-    pub fn draw(&self, width: u16, height: u16, theme: &Theme) -> Buffer {
+    /// Draws a frame as the event loop does, and hands what it measured to the model.
+    pub fn draw(&mut self, width: u16, height: u16, theme: &Theme) -> Buffer {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        let mut measured = None;
         terminal
-            .draw(|frame| view::view(&self.model, theme, frame))
+            .draw(|frame| measured = Some(view::view(&self.model, theme, frame)))
             .unwrap();
+        if let Some(g) = measured
+            && g != self.model.ctx.geometry
+        {
+            self.act(Action::Drawn(g));
+        }
         terminal.backend().buffer().clone()
     }
 

@@ -1,42 +1,22 @@
-//! Drawing the editing overlays: forms, the obstacle-tag checklist and questions.
+//! Drawing a form: a label and a value per field, errors and notes under their fields, the
+//! completions under a lookup, and the save's state at the bottom.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::domain::text::display_safe;
-
-use super::app::{Model, Prompt};
-use super::form::{COMPLETIONS, Form, TagPicker, Value};
 use crate::i18n::T;
-use super::theme::Theme;
-use super::view::fit;
 
-fn overlay_block<'a>(title: &str, theme: &Theme) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.border_focused)
-        .title(Span::styled(
-            format!(" {} ", fit(&display_safe(title), 70)),
-            theme.title,
-        ))
-        .style(theme.base)
-}
+use super::super::layout::centered;
+use super::super::theme::Theme;
+use super::super::widgets::{fit, overlay_block, wrap};
+use super::Form;
+use super::field::{COMPLETIONS, Value};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let width = width.min(area.width);
-    let height = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - width) / 2,
-        area.y + (area.height - height) / 2,
-        width,
-        height,
-    )
-}
-
-/// The form as lines, with the line and column where the cursor goes.
+/// The form as lines, with the line of the focused field and where the cursor goes.
 fn form_lines(
     form: &Form,
     theme: &Theme,
@@ -172,8 +152,8 @@ fn form_lines(
     (lines, focus_line, cursor)
 }
 
-pub fn form_overlay(model: &Model, form: &Form, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let lang = model.lang;
+pub fn draw(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect, covered: bool) {
+    let lang = form.lang;
     let width = area.width.saturating_sub(2).min(100);
     // As tall as the form needs (room for completions under a lookup field), at most the
     // screen.
@@ -185,20 +165,15 @@ pub fn form_overlay(model: &Model, form: &Form, theme: &Theme, frame: &mut Frame
     let wanted = all.len() as u16 + 6 + if lookup { COMPLETIONS as u16 } else { 0 };
     let rect = centered(area, width, wanted.min(area.height.saturating_sub(2)));
     frame.render_widget(Clear, rect);
-    let block = overlay_block(&form.title, theme);
+    let block = overlay_block(&display_safe(&form.title), theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if inner.height < 3 || inner.width < 20 {
         return;
     }
-    // Messages at the bottom: the question, the conflict, the error or a notice.
+    // Messages at the bottom: the conflict, the save under way, the error or a notice.
     let mut footer: Vec<Line<'static>> = Vec::new();
-    if form.confirm_discard {
-        footer.push(Line::from(Span::styled(
-            T::DiscardAsk.in_lang(lang),
-            theme.status_error,
-        )));
-    } else if let Some(conflict) = &form.conflict {
+    if let Some(conflict) = &form.conflict {
         footer.push(Line::from(Span::styled(
             display_safe(&conflict.message).into_owned(),
             theme.status_error,
@@ -251,7 +226,7 @@ pub fn form_overlay(model: &Model, form: &Form, theme: &Theme, frame: &mut Frame
     if let Some((line, col)) = cursor
         && line >= offset
         && line - offset < height
-        && !form.confirm_discard
+        && !covered
         && form.conflict.is_none()
     {
         frame.set_cursor_position(Position::new(
@@ -259,126 +234,4 @@ pub fn form_overlay(model: &Model, form: &Form, theme: &Theme, frame: &mut Frame
             body.y + (line - offset) as u16,
         ));
     }
-}
-
-pub fn tags_overlay(
-    model: &Model,
-    picker: &TagPicker,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let lang = model.lang;
-    let rows = picker.tags.len() as u16 + 4;
-    let rect = centered(area, 64.min(area.width), rows.min(area.height));
-    frame.render_widget(Clear, rect);
-    let title = format!(
-        "{}: {} – {}",
-        T::TagsTitle.in_lang(lang),
-        model.catalog.region_name(&picker.agreement),
-        model.catalog.partner_name(&picker.agreement)
-    );
-    let block = overlay_block(&title, theme);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let mut lines: Vec<Line> = Vec::new();
-    let width = inner.width as usize;
-    for (i, (tag, on)) in picker.tags.iter().zip(&picker.checked).enumerate() {
-        let label = lang.pick(&tag.label_id, &tag.label_en);
-        let text = format!("[{}] {}", if *on { "x" } else { " " }, display_safe(label));
-        let style = if i == picker.cursor && picker.new_tag.is_none() {
-            theme.selected
-        } else if *on {
-            theme.accent
-        } else {
-            theme.base
-        };
-        lines.push(Line::from(Span::styled(fit(&text, width), style)));
-    }
-    let list_height = inner.height.saturating_sub(2) as usize;
-    let offset = picker.cursor.saturating_sub(list_height.saturating_sub(1));
-    let lines: Vec<Line> = lines.into_iter().skip(offset).take(list_height).collect();
-    frame.render_widget(
-        Paragraph::new(lines),
-        Rect::new(inner.x, inner.y, inner.width, list_height as u16),
-    );
-    let bottom = Rect::new(
-        inner.x,
-        inner.y + list_height as u16,
-        inner.width,
-        inner.height.saturating_sub(list_height as u16),
-    );
-    let mut extra: Vec<Line> = Vec::new();
-    if let Some(input) = &picker.new_tag {
-        let label = format!("{}: ", T::NewTagLabel.in_lang(lang));
-        let room = width.saturating_sub(label.width() + 1);
-        let (shown, at) = input.window(room);
-        extra.push(Line::from(vec![
-            Span::styled(label.clone(), theme.key),
-            Span::styled(display_safe(&shown).into_owned(), theme.selected),
-        ]));
-        frame.set_cursor_position(Position::new(
-            bottom.x + (label.width() + at) as u16,
-            bottom.y,
-        ));
-    }
-    if let Some(error) = &picker.error {
-        extra.push(Line::from(Span::styled(
-            fit(&display_safe(error), width),
-            theme.status_error,
-        )));
-    } else if picker.saving {
-        extra.push(Line::from(Span::styled(
-            T::Saving.in_lang(lang),
-            theme.muted,
-        )));
-    }
-    frame.render_widget(Paragraph::new(extra), bottom);
-}
-
-pub fn prompt_overlay(prompt: &Prompt, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let width = area.width.saturating_sub(4).min(72);
-    let text_width = width.saturating_sub(2).max(1);
-    let height = (prompt.text.width() as u16).div_ceil(text_width) + 3;
-    let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.status_error)
-        .style(theme.base);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    frame.render_widget(
-        Paragraph::new(display_safe(&prompt.text).into_owned()).wrap(Wrap { trim: true }),
-        inner,
-    );
-}
-
-/// Breaks text into lines of at most `width` columns, at spaces where it can.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let needed = line.width() + usize::from(!line.is_empty()) + word.width();
-        if needed > width && !line.is_empty() {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        if word.width() > width {
-            for c in word.chars() {
-                if line.width() + c.to_string().width() > width {
-                    out.push(std::mem::take(&mut line));
-                }
-                line.push(c);
-            }
-        } else {
-            line.push_str(word);
-        }
-    }
-    if !line.is_empty() {
-        out.push(line);
-    }
-    out
 }

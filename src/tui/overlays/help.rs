@@ -1,0 +1,93 @@
+//! `?`: every key available where it was pressed, from the same tables the keys use.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use crate::i18n::T;
+
+use super::super::keymap::{self, Cmd, Context};
+use super::super::layout::centered;
+use super::super::model::{Ctx, Model, Reply, Then};
+use super::super::theme::Theme;
+use super::super::widgets::{keys_label, overlay_block};
+
+/// The help for the keys of `context` (the screen it opened over).
+pub struct Help {
+    pub context: Context,
+}
+
+impl Help {
+    pub fn key(&mut self, ctx: &mut Ctx, cmd: Cmd) -> Reply {
+        match cmd {
+            Cmd::Back | Cmd::Help => Reply::then(Then::Close),
+            Cmd::Quit => {
+                ctx.quit = true;
+                Reply::stay()
+            }
+            _ => Reply::stay(),
+        }
+    }
+}
+
+pub fn draw(help: &Help, model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let lang = model.ctx.lang;
+    let rows: Vec<(String, &str)> = keymap::table(help.context)
+        .iter()
+        .filter(|b| model.available_on_screen(b))
+        .map(|b| (keys_label(b.keys, true), b.label.in_lang(lang)))
+        .collect();
+    let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let cell = |(k, label): &(String, &str)| -> Vec<Span<'static>> {
+        vec![
+            Span::styled(format!(" {k:<key_width$}  "), theme.key),
+            Span::styled(label.to_string(), theme.hint),
+        ]
+    };
+    let cell_width = rows
+        .iter()
+        .map(|r| cell(r).iter().map(Span::width).sum::<usize>())
+        .max()
+        .unwrap_or(20);
+    // One column when it fits the height, two side by side on short screens.
+    let two = rows.len() + 5 > area.height as usize && cell_width * 2 + 6 <= area.width as usize;
+    let per_column = if two {
+        rows.len().div_ceil(2)
+    } else {
+        rows.len()
+    };
+    let mut lines: Vec<Line> = (0..per_column)
+        .map(|i| {
+            let mut spans = cell(&rows[i]);
+            if two && let Some(right) = rows.get(i + per_column) {
+                let used: usize = spans.iter().map(Span::width).sum();
+                spans.push(Span::raw(" ".repeat(cell_width + 2 - used)));
+                spans.extend(cell(right));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        format!(" {}", T::HealthLegend.in_lang(lang)),
+        theme.muted,
+    ));
+    if model.ctx.access.read_only() {
+        lines.push(Line::styled(
+            format!(" {}", T::ReadOnly.in_lang(lang)),
+            theme.muted,
+        ));
+    }
+    lines.push(Line::styled(
+        format!(" {}", T::HelpClose.in_lang(lang)),
+        theme.muted,
+    ));
+    let width = (lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4).min(area.width);
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    let block = overlay_block(T::HelpTitle.in_lang(lang), theme);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -1,0 +1,502 @@
+//! The browse screen: provinces with their regencies and cities, the selected region's
+//! agreements, and the selected agreement's detail. Both lists keep their selection by id.
+
+pub mod view;
+
+use std::collections::HashMap;
+
+use crate::domain::health::{self, Health};
+use crate::domain::{AgreementId, Catalog};
+
+use super::super::keymap::{Cmd, Context};
+use super::super::layout::Geometry;
+use super::super::list::{Move, Picker};
+use super::super::model::{Ctx, Reply, Then, Why};
+use super::Screen;
+use super::agreement::AgreementScreen;
+use super::filter::{FilterInput, FilterKey, filtered};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Regions,
+    Relationships,
+    Detail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionSort {
+    Name,
+    Count,
+    Trouble,
+}
+
+/// What the regions pane shows of one region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionRow {
+    /// 0 for a province, 1 for its regencies and cities.
+    pub depth: u8,
+    /// Agreements the region holds itself.
+    pub count: usize,
+    /// The worst health among them.
+    pub health: Option<Health>,
+    pub trouble: u32,
+}
+
+/// A `/` filter on one of the two lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub pane: Pane,
+    pub input: FilterInput,
+}
+
+pub struct Browse {
+    pub focus: Pane,
+    pub sort: RegionSort,
+    /// Region ids, provinces each followed by their regencies and cities.
+    pub regions: Picker<String>,
+    /// The figures of every region, by id.
+    pub region_rows: HashMap<String, RegionRow>,
+    /// The selected region's agreements, by partner name.
+    pub agreements: Picker<AgreementId>,
+    pub filter: Option<Filter>,
+    /// Matched letters of the filtered list's names, by row id.
+    pub region_marks: HashMap<String, Vec<usize>>,
+    pub agreement_marks: HashMap<AgreementId, Vec<usize>>,
+    /// First row of the detail pane shown.
+    pub detail_scroll: usize,
+    /// Region ids in list order, before filtering.
+    order: Vec<String>,
+    /// The region whose agreements are listed.
+    listed_region: Option<String>,
+    /// The agreement last selected in each region, selected again when the region is.
+    remembered: HashMap<String, AgreementId>,
+}
+
+impl Browse {
+    pub fn new(ctx: &Ctx) -> Browse {
+        let mut b = Browse {
+            focus: Pane::Regions,
+            sort: RegionSort::Name,
+            regions: Picker::default(),
+            region_rows: HashMap::new(),
+            agreements: Picker::default(),
+            filter: None,
+            region_marks: HashMap::new(),
+            agreement_marks: HashMap::new(),
+            detail_scroll: 0,
+            order: Vec::new(),
+            listed_region: None,
+            remembered: HashMap::new(),
+        };
+        b.refresh_figures(ctx, None);
+        b.sort_regions(ctx);
+        b.refilter_regions(ctx);
+        // Start on the first region that holds agreements: an empty pane helps nobody.
+        if let Some(first) = b
+            .order
+            .iter()
+            .find(|id| b.region_rows.get(*id).is_some_and(|r| r.count > 0))
+            .cloned()
+        {
+            b.regions.select(&first);
+        }
+        b.region_changed(ctx);
+        b
+    }
+
+    pub fn context(&self) -> Context {
+        match &self.filter {
+            Some(f) if f.input.typing => Context::Filter,
+            _ => Context::Browse,
+        }
+    }
+
+    pub fn selected_region(&self) -> Option<&str> {
+        self.regions.selected().map(String::as_str)
+    }
+
+    /// The agreement highlighted in the relationships pane.
+    pub fn target(&self) -> Option<AgreementId> {
+        self.agreements.selected().copied()
+    }
+
+    pub fn available(&self, cmd: Cmd) -> Result<(), Why> {
+        match cmd {
+            Cmd::Filter if self.focus == Pane::Detail => Err(Why::NotHere),
+            Cmd::Open if self.focus != Pane::Regions && self.target().is_none() => {
+                Err(Why::NoAgreement)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn filter_of(&self, pane: Pane) -> Option<&FilterInput> {
+        self.filter
+            .as_ref()
+            .filter(|f| f.pane == pane)
+            .map(|f| &f.input)
+    }
+
+    /// Counts, worst health and trouble of the regions in `touched` (of all, when `None`).
+    fn refresh_figures(&mut self, ctx: &Ctx, touched: Option<&[String]>) {
+        let catalog = &ctx.catalog;
+        let figures = |id: &str| -> (usize, Option<Health>, u32) {
+            let rows = catalog.agreements_of(id);
+            let worst = rows
+                .iter()
+                .map(|&i| ctx.health_of(&catalog.agreements[i]))
+                .max();
+            let trouble = rows
+                .iter()
+                .map(|&i| {
+                    let a = &catalog.agreements[i];
+                    health::trouble(a, catalog.summary(a.id), ctx.today, &ctx.rules)
+                })
+                .sum();
+            (rows.len(), worst, trouble)
+        };
+        let all = touched.is_none() || self.region_rows.len() != catalog.regions.len();
+        let ids: Vec<&str> = if all {
+            self.region_rows.clear();
+            catalog.regions.iter().map(|r| r.id.as_str()).collect()
+        } else {
+            touched
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str)
+                .collect()
+        };
+        for id in ids {
+            let Some(region) = catalog.region(id) else {
+                continue;
+            };
+            let (count, health, trouble) = figures(id);
+            let depth = u8::from(region.province.is_some());
+            self.region_rows.insert(
+                id.to_string(),
+                RegionRow {
+                    depth,
+                    count,
+                    health,
+                    trouble,
+                },
+            );
+        }
+    }
+
+    /// Puts the regions in list order: provinces, each followed by its regencies and cities,
+    /// by name, by number of agreements or most troubled first.
+    fn sort_regions(&mut self, ctx: &Ctx) {
+        let catalog: &Catalog = &ctx.catalog;
+        let rows = &self.region_rows;
+        let figure = |i: usize| rows.get(&catalog.regions[i].id).copied();
+        let sort = self.sort;
+        let key = |own: usize, kids: &[usize]| -> (i64, String) {
+            let name = catalog.regions[own].name.to_lowercase();
+            let sum = |f: fn(RegionRow) -> i64| {
+                std::iter::once(own)
+                    .chain(kids.iter().copied())
+                    .filter_map(figure)
+                    .map(f)
+                    .sum::<i64>()
+            };
+            match sort {
+                RegionSort::Name => (0, name),
+                RegionSort::Count => (-sum(|r| r.count as i64), name),
+                RegionSort::Trouble => (-sum(|r| i64::from(r.trouble)), name),
+            }
+        };
+        let mut groups = catalog.region_tree();
+        for (_, kids) in &mut groups {
+            kids.sort_by_cached_key(|&k| key(k, &[]));
+        }
+        groups.sort_by_cached_key(|(p, kids)| key(*p, kids));
+        self.order = groups
+            .into_iter()
+            .flat_map(|(p, kids)| std::iter::once(p).chain(kids))
+            .map(|i| catalog.regions[i].id.clone())
+            .collect();
+    }
+
+    fn refilter_regions(&mut self, ctx: &Ctx) {
+        let catalog = &ctx.catalog;
+        let aliases = &ctx.aliases;
+        let (rows, marks) = filtered(&self.order, self.filter_of(Pane::Regions), |id| {
+            let Some(r) = catalog.region(id) else {
+                return Vec::new();
+            };
+            let mut terms = r.short_names.clone();
+            terms.extend(aliases.get(id).into_iter().flatten().cloned());
+            vec![r.name.clone(), terms.join(" · ")]
+        });
+        self.region_marks = marks
+            .into_iter()
+            .map(|(id, mut p)| (id, p.swap_remove(0)))
+            .collect();
+        self.regions.set_rows(rows);
+    }
+
+    /// The selected region's agreements again, keeping the selection when the region is
+    /// the same one.
+    fn refilter_agreements(&mut self, ctx: &Ctx) {
+        let catalog = &ctx.catalog;
+        let region = self.selected_region().map(str::to_string);
+        let mut all: Vec<AgreementId> = region
+            .as_deref()
+            .map(|r| {
+                catalog
+                    .agreements_of(r)
+                    .iter()
+                    .map(|&i| catalog.agreements[i].id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        all.sort_by_cached_key(|&id| {
+            let name = catalog
+                .agreement(id)
+                .map(|a| catalog.partner_name(a).to_lowercase())
+                .unwrap_or_default();
+            (name, id)
+        });
+        let lang = ctx.lang;
+        let (rows, marks) = filtered(&all, self.filter_of(Pane::Relationships), |&id| {
+            let Some(a) = catalog.agreement(id) else {
+                return Vec::new();
+            };
+            let partner = catalog.partner(&a.partner);
+            let aliases = partner.map(|p| p.aliases.join(" · ")).unwrap_or_default();
+            let country = partner.map(|p| p.country.clone()).unwrap_or_default();
+            vec![
+                catalog.partner_name(a).to_string(),
+                aliases,
+                country,
+                crate::i18n::text::status(a.status, lang).to_string(),
+            ]
+        });
+        self.agreement_marks = marks
+            .into_iter()
+            .map(|(id, mut p)| (id, p.swap_remove(0)))
+            .collect();
+        if self.listed_region != region {
+            // Another region: its list, from the agreement selected there last, else the first.
+            if let (Some(old), Some(id)) = (&self.listed_region, self.agreements.selected()) {
+                self.remembered.insert(old.clone(), *id);
+            }
+            self.agreements = Picker::new(rows);
+            if let Some(id) = region.as_ref().and_then(|r| self.remembered.get(r)) {
+                self.agreements.select(id);
+            }
+            self.listed_region = region;
+            self.detail_scroll = 0;
+        } else {
+            self.agreements.set_rows(rows);
+        }
+    }
+
+    fn region_changed(&mut self, ctx: &Ctx) {
+        self.refilter_agreements(ctx);
+    }
+
+    /// After the records changed: figures, order and both lists again, every selection kept.
+    /// `touched` names the regions whose agreements changed (`None`: all of them).
+    pub fn rebuild_touched(&mut self, ctx: &Ctx, touched: Option<&[String]>) {
+        self.refresh_figures(ctx, touched);
+        self.sort_regions(ctx);
+        self.refilter_regions(ctx);
+        self.refilter_agreements(ctx);
+    }
+
+    pub fn rebuild(&mut self, ctx: &Ctx) {
+        self.rebuild_touched(ctx, None);
+    }
+
+    /// Keeps both lists' windows where the last frame drew them.
+    pub fn fit(&mut self, geometry: &Geometry) {
+        self.regions.scroll_to_fit(geometry.regions);
+        self.agreements.scroll_to_fit(geometry.relationships);
+        self.detail_scroll = self.detail_scroll.min(geometry.detail.max_scroll());
+    }
+
+    /// Shows a region: no filter, its row selected, its agreements listed.
+    pub fn show_region(&mut self, ctx: &Ctx, id: &str) {
+        self.filter = None;
+        self.refilter_regions(ctx);
+        self.regions.select(&id.to_string());
+        self.focus = Pane::Regions;
+        self.region_changed(ctx);
+    }
+
+    /// Shows an agreement: its region selected, it selected among the region's agreements.
+    pub fn show_agreement(&mut self, ctx: &Ctx, id: AgreementId) {
+        let Some(a) = ctx.catalog.agreement(id) else {
+            return;
+        };
+        let region = a.region.clone();
+        self.show_region(ctx, &region);
+        self.agreements.select(&id);
+        self.focus = Pane::Relationships;
+    }
+
+    pub fn paste(&mut self, ctx: &Ctx, text: &str) {
+        if let Some(f) = self.filter.as_mut().filter(|f| f.input.typing)
+            && f.input.paste(text)
+        {
+            self.refilter(ctx);
+        }
+    }
+
+    fn refilter(&mut self, ctx: &Ctx) {
+        match self.filter.as_ref().map(|f| f.pane) {
+            Some(Pane::Regions) | None => {
+                let before = self.selected_region().map(str::to_string);
+                self.refilter_regions(ctx);
+                if self.selected_region().map(str::to_string) != before || self.filter.is_none() {
+                    self.region_changed(ctx);
+                }
+            }
+            Some(_) => self.refilter_agreements(ctx),
+        }
+    }
+
+    fn clear_filter(&mut self, ctx: &Ctx) {
+        let pane = self.filter.take().map(|f| f.pane);
+        match pane {
+            Some(Pane::Regions) => {
+                let before = self.selected_region().map(str::to_string);
+                self.refilter_regions(ctx);
+                if self.selected_region().map(str::to_string) != before {
+                    self.region_changed(ctx);
+                }
+            }
+            Some(_) => self.refilter_agreements(ctx),
+            None => {}
+        }
+    }
+
+    pub fn key(&mut self, ctx: &mut Ctx, cmd: Cmd) -> Reply {
+        if let Some(f) = self.filter.as_mut().filter(|f| f.input.typing) {
+            let outcome = f.input.key(cmd);
+            let blank = f.input.is_blank();
+            match outcome {
+                FilterKey::Changed => self.refilter(ctx),
+                FilterKey::Kept if blank => self.clear_filter(ctx),
+                FilterKey::Kept => {}
+                FilterKey::Cleared => self.clear_filter(ctx),
+                FilterKey::Other => match cmd {
+                    Cmd::Up | Cmd::Down | Cmd::PageUp | Cmd::PageDown => self.step(ctx, cmd),
+                    Cmd::Quit => ctx.quit = true,
+                    _ => {}
+                },
+            }
+            return Reply::stay();
+        }
+        match cmd {
+            Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {
+                self.step(ctx, cmd)
+            }
+            Cmd::NextPane | Cmd::PrevPane => {
+                let order = [Pane::Regions, Pane::Relationships, Pane::Detail];
+                let at = order.iter().position(|&p| p == self.focus).unwrap_or(0);
+                let next = if cmd == Cmd::NextPane {
+                    (at + 1) % order.len()
+                } else {
+                    (at + order.len() - 1) % order.len()
+                };
+                self.focus = order[next];
+            }
+            Cmd::Open => match self.focus {
+                Pane::Regions => self.focus = Pane::Relationships,
+                Pane::Relationships | Pane::Detail => {
+                    if let Some(id) = self.target() {
+                        return Reply::then(Then::Show(Screen::Agreement(AgreementScreen::new(
+                            ctx, id, None,
+                        ))));
+                    }
+                }
+            },
+            Cmd::Back if self.filter.is_some() => self.clear_filter(ctx),
+            Cmd::Back => match self.focus {
+                Pane::Detail => self.focus = Pane::Relationships,
+                Pane::Relationships => self.focus = Pane::Regions,
+                Pane::Regions => {}
+            },
+            Cmd::Filter => {
+                let pane = self.focus;
+                match self.filter.as_mut() {
+                    Some(f) if f.pane == pane => f.input.typing = true,
+                    _ => {
+                        self.clear_filter(ctx);
+                        self.filter = Some(Filter {
+                            pane,
+                            input: FilterInput::typing(),
+                        });
+                    }
+                }
+            }
+            Cmd::CycleSort => {
+                self.sort = match self.sort {
+                    RegionSort::Name => RegionSort::Count,
+                    RegionSort::Count => RegionSort::Trouble,
+                    RegionSort::Trouble => RegionSort::Name,
+                };
+                self.sort_regions(ctx);
+                self.refilter_regions(ctx);
+            }
+            _ => return Reply::pass(),
+        }
+        Reply::stay()
+    }
+
+    fn step(&mut self, ctx: &Ctx, cmd: Cmd) {
+        let Some(movement) = movement(cmd) else {
+            return;
+        };
+        let g = &ctx.geometry;
+        match self.focus {
+            Pane::Regions => {
+                if self.regions.step(movement, Ctx::page(g.regions)) {
+                    self.region_changed(ctx);
+                }
+            }
+            Pane::Relationships => {
+                if self.agreements.step(movement, Ctx::page(g.relationships)) {
+                    self.detail_scroll = 0;
+                }
+            }
+            Pane::Detail => {
+                self.detail_scroll = scroll(
+                    self.detail_scroll,
+                    movement,
+                    g.detail.visible,
+                    g.detail.max_scroll(),
+                );
+            }
+        }
+    }
+}
+
+/// The list movement a key stands for.
+pub fn movement(cmd: Cmd) -> Option<Move> {
+    Some(match cmd {
+        Cmd::Up => Move::Up,
+        Cmd::Down => Move::Down,
+        Cmd::Top => Move::Top,
+        Cmd::Bottom => Move::Bottom,
+        Cmd::PageUp => Move::PageUp,
+        Cmd::PageDown => Move::PageDown,
+        _ => return None,
+    })
+}
+
+/// A scrolled text's first row after a movement, within `0..=max`.
+pub fn scroll(at: usize, movement: Move, visible: usize, max: usize) -> usize {
+    let page = Ctx::page(visible);
+    match movement {
+        Move::Up => at.saturating_sub(1),
+        Move::Down => (at + 1).min(max),
+        Move::Top => 0,
+        Move::Bottom => max,
+        Move::PageUp => at.saturating_sub(page),
+        Move::PageDown => (at + page).min(max),
+    }
+}
