@@ -10,8 +10,8 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kembar::domain::HealthRules;
 use kembar::i18n::Lang;
 use kembar::store::{Actor, Store};
-use kembar::tui::app::{Action, Model, update};
 use kembar::tui::keymap::Cmd;
+use kembar::tui::model::{Action, Model, Start, update};
 use kembar::tui::theme::Theme;
 use kembar::tui::view;
 use ratatui::Terminal;
@@ -70,12 +70,8 @@ fn benches(c: &mut Criterion) {
     let theme = Theme::builtin("default").unwrap();
     let mut frame = c.benchmark_group("dashboard");
     for (n, store) in &stores {
-        let (mut model, _) = Model::new(
-            store.load_catalog().unwrap(),
-            today,
-            HealthRules::default(),
-            Lang::En,
-        );
+        let (mut model, _) =
+            Model::new(store.load_catalog().unwrap(), Start::local(today, Lang::En));
         update(&mut model, Action::Resize(120, 40));
         update(&mut model, Action::Cmd(Cmd::Open));
         frame.bench_with_input(BenchmarkId::new("j_then_k", n), &(), |b, _| {
@@ -87,7 +83,11 @@ fn benches(c: &mut Criterion) {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         frame.bench_with_input(BenchmarkId::new("draw_120x40", n), &(), |b, _| {
             b.iter(|| {
-                terminal.draw(|f| view::view(&model, &theme, f)).unwrap();
+                terminal
+                    .draw(|f| {
+                        view::view(&model, &theme, f);
+                    })
+                    .unwrap();
             })
         });
     }

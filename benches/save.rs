@@ -10,10 +10,10 @@
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use kembar::domain::{Activity, ActivityKind, HealthRules};
+use kembar::domain::{Activity, ActivityKind};
 use kembar::i18n::Lang;
 use kembar::store::{Actor, Change, Edit, Record, Store};
-use kembar::tui::app::{Action, Model, Origin, update};
+use kembar::tui::model::{Action, Model, Origin, Start, update};
 
 fn actor() -> Actor {
     Actor {
@@ -118,9 +118,7 @@ fn benches(c: &mut Criterion) {
         // The dashboard's side: the catalog takes the change and the lists are rebuilt.
         let (mut model, _) = Model::new(
             store.load_catalog().unwrap(),
-            "2026-11-29".parse().unwrap(),
-            HealthRules::default(),
-            Lang::En,
+            Start::local("2026-11-29".parse().unwrap(), Lang::En),
         );
         let samples: Vec<Duration> = (0..30)
             .map(|i| {
