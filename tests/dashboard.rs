@@ -343,7 +343,10 @@ fn stored_escape_sequences_never_reach_the_screen() {
     // Validation refuses these on import; a store can still hold them (older versions,
     // other tools), so the dashboard must neutralise them itself.
     let mut catalog_source = data.clone();
-    catalog_source.partners[0].name = "Queens\u{1b}[2Jland\u{7}".into();
+    // ESC and BEL (ratatui would drop those itself), a C1 CSI, a right-to-left override and
+    // an isolate (which it would not).
+    catalog_source.partners[0].name =
+        "Queens\u{1b}[2Jland\u{7}\u{9b}31m\u{202e}dnal\u{2066}x\u{2069}".into();
     data.partners[0].name = "Queensland".into();
     store
         .import(
@@ -360,18 +363,25 @@ fn stored_escape_sequences_never_reach_the_screen() {
     catalog.partners[0].name = catalog_source.partners[0].name.clone();
     catalog.reindex();
     let (mut model, _) = Model::new(catalog, Start::local(TODAY.parse().unwrap(), Lang::En));
-    update(&mut model, Action::Cmd(Cmd::Open));
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| {
-            view::view(&model, &Theme::builtin("default").unwrap(), f);
-        })
-        .unwrap();
-    let screen = text_of(terminal.backend().buffer());
-    assert!(screen.contains("Queens"), "{screen}");
+    let mut screens = String::new();
+    for cmd in [Cmd::Open, Cmd::Open] {
+        update(&mut model, Action::Cmd(cmd));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|f| {
+                view::view(&model, &Theme::builtin("default").unwrap(), f);
+            })
+            .unwrap();
+        screens.push_str(&text_of(terminal.backend().buffer()));
+    }
+    assert!(screens.contains("Queens"), "{screens}");
+    let unsafe_chars: Vec<char> = screens
+        .chars()
+        .filter(|&c| c != '\n' && kembar::domain::text::is_unsafe_char(c))
+        .collect();
     assert!(
-        !screen.chars().any(|c| c.is_control() && c != '\n'),
-        "{screen:?}"
+        unsafe_chars.is_empty(),
+        "{unsafe_chars:?} reached the screen"
     );
 }
 
@@ -631,4 +641,202 @@ fn jumping_to_the_first_agreement_of_a_region_loads_its_timeline() {
     assert_eq!(h.model.selected_agreement().unwrap().id, bali_first);
     assert_eq!(h.model.ctx.timeline.agreement, Some(bali_first));
     assert!(!h.model.ctx.timeline.loading, "the timeline was never read");
+}
+
+/// A viewer's hint bar and help offer no key that changes data, on every screen; pressing
+/// one says why.
+#[test]
+fn a_read_only_session_is_offered_no_editing_key() {
+    use kembar::domain::access::Access;
+    let editing = [
+        Cmd::Edit,
+        Cmd::New,
+        Cmd::LogActivity,
+        Cmd::Tags,
+        Cmd::AdvanceStage,
+        Cmd::Renew,
+        Cmd::Delete,
+        Cmd::Undo,
+        Cmd::MarkRenewal,
+        Cmd::MarkRevitalization,
+        Cmd::ProposeTermination,
+        Cmd::Snooze,
+        Cmd::FollowUp,
+        Cmd::FollowUpDone,
+        Cmd::ClearMarks,
+    ];
+    let labels: Vec<&str> = kembar::tui::keymap::BROWSE
+        .iter()
+        .chain(kembar::tui::keymap::TRIAGE)
+        .chain(kembar::tui::keymap::AGREEMENT)
+        .filter(|b| editing.contains(&b.cmd))
+        .map(|b| b.label.in_lang(Lang::En))
+        .collect();
+    let mut h = Harness::demo(Lang::En);
+    h.model.ctx.access = Access::viewer();
+    h.open_queensland();
+    let check = |h: &mut Harness, place: &str| {
+        let screen = h.screen(120, 40);
+        let hints = screen.lines().last().unwrap_or_default().to_string();
+        for label in &labels {
+            assert!(
+                !hints.contains(label),
+                "{place}: hint bar offers {label:?}: {hints}"
+            );
+        }
+        h.press(Cmd::Help);
+        let help = h.screen(120, 40);
+        // The help's rows: "key  label" between the overlay's borders.
+        let rows: Vec<&str> = help
+            .lines()
+            .flat_map(|l| l.split('│'))
+            .map(str::trim_end)
+            .collect();
+        for label in &labels {
+            assert!(
+                !rows.iter().any(|r| r.ends_with(&format!("  {label}"))),
+                "{place}: help offers {label:?}:\n{help}"
+            );
+        }
+        assert!(help.contains("read-only"), "{help}");
+        h.press(Cmd::Back);
+    };
+    check(&mut h, "browse");
+    h.press(Cmd::Edit);
+    assert!(h.model.form().is_none());
+    assert!(
+        h.model
+            .ctx
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("read-only"),
+        "pressing an editing key says why"
+    );
+    h.press(Cmd::Open);
+    check(&mut h, "the agreement");
+    h.press(Cmd::Triage);
+    check(&mut h, "triage");
+    h.press(Cmd::MarkRenewal);
+    assert!(h.store.attention().unwrap().is_empty(), "nothing saved");
+    // An editor is offered them.
+    h.model.ctx.access = Access::full();
+    h.press(Cmd::Down);
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.lines().last().unwrap().contains("renewal"),
+        "{screen}"
+    );
+}
+
+/// Enter on an obstacle tag in the finder lists every agreement carrying it.
+#[test]
+fn an_obstacle_tag_in_the_finder_opens_the_agreements_that_carry_it() {
+    let mut h = Harness::demo(Lang::En);
+    with_index(&mut h);
+    h.press(Cmd::Finder);
+    type_text(&mut h, "lack of communication");
+    let first = h.model.finder().unwrap().list.selected().cloned();
+    assert_eq!(
+        first,
+        Some(kembar::search::Target::Tag("communication".into()))
+    );
+    h.press(Cmd::Open);
+    let list = h
+        .model
+        .list_screen()
+        .expect("the agreements carrying the tag");
+    let carrying: Vec<u64> = h
+        .model
+        .ctx
+        .catalog
+        .agreements
+        .iter()
+        .filter(|a| a.obstacles.iter().any(|t| t == "communication"))
+        .map(|a| a.id)
+        .collect();
+    assert!(carrying.len() > 1);
+    let mut listed = list.list.rows().to_vec();
+    listed.sort_unstable();
+    let mut expected = carrying.clone();
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    let screen = h.screen(80, 24);
+    assert!(
+        screen.contains(&format!(
+            "Lack of communication · {} agreements",
+            carrying.len()
+        )),
+        "{screen}"
+    );
+    // Enter opens one; Esc comes back to the list.
+    h.press(Cmd::Down);
+    let chosen = h.model.target();
+    h.press(Cmd::Open);
+    assert_eq!(h.model.agreement_screen().map(|a| a.id), chosen);
+    h.press(Cmd::Back);
+    assert!(h.model.list_screen().is_some());
+    assert_eq!(h.model.target(), chosen);
+}
+
+/// Esc on a changed checklist asks first, a tag just created included.
+#[test]
+fn the_tag_checklist_asks_before_discarding_changes() {
+    let mut h = Harness::demo(Lang::En);
+    h.open_queensland();
+    h.press(Cmd::Tags);
+    h.press(Cmd::Back);
+    assert!(h.model.tags().is_none(), "nothing changed: it just closes");
+
+    h.press(Cmd::Tags);
+    h.press(Cmd::New);
+    type_text(&mut h, "Visa delays");
+    h.press(Cmd::Open);
+    h.press(Cmd::Back);
+    assert!(
+        h.model.prompt().is_some(),
+        "a question before dropping the new tag"
+    );
+    h.press(Cmd::Insert('n'));
+    assert!(h.model.tags().unwrap().created.len() == 1, "kept");
+    h.press(Cmd::Back);
+    h.press(Cmd::Insert('y'));
+    assert!(h.model.tags().is_none());
+    assert!(
+        h.model.ctx.catalog.tag("visa-delays").is_none(),
+        "nothing saved"
+    );
+}
+
+/// Every report is in the detail, newest first, overdue ones said in words; a cut pane says
+/// how much more there is.
+#[test]
+fn the_detail_lists_every_report_and_says_what_is_cut() {
+    let mut h = Harness::demo(Lang::En);
+    h.open_queensland();
+    let reports = h
+        .model
+        .selected_agreement()
+        .unwrap()
+        .reporting
+        .reports
+        .clone();
+    assert!(reports.len() > 4, "Queensland owes more than four reports");
+    h.press(Cmd::Open);
+    let mut seen = String::new();
+    for _ in 0..40 {
+        seen.push_str(&h.screen(120, 40));
+        h.press(Cmd::PageDown);
+    }
+    for r in &reports {
+        assert!(
+            seen.contains(&format!("due {}", r.due)),
+            "report due {} missing",
+            r.due
+        );
+    }
+    let first = h.screen(80, 24);
+    h.press(Cmd::Top);
+    assert!(h.screen(80, 24).contains("more lines"), "{first}");
 }

@@ -258,3 +258,62 @@ fn edits_made_in_the_dashboard_survive_a_restart() {
         );
     }
 }
+
+/// The 2019 meeting replayed: a decision filed on a filtered queue goes to the agreement
+/// highlighted, the filter stays, and the next key still acts on the same agreement.
+#[test]
+fn a_decision_on_a_filtered_triage_queue_goes_to_the_highlighted_agreement() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = common::kembar(
+        home.path(),
+        &[
+            "--db",
+            db,
+            "import",
+            common::fixture("demo.json").to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let args = ["--db", db, "--today", "2019-08-22", "--lang", "en"];
+    let mut pty = Pty::spawn(home.path(), &args, 80, 24);
+    pty.wait_for("Regions");
+    pty.send("T");
+    pty.wait_for("Triage");
+    pty.send("/siem reap");
+    pty.wait_for("/siem reap");
+    pty.send("\r");
+    pty.settle(Duration::from_millis(200));
+    pty.send("v");
+    let screen = pty.wait_for("Saved: marked for revitalization · Jawa Tengah – Siem Reap");
+    assert!(
+        screen.contains("Triage /siem reap"),
+        "the filter stays:\n{screen}"
+    );
+    pty.send("f");
+    let screen = pty.wait_for("Follow-up:");
+    assert!(
+        screen.contains("Follow-up: Jawa Tengah – Siem Reap"),
+        "the next key acts on the same agreement:\n{screen}"
+    );
+    pty.send("\x1b");
+    pty.settle(Duration::from_millis(200));
+    pty.send("q");
+    assert!(pty.wait_exit());
+    drop(pty);
+
+    let out = common::kembar(
+        home.path(),
+        &["--db", db, "--today", "2019-08-22", "triage", "--json"],
+    );
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let decided: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["decision"].is_null())
+        .map(|r| r["partner"].as_str().unwrap())
+        .collect();
+    assert_eq!(decided, ["Siem Reap"], "{rows:#}");
+}

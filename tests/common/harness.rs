@@ -1,7 +1,6 @@
 //! The dashboard without a terminal: a model over a real store, effects carried out as the
 //! event loop would, and frames drawn into ratatui's TestBackend.
 
-use chrono::NaiveDate;
 use kembar::i18n::Lang;
 use kembar::store::interchange::read_dataset;
 use kembar::store::{Actor, ImportMode, Store};
@@ -44,8 +43,12 @@ impl Harness {
                 .import(&data, "demo.json", ImportMode::Merge, &actor)
                 .unwrap();
         }
-        let today: NaiveDate = TODAY.parse().unwrap();
-        let (model, effects) = Model::new(store.load_catalog().unwrap(), Start::local(today, lang));
+        Harness::on(dir, store, Start::local(TODAY.parse().unwrap(), lang))
+    }
+
+    /// A dashboard over a store already open, with these settings.
+    pub fn on(dir: TempDir, store: Store, start: Start) -> Harness {
+        let (model, effects) = Model::new(store.load_catalog().unwrap(), start);
         let mut h = Harness {
             _dir: dir,
             store,
