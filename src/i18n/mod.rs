@@ -1,6 +1,7 @@
 //! Languages and the words kembar uses. Every label, message and error a user reads comes
 //! from [`text`]; this module decides which language is in force.
 
+pub mod summary;
 pub mod text;
 
 pub use text::T;

@@ -55,7 +55,7 @@ pub fn common(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             let Some(a) = ctx.catalog.agreement(id) else {
                 return Vec::new();
             };
-            let summary = super::summary::agreement_summary(&ctx.catalog, a, ctx.today, lang);
+            let summary = crate::i18n::summary::agreement_summary(&ctx.catalog, a, ctx.today, lang);
             let name = ctx.name_of(id);
             model.ctx.say(text::copied(&name, lang), StatusKind::Ok);
             return vec![Effect::CopyToClipboard(summary)];

@@ -23,7 +23,7 @@ pub mod overlays;
 pub mod runtime;
 pub mod saving;
 pub mod screens;
-pub mod summary;
+
 pub mod theme;
 pub mod view;
 pub mod widgets;
