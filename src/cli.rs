@@ -37,6 +37,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub theme: Option<String>,
 
+    /// When to use colour: auto (from TERM, COLORTERM and NO_COLOR: 24-bit only where
+    /// COLORTERM says truecolor, 256 colours where TERM says 256color, 16 otherwise, none for
+    /// a dumb terminal), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: crate::tui::screen::ColorChoice,
+
     /// The config file. Default: kembar/config.toml in your config directory.
     #[arg(long, global = true, env = "KEMBAR_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,

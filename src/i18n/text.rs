@@ -134,6 +134,7 @@ pub enum T {
     KeyClearMarks,
     TriageSnoozed,
     NoFollowUpDue,
+    KeyRedraw,
     QuietShort,
     AddsToTheirs,
     AgreementGone,
@@ -411,6 +412,7 @@ impl T {
             T::Title => ("Judul", "Title"),
             T::Why => ("Alasan", "Why"),
             T::QuietShort => ("Sepi", "Quiet"),
+            T::KeyRedraw => ("gambar ulang layar", "redraw the screen"),
             T::HealthLegend => (
                 "● aktif  ○ sepi  × berakhir",
                 "● active  ○ quiet  × expired",

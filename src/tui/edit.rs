@@ -24,6 +24,7 @@ pub fn common(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
     let lang = model.ctx.lang;
     match cmd {
         Cmd::Quit => model.ctx.quit = true,
+        Cmd::Redraw => return vec![Effect::Repaint],
         Cmd::Help => {
             let context = model.screen_context();
             model.overlays.push(Overlay::Help(Help { context }));

@@ -74,6 +74,8 @@ pub enum Cmd {
     FollowUpDone,
     /// Triage: remove the mark and the snooze (`c`).
     ClearMarks,
+    /// Clear the terminal and draw everything again (`Ctrl-l`).
+    Redraw,
 }
 
 /// Where keys are looked up: the screen or overlay in front.
@@ -207,6 +209,7 @@ pub const BROWSE: &[Binding] = &[
     more(ENDS, Cmd::Top, T::KeyTopBottom),
     more(PAGES, Cmd::PageDown, T::KeyPage),
     more(&[K('s')], Cmd::CycleSort, T::KeySort),
+    more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
 ];
 
 /// Typing a filter; any other character is typed.
@@ -239,6 +242,7 @@ pub const AGREEMENT: &[Binding] = &[
     more(&[K('T')], Cmd::Triage, T::KeyTriage),
     more(ENDS, Cmd::Top, T::KeyTopBottom),
     more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
     more(QUIT, Cmd::Quit, T::KeyQuit),
 ];
 
@@ -265,6 +269,7 @@ pub const TRIAGE: &[Binding] = &[
     more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
     more(ENDS, Cmd::Top, T::KeyTopBottom),
     more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
     more(QUIT, Cmd::Quit, T::KeyQuit),
 ];
 
@@ -284,6 +289,7 @@ pub const LIST: &[Binding] = &[
     more(&[K('T')], Cmd::Triage, T::KeyTriage),
     more(ENDS, Cmd::Top, T::KeyTopBottom),
     more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
     more(QUIT, Cmd::Quit, T::KeyQuit),
 ];
 

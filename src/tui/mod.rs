@@ -12,6 +12,7 @@
 //! - `edit` and `saving`: the editing keys every screen shares, and the store's answers;
 //! - `keymap`, `layout`, `list`, `input`, `theme`, `widgets`: the parts they are built of.
 
+pub mod cells;
 pub mod edit;
 pub mod form;
 pub mod input;
@@ -22,6 +23,7 @@ pub mod model;
 pub mod overlays;
 pub mod runtime;
 pub mod saving;
+pub mod screen;
 pub mod screens;
 
 pub mod theme;
@@ -51,10 +53,11 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         );
     }
     let session = Session::open(cli, "dashboard")?;
+    let depth = screen::ColorDepth::from_env(cli.color);
     let (theme, warning) = Theme::resolve(
         session.theme.as_deref(),
         crate::config::themes_dir().as_deref(),
-        theme::no_color_requested(),
+        depth == screen::ColorDepth::None,
     );
     let catalog = session.store.load_catalog()?;
     let start = Start {
@@ -69,7 +72,7 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         update(&mut model, Action::Notice(w));
     }
 
-    let mut terminal = runtime::enter_terminal()?;
+    let mut terminal = runtime::enter_terminal(depth)?;
     let (send, receive) = channel();
     let actor = Actor::local();
     // The search index reads every activity: build it beside the dashboard, which is usable

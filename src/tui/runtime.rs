@@ -13,13 +13,14 @@ use base64::Engine;
 use crossterm::event::{self, Event};
 use crossterm::{cursor, execute, terminal};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 
 use crate::domain::Catalog;
 use crate::store::{Actor, ApplyError, Change, Record, Store};
 
 use super::keymap;
 use super::model::{Action, Effect, Model, Origin, SaveFailure, Theirs, update};
+use super::screen::{ColorDepth, Screen, SizeSource};
 use super::theme::Theme;
 use super::view;
 
@@ -107,9 +108,9 @@ pub(super) fn read_event(wait: Duration) -> Result<Option<Event>> {
     }
 }
 
-pub(super) type Term = Terminal<CrosstermBackend<io::Stdout>>;
+pub(super) type Term = Terminal<Screen<io::BufWriter<io::Stdout>>>;
 
-pub(super) fn enter_terminal() -> Result<Term> {
+pub(super) fn enter_terminal(depth: ColorDepth) -> Result<Term> {
     install_panic_hook();
     terminal::enable_raw_mode().context("cannot switch the terminal to raw mode")?;
     let mut stdout = io::stdout();
@@ -120,7 +121,8 @@ pub(super) fn enter_terminal() -> Result<Term> {
         cursor::Hide
     )
     .context("cannot prepare the terminal")?;
-    Terminal::new(CrosstermBackend::new(stdout)).context("cannot start drawing")
+    let out = io::BufWriter::with_capacity(64 * 1024, stdout);
+    Terminal::new(Screen::new(out, SizeSource::Tty, depth)).context("cannot start drawing")
 }
 
 fn restore_terminal() {
