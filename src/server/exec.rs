@@ -27,10 +27,12 @@ use super::{Hub, lock};
 
 /// Commands computing their answer at once (the machine's cores are for the dashboards).
 pub(super) const COMPUTING_AT_ONCE: usize = 2;
-/// Bytes per SSH data message.
-const CHUNK: usize = 32 * 1024;
+/// Bytes per SSH data message. russh moves up to 64 queued messages into its send buffer
+/// before it waits for the socket, so this times 64 is what a connection may hold while the
+/// client is slow to read.
+const CHUNK: usize = 8 * 1024;
 /// Bytes read from the temporary file at a time.
-const BLOCK: usize = 8 * CHUNK;
+const BLOCK: usize = 16 * CHUNK;
 
 /// An answer on disk, waiting to be sent.
 #[derive(Clone)]
