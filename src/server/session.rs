@@ -502,6 +502,7 @@ impl russh::server::Handler for Connection {
             .name("kembar-ssh".into())
             .spawn(move || {
                 dashboard(&hub, &link, &user, size, handle, channel, runtime, input_rx);
+                link.hang_up();
                 link.dashboard_done.notify_one();
             });
         if let Err(e) = spawned {
