@@ -1074,3 +1074,34 @@ proptest! {
         }
     }
 }
+
+/// The new limits are checked like the others: out of range names the setting and the range.
+#[test]
+fn server_limits_out_of_range_are_refused_by_name() {
+    let home = TempDir::new().unwrap();
+    for (setting, range) in [
+        ("max_unauthenticated = 0", "from 1 to 10000"),
+        ("auth_timeout_seconds = 601", "from 1 to 600"),
+    ] {
+        let config = home.path().join("config.toml");
+        std::fs::write(&config, format!("[server]\n{setting}\n")).unwrap();
+        let out = common::kembar(
+            home.path(),
+            &[
+                "--db",
+                home.path().join("store").to_str().unwrap(),
+                "--config",
+                config.to_str().unwrap(),
+                "list",
+            ],
+        );
+        assert!(!out.status.success());
+        let err = common::text(&out.stderr);
+        let name = setting.split(' ').next().unwrap();
+        assert!(
+            err.contains(&format!("server.{setting} is out of range"))
+                && err.contains(&format!("set server.{name} to a number {range}")),
+            "{err}"
+        );
+    }
+}
