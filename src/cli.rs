@@ -161,6 +161,10 @@ pub enum Command {
         /// directory.
         #[arg(long, value_name = "PATH")]
         host_key: Option<PathBuf>,
+        /// The operator's log on stderr: `text` (a timestamp and key=value fields) or `json`
+        /// (one object per line).
+        #[arg(long, value_enum, default_value_t, value_name = "FORMAT")]
+        log_format: crate::server::log::LogFormat,
     },
 
     /// Fill an empty store with deterministic synthetic data, for benchmarks.

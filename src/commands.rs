@@ -172,7 +172,14 @@ pub fn run(cli: Cli) -> Result<()> {
             listen,
             authorized_keys,
             host_key,
-        }) => crate::server::serve(&cli, listen, authorized_keys, host_key.as_deref()),
+            log_format,
+        }) => crate::server::serve(
+            &cli,
+            listen,
+            authorized_keys,
+            host_key.as_deref(),
+            *log_format,
+        ),
         Some(Command::Gen {
             agreements,
             activities_per,

@@ -14,6 +14,8 @@
 //! [server]               # `kembar serve`
 //! max_sessions = 50
 //! idle_timeout_minutes = 60
+//! max_unauthenticated = 64
+//! auth_timeout_seconds = 30
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -42,6 +44,10 @@ pub struct ServerConfig {
     pub max_sessions: usize,
     /// A session with no input for this long is closed.
     pub idle_timeout_minutes: u64,
+    /// Connections that have not logged in yet, at once; more are closed as they come.
+    pub max_unauthenticated: usize,
+    /// A connection that has not logged in after this long is closed.
+    pub auth_timeout_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -49,6 +55,8 @@ impl Default for ServerConfig {
         ServerConfig {
             max_sessions: 50,
             idle_timeout_minutes: 60,
+            max_unauthenticated: 64,
+            auth_timeout_seconds: 30,
         }
     }
 }
@@ -136,6 +144,26 @@ impl Config {
                     server.idle_timeout_minutes
                 ),
                 fix: "set server.idle_timeout_minutes to a number from 1 to 10080 (a week)".into(),
+            });
+        }
+        if !(1..=10_000).contains(&server.max_unauthenticated) {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                message: format!(
+                    "server.max_unauthenticated = {} is out of range",
+                    server.max_unauthenticated
+                ),
+                fix: "set server.max_unauthenticated to a number from 1 to 10000".into(),
+            });
+        }
+        if !(1..=600).contains(&server.auth_timeout_seconds) {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                message: format!(
+                    "server.auth_timeout_seconds = {} is out of range",
+                    server.auth_timeout_seconds
+                ),
+                fix: "set server.auth_timeout_seconds to a number from 1 to 600".into(),
             });
         }
         Ok(())

@@ -4,8 +4,12 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// A paste larger than this is cut off: the fields hold at most 20,000 characters anyway.
-const PASTE_MAX: usize = 4 << 20;
+/// A paste larger than this many bytes is cut off: the fields hold at most 20,000
+/// characters (80 KB at four bytes each) anyway, and a session must not hold more whatever
+/// the client sends.
+pub const PASTE_MAX: usize = 256 << 10;
+/// The longest escape sequence kept while waiting for its end.
+pub const SEQUENCE_MAX: usize = 64;
 const PASTE_START: &[u8] = b"\x1b[200~";
 const PASTE_END: &[u8] = b"\x1b[201~";
 
@@ -21,6 +25,12 @@ pub struct InputParser {
 }
 
 impl InputParser {
+    /// Bytes held while waiting for the rest of a sequence or paste: at most
+    /// [`PASTE_MAX`] plus the paste markers, whatever the client sends.
+    pub fn buffered(&self) -> usize {
+        self.pending.len() + self.tail.len()
+    }
+
     /// Feeds the bytes of one packet; returns the events they complete.
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<Event> {
         let mut events = Vec::new();
@@ -49,12 +59,12 @@ impl InputParser {
                 if self.pending.ends_with(PASTE_END) {
                     let inner =
                         &self.pending[PASTE_START.len()..self.pending.len() - PASTE_END.len()];
-                    events.push(Event::Paste(String::from_utf8_lossy(inner).into_owned()));
+                    events.push(Event::Paste(paste_text(inner)));
                     self.pending.clear();
                 } else if self.pending.len() > PASTE_MAX {
                     // Keep what fits, drop the rest up to the end marker.
                     let inner = &self.pending[PASTE_START.len()..];
-                    events.push(Event::Paste(String::from_utf8_lossy(inner).into_owned()));
+                    events.push(Event::Paste(paste_text(inner)));
                     self.pending.clear();
                     self.overflow = true;
                 }
@@ -67,13 +77,27 @@ impl InputParser {
                     }
                     self.pending.clear();
                 }
-                Ok(None) if self.pending.len() < 64 => {}
+                Ok(None) if self.pending.len() < SEQUENCE_MAX => {}
                 // Garbage, or a sequence too long to be one: drop it.
                 Ok(None) | Err(_) => self.pending.clear(),
             }
         }
         events
     }
+}
+
+/// A paste's text, never longer than [`PASTE_MAX`] bytes (invalid bytes become U+FFFD,
+/// which is longer than the byte it replaces).
+fn paste_text(bytes: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(bytes).into_owned();
+    if text.len() > PASTE_MAX {
+        let mut end = PASTE_MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    text
 }
 
 fn to_crossterm(event: terminput::Event) -> Option<Event> {

@@ -27,6 +27,17 @@ pub struct Grant {
     pub comment: String,
 }
 
+/// What [`Keyring::refresh`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refresh {
+    /// The file did not change.
+    Unchanged,
+    /// The file changed and was read again: this many keys; bad lines are in `warnings`.
+    Reloaded { keys: usize },
+    /// The file cannot be read (why); nobody gets in until it can.
+    Unreadable(String),
+}
+
 /// The authorized keys, read again whenever the file changes.
 #[derive(Debug)]
 pub struct Keyring {
@@ -66,33 +77,30 @@ impl Keyring {
         Ok(())
     }
 
-    /// Reads the file again if it changed since it was last read; returns warnings to show.
-    /// A file that disappeared or cannot be read keeps the keys read before, with a warning.
-    pub fn refresh(&mut self) -> Vec<String> {
+    /// Reads the file again if it changed since it was last read. A file that disappeared
+    /// or cannot be read lets nobody in until it can be read again.
+    pub fn refresh(&mut self) -> Refresh {
         let now = modified(&self.path);
         if now.is_some() && now == self.modified {
-            return Vec::new();
+            return Refresh::Unchanged;
         }
         match self.read() {
-            Ok(()) => {
-                let mut out = vec![format!(
-                    "{}: read again, {} key{}",
-                    self.path.display(),
-                    self.grants.len(),
-                    if self.grants.len() == 1 { "" } else { "s" }
-                )];
-                out.extend(self.warnings.iter().cloned());
-                out
-            }
+            Ok(()) => Refresh::Reloaded {
+                keys: self.grants.len(),
+            },
             Err(e) => {
-                // Fail closed: a file that was removed or cannot be read lets nobody in.
+                // Fail closed.
                 self.grants.clear();
+                self.warnings.clear();
                 self.modified = None;
-                vec![format!(
-                    "{e:#}; nobody can connect until it is readable again"
-                )]
+                Refresh::Unreadable(format!("{e:#}"))
             }
         }
+    }
+
+    /// The authorized-keys file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     pub fn len(&self) -> usize {
@@ -137,13 +145,17 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
                 continue;
             }
         };
-        let mut role = Role::Viewer;
+        let mut role = None;
         let mut problem = None;
         for option in options {
             match option.split_once('=') {
+                // Two roles on one line: which one was meant is a guess kembar will not make.
+                Some(("kembar-role", _)) if role.is_some() => {
+                    problem = Some("kembar-role is given twice".to_string())
+                }
                 Some(("kembar-role", value)) => match value.trim_matches('"') {
-                    "editor" => role = Role::Editor,
-                    "viewer" => role = Role::Viewer,
+                    "editor" => role = Some(Role::Editor),
+                    "viewer" => role = Some(Role::Viewer),
                     other => {
                         problem = Some(format!(
                             "kembar-role {other:?} is neither \"editor\" nor \"viewer\""
@@ -165,7 +177,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
         grants.push(Grant {
             comment: key.comment().to_string(),
             key,
-            role,
+            role: role.unwrap_or(Role::Viewer),
         });
     }
     (grants, warnings)
@@ -291,7 +303,10 @@ mod tests {
         assert!(ring.lookup(&key).is_some());
         std::fs::remove_file(&path).unwrap();
         let said = ring.refresh();
-        assert!(said[0].contains("nobody can connect"), "{said:?}");
+        assert!(
+            matches!(&said, Refresh::Unreadable(e) if e.contains("keys")),
+            "{said:?}"
+        );
         assert!(ring.lookup(&key).is_none());
     }
 

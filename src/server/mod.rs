@@ -1,14 +1,20 @@
 //! `kembar serve`: one process owns the store and serves each SSH user a dashboard of their
 //! own.
 //!
-//! The network side is russh on a small tokio runtime. Each shell gets a thread running the
-//! same event loop as the local dashboard, fed with key events parsed from the client's bytes
-//! and drawing into the SSH channel. Sessions share one catalog: a save patches it once and
-//! every other session takes the new catalog between keys (the change feed), and the record
-//! versions of the store catch edits that cross.
+//! The network side is russh on a small tokio runtime, behind an accept loop of our own
+//! ([`listen`]) that no accept error can end and that caps connections which have not logged
+//! in. Each shell gets a thread running the same event loop as the local dashboard, fed with
+//! key events parsed from the client's bytes and drawing into the SSH channel. Sessions
+//! share one catalog: a save patches it once and every other session takes the new catalog
+//! between keys (the change feed), and the record versions of the store catch edits that
+//! cross. Commands over SSH ([`exec`]) are answered from a temporary file, in chunks the
+//! client's window allows. Everything an operator should know goes to the log ([`log`]).
 
+mod exec;
 pub mod input;
 pub mod keys;
+mod listen;
+pub mod log;
 mod session;
 
 use std::collections::HashMap;
@@ -20,7 +26,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use russh::MethodKind;
-use russh::server::Server as _;
 
 use crate::cli::Cli;
 use crate::commands::Session;
@@ -31,19 +36,14 @@ use crate::tui::model::Action;
 use crate::tui::theme::Theme;
 use crate::tui::{Deliver, Indexer};
 
-use keys::Keyring;
+use keys::{Keyring, Refresh};
+use log::{LogFormat, log_event};
 
-/// What a running session receives from its connection.
-pub enum Input {
-    Event(crossterm::event::Event),
-    /// The client went away.
-    Hangup,
-}
-
-/// One connected session, as the hub reaches it.
+/// One session of the hub: a dashboard, or a command over SSH.
 struct Peer {
-    /// Results of background work and changes made by others.
-    background: Sender<Action>,
+    /// Results of background work and changes made by others; `None` for a command, which
+    /// only reads.
+    background: Option<Sender<Action>>,
 }
 
 /// What every session of a server shares.
@@ -57,6 +57,10 @@ pub struct Hub {
     theme: Theme,
     settings: Settings,
     next_id: AtomicU64,
+    /// The last JSON export, kept on disk while the store is unchanged.
+    exports: exec::ExportCache,
+    /// Commands computing their answer at once; more wait their turn.
+    computing: tokio::sync::Semaphore,
 }
 
 /// The settings sessions start with.
@@ -77,28 +81,51 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A place in the hub, given back when dropped.
+struct Seat<'a> {
+    hub: &'a Hub,
+    id: u64,
+}
+
+impl Drop for Seat<'_> {
+    fn drop(&mut self) {
+        lock(&self.hub.peers).remove(&self.id);
+    }
+}
+
 impl Hub {
-    /// Registers a session's channel unless the server is full.
-    fn join(&self, background: Sender<Action>) -> Option<u64> {
+    /// A place for a dashboard (with its feed of changes) or a command, unless the server
+    /// is full: both count in `max_sessions`.
+    fn join(&self, background: Option<Sender<Action>>) -> Option<Seat<'_>> {
         let mut peers = lock(&self.peers);
         if peers.len() >= self.settings.max_sessions {
             return None;
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         peers.insert(id, Peer { background });
-        Some(id)
-    }
-
-    fn leave(&self, id: u64) {
-        lock(&self.peers).remove(&id);
+        Some(Seat { hub: self, id })
     }
 
     /// The role and comment the authorized-keys file gives a key, reading the file again if
     /// it changed.
     fn grant(&self, key: &russh::keys::PublicKey) -> Option<(keys::Role, String)> {
         let mut ring = lock(&self.keyring);
-        for w in ring.refresh() {
-            eprintln!("kembar: {w}");
+        match ring.refresh() {
+            Refresh::Unchanged => {}
+            Refresh::Reloaded { keys } => {
+                log_event!("keys_reloaded", path = ring.path(), keys = keys);
+                for w in &ring.warnings {
+                    log_event!("keys_warning", message = w);
+                }
+            }
+            Refresh::Unreadable(e) => {
+                log_event!(
+                    "keys_unreadable",
+                    path = ring.path(),
+                    error = e,
+                    effect = "nobody can log in until it is readable again"
+                );
+            }
         }
         ring.lookup(key).map(|g| (g.role, g.comment.clone()))
     }
@@ -110,6 +137,23 @@ impl Hub {
     /// A session saved a change: patch the shared catalog once, hand it to every other
     /// session, and rebuild the search index.
     fn saved(&self, from: u64, by: &str, applied: &Applied) -> Arc<Catalog> {
+        log_event!(
+            "save",
+            session = from,
+            user = by,
+            action = &applied.entry.action,
+            record = &applied.entry.record,
+            seq = applied.entry.seq,
+        );
+        if let Some(reason) = &applied.entry.unconfirmed {
+            log_event!(
+                "error",
+                session = from,
+                user = by,
+                what = "the disk did not confirm a save",
+                error = reason,
+            );
+        }
         let shared = {
             let mut catalog = lock(&self.catalog);
             let next = Arc::make_mut(&mut catalog);
@@ -127,8 +171,10 @@ impl Hub {
             let shared = Arc::clone(&catalog);
             // Sent while the catalog is held, so sessions receive catalogs in order.
             for (id, peer) in lock(&self.peers).iter() {
-                if *id != from {
-                    let _ = peer.background.send(Action::Changed {
+                if *id != from
+                    && let Some(background) = &peer.background
+                {
+                    let _ = background.send(Action::Changed {
                         catalog: Arc::clone(&shared),
                         applied: Box::new(applied.clone()),
                         by: by.to_string(),
@@ -148,16 +194,19 @@ pub fn serve(
     listen: &str,
     authorized_keys: &Path,
     host_key: Option<&Path>,
+    log_format: LogFormat,
 ) -> Result<()> {
+    log::init(log_format);
     let keyring = Keyring::load(authorized_keys)?;
     for w in &keyring.warnings {
-        eprintln!("kembar: {w}");
+        log_event!("keys_warning", message = w);
     }
     if keyring.is_empty() {
-        eprintln!(
-            "kembar: {} lists no usable key yet; nobody can connect until one is added (it is \
-             read again when it changes)",
-            authorized_keys.display()
+        log_event!(
+            "keys_empty",
+            path = authorized_keys,
+            effect = "nobody can log in until a key is added; the file is read again when it \
+                      changes",
         );
     }
     let host_path = match host_key {
@@ -173,8 +222,9 @@ pub fn serve(
         false,
     );
     if let Some(w) = warning {
-        eprintln!("kembar: {w}");
+        log_event!("theme_warning", message = w);
     }
+    listen::raise_open_file_limit();
     let catalog = Arc::new(session.store.load_catalog()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -191,7 +241,9 @@ pub fn serve(
                 *lock(&index) = Some(Arc::clone(ready));
             }
             for peer in lock(&peers).values() {
-                let _ = peer.background.send(action.clone());
+                if let Some(background) = &peer.background {
+                    let _ = background.send(action.clone());
+                }
             }
         })
     };
@@ -202,6 +254,7 @@ pub fn serve(
         deliver,
     );
     indexer.refresh(Arc::clone(&catalog));
+    let server = &session.config.server;
     let hub = Arc::new(Hub {
         store: Arc::clone(&session.store),
         catalog: Mutex::new(catalog),
@@ -214,15 +267,21 @@ pub fn serve(
             lang: session.lang,
             rules: session.config.health,
             today: cli.today,
-            max_sessions: session.config.server.max_sessions,
-            idle: Duration::from_secs(session.config.server.idle_timeout_minutes * 60),
+            max_sessions: server.max_sessions,
+            idle: Duration::from_secs(server.idle_timeout_minutes * 60),
             aliases: session.config.aliases.clone(),
         },
         next_id: AtomicU64::new(1),
+        exports: exec::ExportCache::default(),
+        computing: tokio::sync::Semaphore::new(exec::COMPUTING_AT_ONCE),
     });
+    let limits = listen::Limits {
+        max_unauthenticated: server.max_unauthenticated,
+        auth_timeout: Duration::from_secs(server.auth_timeout_seconds),
+    };
     // The sessions close themselves after `idle` without a key; russh's own timeout only
     // catches connections that went dead (keepalive replies and frames count as activity).
-    let idle = Duration::from_secs(session.config.server.idle_timeout_minutes * 60 + 300);
+    let idle = Duration::from_secs(server.idle_timeout_minutes * 60 + 300);
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -243,6 +302,16 @@ pub fn serve(
             session.store.path().display(),
             if keys == 1 { "" } else { "s" },
         );
+        log_event!(
+            "start",
+            version = env!("CARGO_PKG_VERSION"),
+            listen = addr,
+            store = session.store.path(),
+            keys = keys,
+            max_sessions = server.max_sessions,
+            max_unauthenticated = server.max_unauthenticated,
+            auth_timeout_seconds = server.auth_timeout_seconds,
+        );
         let config = russh::server::Config {
             methods: russh::MethodSet::from(&[MethodKind::PublicKey][..]),
             keys: vec![host],
@@ -253,124 +322,15 @@ pub fn serve(
             nodelay: true,
             ..Default::default()
         };
-        let mut server = session::Server {
-            hub: Arc::clone(&hub),
-            runtime: tokio::runtime::Handle::current(),
-        };
-        server
-            .run_on_socket(Arc::new(config), &listener)
-            .await
-            .context("the server stopped")?;
+        listen::run(
+            Arc::clone(&hub),
+            Arc::new(config),
+            listener,
+            limits,
+            tokio::runtime::Handle::current(),
+        )
+        .await;
         Ok::<(), anyhow::Error>(())
     })?;
     Ok(())
-}
-
-/// Splits a command line as a shell would for simple cases: words, and "quoted" or 'quoted'
-/// words with spaces.
-fn split_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote = None;
-    let mut started = false;
-    for c in line.chars() {
-        match (quote, c) {
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                started = true;
-            }
-            (Some(q), c) if c == q => quote = None,
-            (None, c) if c.is_whitespace() => {
-                if started {
-                    words.push(std::mem::take(&mut word));
-                    started = false;
-                }
-            }
-            (_, c) => {
-                word.push(c);
-                started = true;
-            }
-        }
-    }
-    if started {
-        words.push(word);
-    }
-    words
-}
-
-/// Answers `ssh -p PORT host COMMAND`: export, triage and report, as the command line would
-/// print them, from the store the server holds. Returns the output, or a message and an
-/// exit status.
-pub fn exec(hub: &Hub, line: &str) -> Result<Vec<u8>, (String, u32)> {
-    use crate::cli::{Cli, Command, ExportFormat};
-    use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
-    let words = split_words(line);
-    let matches = Cli::command()
-        .try_get_matches_from(std::iter::once("kembar".to_string()).chain(words))
-        .map_err(|e| (e.render().to_string(), 2))?;
-    let cli = Cli::from_arg_matches(&matches).map_err(|e| (e.render().to_string(), 2))?;
-    // The server's own environment (KEMBAR_DB, KEMBAR_CONFIG) is not the user's asking.
-    let typed = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
-    if typed("db") || cli.demo || typed("config") {
-        return Err((
-            "kembar: over SSH the server's store and settings are used; --db, --demo and \
-             --config are not available\n"
-                .into(),
-            2,
-        ));
-    }
-    let on_server = |what: &str| {
-        (
-            format!(
-                "kembar: --output would write {what} on the server; redirect the output of the \
-                 ssh command instead, e.g. `ssh ... export > kembar.json`\n"
-            ),
-            2,
-        )
-    };
-    let settings = &hub.settings;
-    let judging = crate::commands::Judging {
-        today: cli
-            .today
-            .or(settings.today)
-            .unwrap_or_else(|| chrono::Local::now().date_naive()),
-        rules: settings.rules,
-        lang: cli.lang.unwrap_or(settings.lang),
-    };
-    let catalog = Arc::clone(&lock(&hub.catalog));
-    let failed = |e: anyhow::Error| (format!("kembar: {e:#}\n"), 1);
-    match &cli.command {
-        Some(Command::Export {
-            output: Some(_), ..
-        }) => Err(on_server("the export")),
-        Some(Command::Export { format, .. }) => {
-            let mut out = Vec::new();
-            match format {
-                ExportFormat::Json => {
-                    let data = hub.store.export().map_err(|e| failed(e.into()))?;
-                    crate::store::interchange::write_json(&data, &mut out)
-                        .map_err(|e| failed(e.into()))?;
-                }
-                ExportFormat::Csv => crate::store::interchange::write_csv(&catalog, &mut out)
-                    .map_err(|e| failed(e.into()))?,
-            }
-            Ok(out)
-        }
-        Some(Command::Triage { json, csv, limit }) => {
-            crate::commands::triage_bytes(&catalog, judging, *json, *csv, *limit).map_err(failed)
-        }
-        Some(Command::Report {
-            output: Some(_), ..
-        }) => Err(on_server("the report")),
-        Some(Command::Report {
-            province, format, ..
-        }) => crate::commands::report_bytes(&catalog, judging, province.as_deref(), *format)
-            .map_err(failed),
-        _ => Err((
-            "kembar: over SSH kembar answers `export`, `triage` and `report`; connect without a \
-             command for the dashboard\n"
-                .into(),
-            2,
-        )),
-    }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod interchange;
 pub mod keys;
 pub mod lock;
+pub mod stream;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -111,7 +111,15 @@ mod tests {
         for sturdy in ["a", "é", "福", "충", "·", "●", "┃", "…"] {
             assert!(!fragile(sturdy), "{sturdy}");
         }
-        for fragile_text in ["សៀ", "e\u{301}", "👍🏽", "ก\u{e34}", "❤\u{fe0f}", "ា", "\u{1100}"] {
+        for fragile_text in [
+            "សៀ",
+            "e\u{301}",
+            "👍🏽",
+            "ก\u{e34}",
+            "❤\u{fe0f}",
+            "ា",
+            "\u{1100}",
+        ] {
             assert!(fragile(fragile_text), "{fragile_text:?}");
         }
     }

@@ -380,7 +380,12 @@ impl<W: Write> Screen<W> {
             // Clear the columns the cluster is given, draw it from their start, and let
             // the next write say where it goes: a terminal that draws it narrower leaves
             // blanks, one that draws it wider is overwritten by the cell after it.
-            write!(self.out, "{}\x1b[{}D{symbol}", " ".repeat(width.into()), width)?;
+            write!(
+                self.out,
+                "{}\x1b[{}D{symbol}",
+                " ".repeat(width.into()),
+                width
+            )?;
             self.cursor = None;
         } else {
             self.out.write_all(symbol.as_bytes())?;
@@ -593,25 +598,52 @@ mod tests {
     fn depth_follows_term_colorterm_and_no_color() {
         use ColorChoice::*;
         let d = ColorDepth::detect;
-        assert_eq!(d(Auto, Some("xterm-256color"), Some("truecolor"), false), ColorDepth::TrueColor);
-        assert_eq!(d(Auto, Some("xterm-256color"), None, false), ColorDepth::Indexed256);
+        assert_eq!(
+            d(Auto, Some("xterm-256color"), Some("truecolor"), false),
+            ColorDepth::TrueColor
+        );
+        assert_eq!(
+            d(Auto, Some("xterm-256color"), None, false),
+            ColorDepth::Indexed256
+        );
         assert_eq!(d(Auto, Some("linux"), None, false), ColorDepth::Ansi16);
         assert_eq!(d(Auto, Some("vt100"), None, false), ColorDepth::Ansi16);
         assert_eq!(d(Auto, Some("screen"), None, false), ColorDepth::Ansi16);
         assert_eq!(d(Auto, Some("dumb"), None, false), ColorDepth::None);
-        assert_eq!(d(Auto, Some("xterm-256color"), Some("truecolor"), true), ColorDepth::None);
-        assert_eq!(d(Always, Some("xterm-256color"), None, true), ColorDepth::Indexed256);
-        assert_eq!(d(Never, Some("xterm-256color"), Some("24bit"), false), ColorDepth::None);
+        assert_eq!(
+            d(Auto, Some("xterm-256color"), Some("truecolor"), true),
+            ColorDepth::None
+        );
+        assert_eq!(
+            d(Always, Some("xterm-256color"), None, true),
+            ColorDepth::Indexed256
+        );
+        assert_eq!(
+            d(Never, Some("xterm-256color"), Some("24bit"), false),
+            ColorDepth::None
+        );
     }
 
     #[test]
     fn colours_come_down_to_the_nearest_the_depth_has() {
-        assert_eq!(ColorDepth::Indexed256.map(Color::Rgb(255, 0, 0)), Color::Indexed(196));
-        assert_eq!(ColorDepth::Indexed256.map(Color::Rgb(128, 128, 128)), Color::Indexed(244));
+        assert_eq!(
+            ColorDepth::Indexed256.map(Color::Rgb(255, 0, 0)),
+            Color::Indexed(196)
+        );
+        assert_eq!(
+            ColorDepth::Indexed256.map(Color::Rgb(128, 128, 128)),
+            Color::Indexed(244)
+        );
         assert_eq!(ColorDepth::Ansi16.map(Color::Rgb(230, 30, 30)), Color::Red);
         assert_eq!(ColorDepth::Ansi16.map(Color::Rgb(17, 21, 28)), Color::Black);
-        assert_eq!(ColorDepth::Ansi16.map(Color::Rgb(250, 250, 250)), Color::White);
-        assert_eq!(ColorDepth::TrueColor.map(Color::Rgb(1, 2, 3)), Color::Rgb(1, 2, 3));
+        assert_eq!(
+            ColorDepth::Ansi16.map(Color::Rgb(250, 250, 250)),
+            Color::White
+        );
+        assert_eq!(
+            ColorDepth::TrueColor.map(Color::Rgb(1, 2, 3)),
+            Color::Rgb(1, 2, 3)
+        );
         assert_eq!(ColorDepth::None.map(Color::Rgb(1, 2, 3)), Color::Reset);
     }
 
@@ -640,7 +672,10 @@ mod tests {
         let mut s = Screen::new(Vec::new(), SizeSource::Shared(size), ColorDepth::TrueColor);
         let first = draw(&mut s, &frame(&[(0, 0, "a"), (1, 0, "b"), (5, 0, " ")]));
         assert!(first.contains("ab"), "{first:?}");
-        assert!(!first.contains(' '), "a blank over a blank is not sent: {first:?}");
+        assert!(
+            !first.contains(' '),
+            "a blank over a blank is not sent: {first:?}"
+        );
         let again = draw(&mut s, &frame(&[(0, 0, "a"), (1, 0, "c")]));
         assert_eq!(again, "\x1b[1;2Hc");
     }
@@ -660,6 +695,9 @@ mod tests {
         let size = Arc::new(Mutex::new((10, 1)));
         let mut s = Screen::new(Vec::new(), SizeSource::Shared(size), ColorDepth::TrueColor);
         let out = draw(&mut s, &frame(&[(0, 0, "a\u{202e}"), (1, 0, "\u{9b}")]));
-        assert!(!out.chars().any(|c| c == '\u{202e}' || c == '\u{9b}'), "{out:?}");
+        assert!(
+            !out.chars().any(|c| c == '\u{202e}' || c == '\u{9b}'),
+            "{out:?}"
+        );
     }
 }
