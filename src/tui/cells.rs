@@ -129,6 +129,7 @@ mod tests {
         assert_eq!(width("Fujian"), 6);
         assert_eq!(width("福建省"), 6);
         assert_eq!(width("e\u{301}"), 1);
-        assert_eq!(clusters("សៀមរាប").count(), 3);
+        assert_eq!(clusters("សៀមរាប").count(), 4);
+        assert!(clusters("សៀមរាប").any(|c| c.fragile()));
     }
 }
