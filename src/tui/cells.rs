@@ -50,6 +50,30 @@ pub fn width(text: &str) -> usize {
     clusters(text).map(|c| c.width).sum()
 }
 
+/// The most columns a terminal might give a cluster beyond its width: each of its
+/// characters drawn on its own, emoji and wide characters in two columns.
+pub fn spill(cluster: &str) -> usize {
+    if !fragile(cluster) {
+        return 0;
+    }
+    let most: usize = cluster
+        .chars()
+        .map(|c| {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if w == 2 || fragile_char(c) && (c as u32) >= 0x2600 && !is_joiner(c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum();
+    most.saturating_sub(cluster_width(cluster))
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200F | 0xFE00..=0xFE0F | 0xE0000..=0xE007F)
+}
+
 /// Whether terminals may disagree about how to draw a cluster.
 pub fn fragile(cluster: &str) -> bool {
     let mut chars = cluster.chars();
@@ -122,6 +146,15 @@ mod tests {
         ] {
             assert!(fragile(fragile_text), "{fragile_text:?}");
         }
+    }
+
+    #[test]
+    fn spills_cover_every_character_drawn_apart() {
+        assert_eq!(spill("Fujian"), 0);
+        assert_eq!(spill("福"), 0);
+        assert_eq!(spill("e\u{301}"), 1, "the accent may take a column of its own");
+        // A family: three people and two joiners, each perhaps drawn on its own.
+        assert!(spill("👨\u{200d}👩\u{200d}👧") >= 6);
     }
 
     #[test]

@@ -156,6 +156,8 @@ pub enum Action {
     IndexReady(Arc<Index>),
     /// Text pasted into the terminal (bracketed paste).
     Paste(String),
+    /// No key came for a moment after a movement: the detail catches up with the selection.
+    Rest,
     /// The store answered a save. On a server, `catalog` is the catalog every session now
     /// shares, already holding the change.
     Saved {
@@ -369,8 +371,13 @@ impl Model {
         match self.screens.last() {
             Some(Screen::Agreement(s)) => Some(s.id),
             Some(_) => None,
-            None => self.browse.target(),
+            None => self.browse.detail,
         }
+    }
+
+    /// Whether the detail on screen waits for the cursor to rest (see [`Action::Rest`]).
+    pub fn wants_rest(&self) -> bool {
+        self.screens.is_empty() && self.browse.detail_waits
     }
 
     /// Whether `cmd` can be used now, and if not, why.
@@ -567,7 +574,20 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::Cmd(cmd) => key(model, cmd),
+        Action::Rest => {
+            model.browse.detail_waits = false;
+            Vec::new()
+        }
+        Action::Cmd(cmd) => {
+            // Only a movement in a list leaves the detail waiting; any other key brings it.
+            model.browse.detail_waits = false;
+            let effects = key(model, cmd);
+            if !model.browse.moved {
+                model.browse.detail_waits = false;
+            }
+            model.browse.moved = false;
+            effects
+        }
     }
 }
 
@@ -679,6 +699,11 @@ impl Model {
     /// After any action: the timeline of the agreement on screen is read if it is not in
     /// hand yet.
     fn settle(&mut self) -> Vec<Effect> {
+        // The detail follows the selection, but not while keys move it: a held `j` over a
+        // slow link would otherwise send a detail per row passed.
+        if !self.browse.detail_waits {
+            self.browse.detail = self.browse.target();
+        }
         let want = self.shown();
         let t = &mut self.ctx.timeline;
         if want == t.agreement {

@@ -99,6 +99,9 @@ impl Indexer {
 /// (a change saved by another user, once the dashboard is shared).
 const IDLE_WAIT: Duration = Duration::from_millis(250);
 
+/// How long the cursor must rest on a row before the detail pane follows it.
+const REST: Duration = Duration::from_millis(120);
+
 /// The next terminal event, waiting at most `wait`.
 pub(super) fn read_event(wait: Duration) -> Result<Option<Event>> {
     if event::poll(wait)? {
@@ -255,7 +258,12 @@ where
         }
         // Take every event already waiting before drawing again, so that keys typed ahead
         // over a slow link cost one frame, not one frame each.
-        let mut waited = next_event(IDLE_WAIT)?;
+        let resting = model.wants_rest();
+        let mut waited = next_event(if resting { REST } else { IDLE_WAIT })?;
+        if waited.is_none() && resting {
+            pending.extend(update(model, Action::Rest));
+            dirty = true;
+        }
         while let Some(event) = waited {
             if let Some(action) = to_action(terminal, model.context(), event)? {
                 pending.extend(update(model, action));

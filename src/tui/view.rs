@@ -22,6 +22,17 @@ use super::widgets::{fit, keys_label};
 
 /// Draws the whole dashboard; returns what the frame measured.
 pub fn view(model: &Model, theme: &Theme, frame: &mut Frame) -> Geometry {
+    let geometry = draw(model, theme, frame);
+    // Every cell goes to the screen writer, which keeps its own copy of what the terminal
+    // shows and sends only what differs from that: ratatui's diff of frame against frame
+    // cannot know what a terminal did with a cluster it measures otherwise.
+    for cell in frame.buffer_mut().content.iter_mut() {
+        cell.set_diff_option(ratatui::buffer::CellDiffOption::AlwaysUpdate);
+    }
+    geometry
+}
+
+fn draw(model: &Model, theme: &Theme, frame: &mut Frame) -> Geometry {
     let area = frame.area();
     let mut geometry = model.ctx.geometry;
     geometry.size = (area.width, area.height);

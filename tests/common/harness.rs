@@ -78,8 +78,10 @@ impl Harness {
         self.run(effects);
     }
 
+    /// A key, and then a rest (the cursor stays where the key left it).
     pub fn press(&mut self, cmd: Cmd) {
         self.act(Action::Cmd(cmd));
+        self.act(Action::Rest);
     }
 
     pub fn region_name(&self) -> String {

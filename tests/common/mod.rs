@@ -94,6 +94,26 @@ impl Pty {
         self.raw.lock().unwrap()[from..].to_vec()
     }
 
+    /// Waits until the bytes after `from` hold `needle`; returns where it ends.
+    pub fn wait_for_bytes(&self, from: usize, needle: &[u8]) -> usize {
+        let start = Instant::now();
+        loop {
+            {
+                let raw = self.raw.lock().unwrap();
+                if let Some(at) = raw[from..].windows(needle.len()).position(|w| w == needle) {
+                    return from + at + needle.len();
+                }
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!(
+                    "{needle:?} never came; the screen shows:\n{}",
+                    self.contents()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// Waits until the screen shows `text`; panics with the screen after 10 s.
     pub fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();

@@ -64,6 +64,12 @@ pub struct Browse {
     pub agreement_marks: HashMap<AgreementId, Vec<usize>>,
     /// First row of the detail pane shown.
     pub detail_scroll: usize,
+    /// The agreement the detail pane shows: the selected one, once the cursor rests.
+    pub detail: Option<AgreementId>,
+    /// The selection moved and the detail waits for the cursor to rest.
+    pub detail_waits: bool,
+    /// The last key moved a list (set by the key, read by the model).
+    pub moved: bool,
     /// Region ids in list order, before filtering.
     order: Vec<String>,
     /// The region whose agreements are listed.
@@ -84,6 +90,9 @@ impl Browse {
             region_marks: HashMap::new(),
             agreement_marks: HashMap::new(),
             detail_scroll: 0,
+            detail: None,
+            detail_waits: false,
+            moved: false,
             order: Vec::new(),
             listed_region: None,
             remembered: HashMap::new(),
@@ -456,11 +465,13 @@ impl Browse {
             Pane::Regions => {
                 if self.regions.step(movement, Ctx::page(g.regions)) {
                     self.region_changed(ctx);
+                    self.moved();
                 }
             }
             Pane::Relationships => {
                 if self.agreements.step(movement, Ctx::page(g.relationships)) {
                     self.detail_scroll = 0;
+                    self.moved();
                 }
             }
             Pane::Detail => {
@@ -472,6 +483,14 @@ impl Browse {
                 );
             }
         }
+    }
+}
+
+impl Browse {
+    /// A key moved a list: the detail waits for the cursor to rest.
+    fn moved(&mut self) {
+        self.moved = true;
+        self.detail_waits = true;
     }
 }
 

@@ -333,7 +333,7 @@ fn cell<'a>(
 
 fn detail_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: Rect) -> Scrolled {
     let focused = b.focus == Pane::Detail;
-    let agreement = b.target().and_then(|id| ctx.catalog.agreement(id));
+    let agreement = b.detail.and_then(|id| ctx.catalog.agreement(id));
     let title = match agreement {
         Some(a) => format!(
             "{} – {}",
