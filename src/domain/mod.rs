@@ -5,6 +5,7 @@
 
 pub mod builtin;
 pub mod catalog;
+pub mod countries;
 pub mod dataset;
 pub mod dates;
 pub mod health;
