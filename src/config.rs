@@ -14,6 +14,11 @@
 //! [server]               # `kembar serve`
 //! max_sessions = 50
 //! idle_timeout_minutes = 60
+//!
+//! [report]               # the meeting `kembar report` is for
+//! title = "Rapat Koordinasi dan Evaluasi Kerja Sama Sister City/Province"
+//! place = "Bandung"
+//! participants = ["Pusat Fasilitasi Kerja Sama", "Biro Pemerintahan Jawa Tengah"]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -32,6 +37,8 @@ pub struct Config {
     /// Extra search terms for regions: `jogja = "di-yogyakarta"`.
     pub aliases: std::collections::BTreeMap<String, String>,
     pub server: ServerConfig,
+    /// The meeting reports are for, unless the command line says otherwise.
+    pub report: crate::report::Meeting,
 }
 
 /// Limits of `kembar serve`.

@@ -350,6 +350,10 @@ pub fn exec(hub: &Hub, line: &str) -> Result<Vec<u8>, (String, u32)> {
                 }
                 ExportFormat::Csv => crate::store::interchange::write_csv(&catalog, &mut out)
                     .map_err(|e| failed(e.into()))?,
+                ExportFormat::Xlsx => {
+                    let data = hub.store.export().map_err(|e| failed(e.into()))?;
+                    out = crate::xlsx::write_dataset(&data).map_err(|e| failed(e.into()))?;
+                }
             }
             Ok(out)
         }
@@ -360,9 +364,19 @@ pub fn exec(hub: &Hub, line: &str) -> Result<Vec<u8>, (String, u32)> {
             output: Some(_), ..
         }) => Err(on_server("the report")),
         Some(Command::Report {
-            province, format, ..
-        }) => crate::commands::report_bytes(&catalog, judging, province.as_deref(), *format)
-            .map_err(failed),
+            province,
+            title,
+            place,
+            participants,
+            format,
+            ..
+        }) => {
+            let request = crate::report::Request {
+                province: province.as_deref(),
+                meeting: crate::report::Meeting::from_flags(title, place, participants),
+            };
+            crate::commands::report_bytes(&catalog, judging, &request, *format).map_err(failed)
+        }
         _ => Err((
             "kembar: over SSH kembar answers `export`, `triage` and `report`; connect without a \
              command for the dashboard\n"
