@@ -597,7 +597,10 @@ impl Report {
     /// The header facts: (label, value).
     pub fn facts(&self) -> Vec<(&'static str, String)> {
         let mut facts = vec![(
-            self.t("Tanggal (data per tanggal ini)", "Date (data as of this day)"),
+            self.t(
+                "Tanggal (data per tanggal ini)",
+                "Date (data as of this day)",
+            ),
             self.today.to_string(),
         )];
         if let Some(place) = &self.place {

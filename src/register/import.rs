@@ -342,6 +342,17 @@ pub fn summary(register: &Register, plan: &Plan, update: bool, check: bool) -> S
             count(plan.new_regions.len(), "new region"),
             names.join(", ")
         ));
+        if let Some(p) = &plan.implied_province
+            && plan
+                .new_regions
+                .iter()
+                .any(|r| r.province.as_ref() == Some(p))
+        {
+            s.push_str(&format!(
+                "    (new regencies and cities go in {p}, the only province the register \
+                 names; --province says otherwise)\n"
+            ));
+        }
     }
     s.push_str(&format!("  {} already present", plan.present.len()));
     let earlier: Vec<String> = plan

@@ -104,6 +104,9 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     /// Rows below the header that hold anything.
     pub rows: usize,
+    /// The province new regencies and cities go in when neither the register nor
+    /// `--province` says: the only province the register names.
+    pub implied_province: Option<String>,
 }
 
 /// Region name prefixes, longest first, and the level each implies.
@@ -449,10 +452,58 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The one province a register's region column names, if it names exactly one (a
+    /// province bureau's register lists the province and its own regencies and cities).
+    fn implied_province(&self) -> Option<String> {
+        let header = &self.register.header;
+        if header.has(Column::Province) {
+            return None;
+        }
+        let column = header
+            .find(Column::Region)
+            .or_else(|| header.find(Column::Locality))?;
+        let mut found: Option<String> = None;
+        let start = header.data_start.min(self.register.grid.rows.len());
+        for row in &self.register.grid.rows[start..] {
+            let Ok(Some(text)) = values::text_of(row.cell(column.index)) else {
+                continue;
+            };
+            let (hint, name) = strip_region_prefix(&text);
+            if hint.is_some_and(|h| h != RegionLevel::Province) {
+                continue;
+            }
+            let keys = [name_key(name), name_key(&text)];
+            let stored = keys.iter().find_map(|k| {
+                self.regions
+                    .by_key
+                    .get(k)?
+                    .iter()
+                    .find(|id| self.regions.level(id) == Some(RegionLevel::Province))
+            });
+            let id = match stored {
+                Some(id) => id.clone(),
+                None => match PROVINCES
+                    .iter()
+                    .find(|p| p.names().any(|n| keys.contains(&name_key(n))))
+                {
+                    Some(p) => p.id.to_string(),
+                    None => continue,
+                },
+            };
+            match &found {
+                Some(other) if *other != id => return None,
+                _ => found = Some(id),
+            }
+        }
+        found
+    }
+
     /// Finds `--province`; a province the store lacks is added if a new regency or city
-    /// needs it.
+    /// needs it. Without `--province`, the one province the register names, if any.
     fn resolve_province(&mut self) {
         let Some(text) = self.ctx.province else {
+            self.plan.implied_province = self.implied_province();
+            self.province = self.plan.implied_province.clone();
             return;
         };
         match self.find_region(text, Some(RegionLevel::Province), None) {
@@ -595,7 +646,8 @@ impl<'a> Planner<'a> {
                 Some(RegionLevel::Province) => Some(id.clone()),
                 _ => self.regions.province_of(id).map(str::to_string),
             });
-        if let (Some((h, id)), Some(p), Some(actual)) = (&region, &province, &actual)
+        let row_province = province.as_ref().filter(|_| header.has(Column::Province));
+        if let (Some((h, id)), Some(p), Some(actual)) = (&region, row_province, &actual)
             && actual != p
         {
             let (region_name, actual_name, row_name) = (

