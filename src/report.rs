@@ -613,7 +613,6 @@ impl Report {
             ));
         }
         facts.push((self.t("Cakupan", "Scope"), self.scope.clone()));
-        facts.push((self.t("Data per", "Data as of"), self.today.to_string()));
         facts
     }
 

@@ -837,7 +837,7 @@ fn a_bureau_workbook_with_titles_merges_dates_and_serials() {
     // No --province and no province column: the register names one province, Bali, and
     // its new city and regency go there.
     assert!(
-        shown.contains("new regencies and cities go in bali"),
+        shown.contains("new regencies and cities go in Bali,"),
         "{shown}"
     );
     let badung = data

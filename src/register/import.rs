@@ -342,15 +342,16 @@ pub fn summary(register: &Register, plan: &Plan, update: bool, check: bool) -> S
             count(plan.new_regions.len(), "new region"),
             names.join(", ")
         ));
-        if let Some(p) = &plan.implied_province
+        if let Some((id, name)) = &plan.implied_province
             && plan
                 .new_regions
                 .iter()
-                .any(|r| r.province.as_ref() == Some(p))
+                .any(|r| r.province.as_ref() == Some(id))
         {
             s.push_str(&format!(
-                "    (new regencies and cities go in {p}, the only province the register \
-                 names; --province says otherwise)\n"
+                "    (new regencies and cities go in {}, the only province the register \
+                 names; --province says otherwise)\n",
+                display_safe(name)
             ));
         }
     }

@@ -104,9 +104,9 @@ pub struct Plan {
     pub problems: Vec<Problem>,
     /// Rows below the header that hold anything.
     pub rows: usize,
-    /// The province new regencies and cities go in when neither the register nor
-    /// `--province` says: the only province the register names.
-    pub implied_province: Option<String>,
+    /// The province (id and name) new regencies and cities go in when neither the register
+    /// nor `--province` says: the only province the register names.
+    pub implied_province: Option<(String, String)>,
 }
 
 /// Region name prefixes, longest first, and the level each implies.
@@ -502,8 +502,15 @@ impl<'a> Planner<'a> {
     /// needs it. Without `--province`, the one province the register names, if any.
     fn resolve_province(&mut self) {
         let Some(text) = self.ctx.province else {
-            self.plan.implied_province = self.implied_province();
-            self.province = self.plan.implied_province.clone();
+            self.province = self.implied_province();
+            self.plan.implied_province = self.province.as_ref().map(|id| {
+                let name = PROVINCES
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.name.to_string())
+                    .unwrap_or_else(|| self.regions.name(id));
+                (id.clone(), name)
+            });
             return;
         };
         match self.find_region(text, Some(RegionLevel::Province), None) {
