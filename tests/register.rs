@@ -970,6 +970,62 @@ fn new_cities_need_a_province() {
     );
 }
 
+/// Two columns that hold the same thing are a problem of the header, named with both.
+#[test]
+fn a_column_named_twice_is_a_problem() {
+    let dir = TempDir::new().unwrap();
+    let store = empty_store(&dir);
+    let csv = excel_csv(&[
+        "Daerah;Mitra;Negara;Tanggal;Tgl Penandatanganan",
+        "Bali;Kyoto;Jepang;1/1/2020;2/2/2020",
+    ]);
+    let path = write(&dir, "twice.csv", &csv);
+    let plan = plan_of(&store, &path, None);
+    assert_eq!(plan.problems.len(), 1, "{:#?}", plan.problems);
+    let p = &plan.problems[0];
+    assert_eq!(p.row, Some(1));
+    assert_eq!(p.column.as_deref(), Some("E \"Tgl Penandatanganan\""));
+    assert!(p.why.contains("as column D \"Tanggal\" does"), "{p}");
+    assert!(p.fix.contains("\"ignore\""), "{p}");
+}
+
+/// kembar's own JSON goes through the same command: --check writes nothing, and the
+/// register options are refused with the reason.
+#[test]
+fn kembar_files_check_and_refuse_register_options() {
+    let dir = TempDir::new().unwrap();
+    let store = empty_store(&dir);
+    let demo = common::fixture("demo.json");
+    let shown = import(
+        &store,
+        &demo,
+        Opts {
+            check: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        shown.contains("would import: 48 agreements, 845 activities, 17 regions"),
+        "{shown}"
+    );
+    assert!(store.is_empty());
+    let err = import(
+        &store,
+        &demo,
+        Opts {
+            update: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("--update is for registers"),
+        "{err:#}"
+    );
+    assert!(store.is_empty());
+}
+
 /// Files kembar does not read are named with the way out.
 #[test]
 fn old_workbooks_and_unknown_formats_say_what_to_do() {

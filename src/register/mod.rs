@@ -70,7 +70,12 @@ impl std::fmt::Display for Problem {
         if let Some(column) = &self.column {
             write!(f, ", column {column}")?;
         }
-        write!(f, ": {}\n    fix: {}", self.why, self.fix)
+        write!(f, ": {}", self.why)?;
+        // Most reasons quote the cell; the others get it here.
+        if !self.value.is_empty() && !self.why.contains(&self.value) {
+            write!(f, " (the cell holds {:?})", self.value)?;
+        }
+        write!(f, "\n    fix: {}", self.fix)
     }
 }
 
