@@ -283,20 +283,22 @@ const LABELLED: &[ColumnSpec<'static>] = &[
 pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
-    let mut rows: Vec<Vec<Value<'_>>>;
-
+    // Each sheet is written row by row through a temporary file: a store of 100,000
+    // agreements would otherwise hold every cell of the workbook in memory at once.
     macro_rules! sheet {
         ($name:literal, $columns:expr, $rows:expr) => {{
-            let sheet = book.add_worksheet();
+            let sheet = book
+                .add_worksheet_with_constant_memory()
+                .map_err(|e| write_error(concat!("sheet ", $name), e))?;
             sheet
                 .set_name($name)
                 .map_err(|e| write_error(concat!("sheet ", $name), e))?;
             write_header(sheet, 0, $columns, &formats)
                 .map_err(|e| write_error(concat!("sheet ", $name), e))?;
             let mut last = 0u32;
-            for (i, row) in $rows.iter().enumerate() {
+            for (i, row) in $rows.enumerate() {
                 last = i as u32 + 1;
-                write_row(sheet, last, row, &formats)
+                write_row(sheet, last, &row, &formats)
                     .map_err(|e| write_error(format!("sheet {}, row {}", $name, last + 1), e))?;
             }
             finish_table(sheet, 0, last, $columns.len())
@@ -304,7 +306,7 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
         }};
     }
 
-    rows = data
+    let rows = data
         .agreements
         .iter()
         .map(|a| {
@@ -322,10 +324,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Owned(list(&a.obstacles)),
                 opt_number(a.reporting.period_months),
             ]
-        })
-        .collect();
+        });
     sheet!("agreements", AGREEMENTS, rows);
-    rows = data
+    let rows = data
         .agreements
         .iter()
         .flat_map(|a| {
@@ -337,10 +338,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                     Value::Text(&r.note),
                 ]
             })
-        })
-        .collect();
+        });
     sheet!("renewals", RENEWALS, rows);
-    rows = data
+    let rows = data
         .agreements
         .iter()
         .flat_map(|a| {
@@ -354,10 +354,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                     Value::Text(&c.phone),
                 ]
             })
-        })
-        .collect();
+        });
     sheet!("contacts", CONTACTS, rows);
-    rows = data
+    let rows = data
         .agreements
         .iter()
         .flat_map(|a| {
@@ -368,10 +367,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                     Value::Date(r.submitted),
                 ]
             })
-        })
-        .collect();
+        });
     sheet!("reports", REPORTS, rows);
-    rows = data
+    let rows = data
         .regions
         .iter()
         .map(|r| {
@@ -383,10 +381,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Text(r.province.as_deref().unwrap_or("")),
                 Value::Owned(list(&r.short_names)),
             ]
-        })
-        .collect();
+        });
     sheet!("regions", REGIONS, rows);
-    rows = data
+    let rows = data
         .partners
         .iter()
         .map(|p| {
@@ -399,10 +396,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 opt_number(p.coordinates.map(|c| c.lat)),
                 opt_number(p.coordinates.map(|c| c.lon)),
             ]
-        })
-        .collect();
+        });
     sheet!("partners", PARTNERS, rows);
-    rows = data
+    let rows = data
         .activities
         .iter()
         .map(|v| {
@@ -415,10 +411,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Text(&v.description),
                 Value::Owned(list(&v.participants)),
             ]
-        })
-        .collect();
+        });
     sheet!("activities", ACTIVITIES, rows);
-    rows = data
+    let rows = data
         .attention
         .iter()
         .map(|n| {
@@ -429,10 +424,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Date(n.snoozed_until),
                 Value::Text(&n.snooze_note),
             ]
-        })
-        .collect();
+        });
     sheet!("attention", ATTENTION, rows);
-    rows = data
+    let rows = data
         .attention
         .iter()
         .flat_map(|n| {
@@ -445,10 +439,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                     Value::Date(f.done),
                 ]
             })
-        })
-        .collect();
+        });
     sheet!("follow_ups", FOLLOW_UPS, rows);
-    rows = data
+    let rows = data
         .tags
         .iter()
         .map(|t| {
@@ -457,10 +450,9 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Text(&t.label_id),
                 Value::Text(&t.label_en),
             ]
-        })
-        .collect();
+        });
     sheet!("tags", LABELLED, rows);
-    rows = data
+    let rows = data
         .stages
         .iter()
         .map(|s| {
@@ -469,8 +461,7 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Text(&s.label_id),
                 Value::Text(&s.label_en),
             ]
-        })
-        .collect();
+        });
     sheet!("stages", LABELLED, rows);
 
     let sheet = book.add_worksheet();

@@ -39,8 +39,15 @@ pub fn write(report: &Report) -> Result<Vec<u8>, WorkbookError> {
     let mut book = Workbook::new();
     let names = sheet_names(report);
     summary(book.add_worksheet(), report, names[0], &formats).map_err(failed(names[0]))?;
-    agreements(book.add_worksheet(), report, names[1], &formats).map_err(failed(names[1]))?;
-    follow_ups(book.add_worksheet(), report, names[2], &formats).map_err(failed(names[2]))?;
+    // The long tables go row by row through a temporary file rather than all in memory.
+    let sheet = book
+        .add_worksheet_with_constant_memory()
+        .map_err(failed(names[1]))?;
+    agreements(sheet, report, names[1], &formats).map_err(failed(names[1]))?;
+    let sheet = book
+        .add_worksheet_with_constant_memory()
+        .map_err(failed(names[2]))?;
+    follow_ups(sheet, report, names[2], &formats).map_err(failed(names[2]))?;
     obstacles(book.add_worksheet(), report, names[3], &formats).map_err(failed(names[3]))?;
     book.save_to_buffer().map_err(failed("the workbook"))
 }
