@@ -306,162 +306,129 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
         }};
     }
 
-    let rows = data
-        .agreements
-        .iter()
-        .map(|a| {
+    let rows = data.agreements.iter().map(|a| {
+        vec![
+            Value::Number(a.id as f64),
+            Value::Text(&a.region),
+            Value::Text(&a.partner),
+            Value::Owned(enum_name(&a.kind)),
+            Value::Owned(enum_name(&a.status)),
+            Value::Text(&a.stage),
+            Value::Date(a.signed),
+            Value::Date(a.expires),
+            Value::Owned(list(&a.fields)),
+            Value::Text(&a.notes),
+            Value::Owned(list(&a.obstacles)),
+            opt_number(a.reporting.period_months),
+        ]
+    });
+    sheet!("agreements", AGREEMENTS, rows);
+    let rows = data.agreements.iter().flat_map(|a| {
+        a.renewals.iter().map(move |r| {
             vec![
                 Value::Number(a.id as f64),
-                Value::Text(&a.region),
-                Value::Text(&a.partner),
-                Value::Owned(enum_name(&a.kind)),
-                Value::Owned(enum_name(&a.status)),
-                Value::Text(&a.stage),
-                Value::Date(a.signed),
-                Value::Date(a.expires),
-                Value::Owned(list(&a.fields)),
-                Value::Text(&a.notes),
-                Value::Owned(list(&a.obstacles)),
-                opt_number(a.reporting.period_months),
+                Value::Date(r.signed),
+                Value::Date(r.expires),
+                Value::Text(&r.note),
             ]
-        });
-    sheet!("agreements", AGREEMENTS, rows);
-    let rows = data
-        .agreements
-        .iter()
-        .flat_map(|a| {
-            a.renewals.iter().map(move |r| {
-                vec![
-                    Value::Number(a.id as f64),
-                    Value::Date(r.signed),
-                    Value::Date(r.expires),
-                    Value::Text(&r.note),
-                ]
-            })
-        });
+        })
+    });
     sheet!("renewals", RENEWALS, rows);
-    let rows = data
-        .agreements
-        .iter()
-        .flat_map(|a| {
-            a.contacts.iter().map(move |c| {
-                vec![
-                    Value::Number(a.id as f64),
-                    Value::Owned(enum_name(&c.side)),
-                    Value::Text(&c.name),
-                    Value::Text(&c.role),
-                    Value::Text(&c.email),
-                    Value::Text(&c.phone),
-                ]
-            })
-        });
+    let rows = data.agreements.iter().flat_map(|a| {
+        a.contacts.iter().map(move |c| {
+            vec![
+                Value::Number(a.id as f64),
+                Value::Owned(enum_name(&c.side)),
+                Value::Text(&c.name),
+                Value::Text(&c.role),
+                Value::Text(&c.email),
+                Value::Text(&c.phone),
+            ]
+        })
+    });
     sheet!("contacts", CONTACTS, rows);
-    let rows = data
-        .agreements
-        .iter()
-        .flat_map(|a| {
-            a.reporting.reports.iter().map(move |r| {
-                vec![
-                    Value::Number(a.id as f64),
-                    Value::Date(Some(r.due)),
-                    Value::Date(r.submitted),
-                ]
-            })
-        });
+    let rows = data.agreements.iter().flat_map(|a| {
+        a.reporting.reports.iter().map(move |r| {
+            vec![
+                Value::Number(a.id as f64),
+                Value::Date(Some(r.due)),
+                Value::Date(r.submitted),
+            ]
+        })
+    });
     sheet!("reports", REPORTS, rows);
-    let rows = data
-        .regions
-        .iter()
-        .map(|r| {
-            vec![
-                Value::Text(&r.id),
-                Value::Text(&r.name),
-                Value::Text(&r.official_name),
-                Value::Owned(enum_name(&r.level)),
-                Value::Text(r.province.as_deref().unwrap_or("")),
-                Value::Owned(list(&r.short_names)),
-            ]
-        });
+    let rows = data.regions.iter().map(|r| {
+        vec![
+            Value::Text(&r.id),
+            Value::Text(&r.name),
+            Value::Text(&r.official_name),
+            Value::Owned(enum_name(&r.level)),
+            Value::Text(r.province.as_deref().unwrap_or("")),
+            Value::Owned(list(&r.short_names)),
+        ]
+    });
     sheet!("regions", REGIONS, rows);
-    let rows = data
-        .partners
-        .iter()
-        .map(|p| {
-            vec![
-                Value::Text(&p.id),
-                Value::Text(&p.name),
-                Value::Text(&p.country),
-                Value::Text(&p.level),
-                Value::Owned(list(&p.aliases)),
-                opt_number(p.coordinates.map(|c| c.lat)),
-                opt_number(p.coordinates.map(|c| c.lon)),
-            ]
-        });
+    let rows = data.partners.iter().map(|p| {
+        vec![
+            Value::Text(&p.id),
+            Value::Text(&p.name),
+            Value::Text(&p.country),
+            Value::Text(&p.level),
+            Value::Owned(list(&p.aliases)),
+            opt_number(p.coordinates.map(|c| c.lat)),
+            opt_number(p.coordinates.map(|c| c.lon)),
+        ]
+    });
     sheet!("partners", PARTNERS, rows);
-    let rows = data
-        .activities
-        .iter()
-        .map(|v| {
-            vec![
-                Value::Number(v.id as f64),
-                Value::Number(v.agreement as f64),
-                Value::Date(Some(v.date)),
-                Value::Owned(enum_name(&v.kind)),
-                Value::Text(&v.title),
-                Value::Text(&v.description),
-                Value::Owned(list(&v.participants)),
-            ]
-        });
+    let rows = data.activities.iter().map(|v| {
+        vec![
+            Value::Number(v.id as f64),
+            Value::Number(v.agreement as f64),
+            Value::Date(Some(v.date)),
+            Value::Owned(enum_name(&v.kind)),
+            Value::Text(&v.title),
+            Value::Text(&v.description),
+            Value::Owned(list(&v.participants)),
+        ]
+    });
     sheet!("activities", ACTIVITIES, rows);
-    let rows = data
-        .attention
-        .iter()
-        .map(|n| {
+    let rows = data.attention.iter().map(|n| {
+        vec![
+            Value::Number(n.agreement as f64),
+            Value::Owned(n.decision.map(|d| enum_name(&d)).unwrap_or_default()),
+            Value::Date(n.decided),
+            Value::Date(n.snoozed_until),
+            Value::Text(&n.snooze_note),
+        ]
+    });
+    sheet!("attention", ATTENTION, rows);
+    let rows = data.attention.iter().flat_map(|n| {
+        n.follow_ups.iter().map(move |f| {
             vec![
                 Value::Number(n.agreement as f64),
-                Value::Owned(n.decision.map(|d| enum_name(&d)).unwrap_or_default()),
-                Value::Date(n.decided),
-                Value::Date(n.snoozed_until),
-                Value::Text(&n.snooze_note),
+                Value::Text(&f.owner),
+                Value::Date(Some(f.due)),
+                Value::Text(&f.next_step),
+                Value::Date(f.done),
             ]
-        });
-    sheet!("attention", ATTENTION, rows);
-    let rows = data
-        .attention
-        .iter()
-        .flat_map(|n| {
-            n.follow_ups.iter().map(move |f| {
-                vec![
-                    Value::Number(n.agreement as f64),
-                    Value::Text(&f.owner),
-                    Value::Date(Some(f.due)),
-                    Value::Text(&f.next_step),
-                    Value::Date(f.done),
-                ]
-            })
-        });
+        })
+    });
     sheet!("follow_ups", FOLLOW_UPS, rows);
-    let rows = data
-        .tags
-        .iter()
-        .map(|t| {
-            vec![
-                Value::Text(&t.id),
-                Value::Text(&t.label_id),
-                Value::Text(&t.label_en),
-            ]
-        });
+    let rows = data.tags.iter().map(|t| {
+        vec![
+            Value::Text(&t.id),
+            Value::Text(&t.label_id),
+            Value::Text(&t.label_en),
+        ]
+    });
     sheet!("tags", LABELLED, rows);
-    let rows = data
-        .stages
-        .iter()
-        .map(|s| {
-            vec![
-                Value::Text(&s.id),
-                Value::Text(&s.label_id),
-                Value::Text(&s.label_en),
-            ]
-        });
+    let rows = data.stages.iter().map(|s| {
+        vec![
+            Value::Text(&s.id),
+            Value::Text(&s.label_id),
+            Value::Text(&s.label_en),
+        ]
+    });
     sheet!("stages", LABELLED, rows);
 
     let sheet = book.add_worksheet();

@@ -970,6 +970,23 @@ fn new_cities_need_a_province() {
     );
 }
 
+/// kembar's own CSV export, edited in a spreadsheet and imported back, finds every agreement
+/// already present: its extra columns ("region_official_name", "partner_aliases") give way
+/// to the columns named exactly, and "pemuda dan olahraga" stays one field.
+#[test]
+fn the_csv_export_reads_back_as_a_register() {
+    let (_dir, store) = common::demo_store();
+    let mut csv = Vec::new();
+    kembar::store::interchange::write_csv(&store.load_catalog().unwrap(), &mut csv).unwrap();
+    let dir = TempDir::new().unwrap();
+    let path = write(&dir, "export.csv", &csv);
+    let plan = plan_of(&store, &path, None);
+    assert!(plan.problems.is_empty(), "{:#?}", plan.problems);
+    assert!(plan.conflicts.is_empty(), "{:#?}", plan.conflicts);
+    assert_eq!(plan.present.len(), 48);
+    assert!(plan.new_agreements.is_empty());
+}
+
 /// Two columns that hold the same thing are a problem of the header, named with both.
 #[test]
 fn a_column_named_twice_is_a_problem() {

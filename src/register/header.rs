@@ -297,15 +297,20 @@ impl Mapping {
 
     /// What a header names, if anything.
     pub fn recognise(&self, header: &str) -> Option<Column> {
+        self.recognise_how(header).map(|(c, _)| c)
+    }
+
+    /// What a header names, and whether by its whole name (rather than by how it starts).
+    fn recognise_how(&self, header: &str) -> Option<Recognised> {
         let key = name_key(header);
         if key.is_empty() {
             return None;
         }
         if let Some(c) = self.columns.get(&key) {
-            return Some(*c);
+            return Some((*c, true));
         }
         if let Some((_, c)) = HEADERS.iter().find(|(k, _)| *k == key) {
-            return Some(*c);
+            return Some((*c, true));
         }
         // "Tgl. Penandatanganan (DD/MM/YYYY)", "Negara Mitra Kerja Sama": the longest known
         // name the header starts with, for names long enough not to be mistaken.
@@ -313,7 +318,7 @@ impl Mapping {
             .iter()
             .filter(|(k, _)| k.len() >= 6 && key.starts_with(k))
             .max_by_key(|(k, _)| k.len())
-            .map(|(_, c)| *c)
+            .map(|(_, c)| (*c, false))
     }
 }
 
@@ -366,6 +371,9 @@ impl Header {
     }
 }
 
+/// A column a header names, and whether by its whole name.
+type Recognised = (Column, bool);
+
 /// How far down a sheet the header is looked for.
 const HEADER_SEARCH_ROWS: usize = 50;
 
@@ -389,7 +397,7 @@ pub fn find_header(grid: &Grid, mapping: &Mapping) -> Option<Header> {
         let two_rows = below.filter(|b| {
             (0..row.cells.len()).any(|c| spans(c).is_some() && text(b.cell(c)).is_some())
         });
-        let mut names: Vec<(usize, String, Option<Column>)> = Vec::new();
+        let mut names: Vec<(usize, String, Option<Recognised>)> = Vec::new();
         for (c, cell) in row.cells.iter().enumerate() {
             let Some(top) = text(cell) else { continue };
             let sub = two_rows
@@ -399,17 +407,33 @@ pub fn find_header(grid: &Grid, mapping: &Mapping) -> Option<Header> {
                 Some(sub) => {
                     let joined = format!("{top} {sub}");
                     let column = mapping
-                        .recognise(&joined)
-                        .or_else(|| mapping.recognise(&sub));
+                        .recognise_how(&joined)
+                        .or_else(|| mapping.recognise_how(&sub));
                     (joined, column)
                 }
                 None => {
-                    let column = mapping.recognise(&top);
+                    let column = mapping.recognise_how(&top);
                     (top, column)
                 }
             };
             names.push((c, name, column));
         }
+        // A header known only by how it starts ("Region Official Name") gives way to one
+        // known by its whole name ("Region"): it is left unread rather than read twice.
+        let exact: Vec<Column> = names
+            .iter()
+            .filter_map(|(_, _, c)| c.filter(|(_, exact)| *exact).map(|(c, _)| c))
+            .collect();
+        let names: Vec<(usize, String, Option<Column>)> = names
+            .into_iter()
+            .map(|(i, name, c)| {
+                let c = match c {
+                    Some((c, false)) if exact.contains(&c) && !c.may_repeat() => None,
+                    other => other.map(|(c, _)| c),
+                };
+                (i, name, c)
+            })
+            .collect();
         let has = |want: &[Column]| {
             names
                 .iter()

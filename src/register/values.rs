@@ -556,20 +556,13 @@ pub fn text_of(cell: &Cell) -> Result<Option<String>, Why> {
     })
 }
 
-/// The items of a list written in one cell: separated by commas, semicolons, slashes, line
-/// breaks or "dan"/"and", with numbering and bullets dropped. Repeats are dropped.
+/// The items of a list written in one cell: separated by commas, semicolons, slashes or line
+/// breaks, with numbering and bullets dropped. Repeats are dropped. "dan" does not separate:
+/// "Kelautan dan Perikanan" is one field.
 pub fn list(text: &str) -> Vec<String> {
     let mut items: Vec<String> = Vec::new();
-    let spaced = format!(
-        " {} ",
-        text.replace(['\n', '\r', ';', ',', '/', '&', '•'], " ; ")
-    );
-    let spaced = spaced
-        .replace(" dan ", " ; ")
-        .replace(" Dan ", " ; ")
-        .replace(" DAN ", " ; ")
-        .replace(" and ", " ; ");
-    for part in spaced.split(';') {
+    let separated = text.replace(['\n', '\r', ',', '/', '•'], ";");
+    for part in separated.split(';') {
         let item = strip_numbering(part.trim());
         if item.is_empty() || is_none_text(item) {
             continue;
@@ -732,8 +725,13 @@ mod tests {
     #[test]
     fn lists_split_on_every_separator_bureaus_use() {
         assert_eq!(
-            list("Pendidikan, Kebudayaan dan Pariwisata; pendidikan"),
-            ["Pendidikan", "Kebudayaan", "Pariwisata"]
+            list("Pendidikan, Kelautan dan Perikanan; Pariwisata/Budaya; pendidikan"),
+            [
+                "Pendidikan",
+                "Kelautan dan Perikanan",
+                "Pariwisata",
+                "Budaya"
+            ]
         );
         assert_eq!(
             list("1. Pertanian\n2. Perdagangan\n- Kesehatan"),
