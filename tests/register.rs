@@ -1540,6 +1540,30 @@ mod property {
             .prop_map(|(r, (p, c), s, e, k, st)| format!("{r};{p};{c};{s};{e};{k};{st}"))
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any text at all, in any cell, is read and planned without a panic, and every
+        /// problem it causes names a place.
+        #[test]
+        fn any_cells_are_planned_without_panic(
+            cells in prop::collection::vec("\\PC{0,24}|Kota .{0,8}|\u{212a}ota X|[0-9/ -]{0,12}", 3..24)
+        ) {
+            let dir = TempDir::new().unwrap();
+            let store = empty_store(&dir);
+            let mut lines = vec!["Daerah;Mitra;Negara;Tanggal;Berakhir;Status".to_string()];
+            for chunk in cells.chunks(6) {
+                lines.push(chunk.iter().map(|c| c.replace([';', '"', '\n', '\r'], " ")).collect::<Vec<_>>().join(";"));
+            }
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let path = write(&dir, "any.csv", &excel_csv(&refs));
+            let plan = plan_of(&store, &path, Some("jateng"));
+            for p in &plan.problems {
+                prop_assert!(p.row.is_some(), "{}", p);
+            }
+        }
+    }
+
     /// Any register `--check` accepts imports, and importing it again changes nothing.
     #[test]
     fn any_register_check_accepts_imports_and_imports_once() {

@@ -133,10 +133,12 @@ const REGION_PREFIXES: &[(&str, Option<RegionLevel>)] = &[
 /// "Kotabaru" keeps its name: a prefix ends at a space or a dot.
 pub fn strip_region_prefix(text: &str) -> (Option<RegionLevel>, &str) {
     let trimmed = text.trim();
-    let lower = trimmed.to_lowercase();
     for (prefix, level) in REGION_PREFIXES {
-        if lower.starts_with(prefix) && lower.is_char_boundary(prefix.len()) {
-            let rest = &trimmed[prefix.len()..];
+        // Compared byte for byte: a lower-cased copy can differ in length ("\u{212a}ota").
+        let starts = trimmed
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix));
+        if let Some(rest) = trimmed.get(prefix.len()..).filter(|_| starts) {
             if rest.starts_with(|c: char| c.is_whitespace() || c == '.') {
                 let name = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '.');
                 if !name.is_empty() {
@@ -169,9 +171,10 @@ const PARTNER_PREFIXES: &[(&str, &str)] = &[
 /// prefix names: "Prefektur Kyoto" is Kyoto, a prefecture.
 fn partner_name_and_level(text: &str) -> (String, &'static str) {
     let trimmed = text.trim();
-    let lower = trimmed.to_lowercase();
     for (prefix, level) in PARTNER_PREFIXES {
-        if lower.starts_with(prefix)
+        if trimmed
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
             && let Some(rest) = trimmed.get(prefix.len()..)
             && !rest.trim().is_empty()
         {
@@ -1514,4 +1517,62 @@ pub fn plan(register: &Register, ctx: &Context<'_>) -> Plan {
     plan.new_regions
         .retain(|r| used_regions.contains(&r.id) || parents.contains(&r.id));
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_say_the_level_and_leave_the_name() {
+        for (written, level, name) in [
+            (
+                "Pemerintah Provinsi Jawa Tengah",
+                Some(RegionLevel::Province),
+                "Jawa Tengah",
+            ),
+            ("Pemprov Jateng", Some(RegionLevel::Province), "Jateng"),
+            (
+                "Prov. Jawa Timur",
+                Some(RegionLevel::Province),
+                "Jawa Timur",
+            ),
+            ("PROVINSI BALI", Some(RegionLevel::Province), "BALI"),
+            ("Kota Semarang", Some(RegionLevel::City), "Semarang"),
+            ("Pemkot Surabaya", Some(RegionLevel::City), "Surabaya"),
+            ("Kab.Semarang", Some(RegionLevel::Regency), "Semarang"),
+            ("Kabupaten Badung", Some(RegionLevel::Regency), "Badung"),
+            (
+                "Pemkab Banyuwangi",
+                Some(RegionLevel::Regency),
+                "Banyuwangi",
+            ),
+            ("Pemda DIY", None, "DIY"),
+            ("Kotabaru", None, "Kotabaru"),
+            ("Kota", None, "Kota"),
+            ("\u{212a}ota Semarang", None, "\u{212a}ota Semarang"),
+            ("İstanbul", None, "İstanbul"),
+        ] {
+            assert_eq!(strip_region_prefix(written), (level, name), "{written}");
+        }
+    }
+
+    #[test]
+    fn new_names_and_ids_read_as_people_write_them() {
+        assert_eq!(tidy_name("KOTA  SEMARANG"), "Kota Semarang");
+        assert_eq!(tidy_name("NSW"), "NSW");
+        assert_eq!(tidy_name("Siem Reap"), "Siem Reap");
+        assert_eq!(slug("São Paulo"), "sao-paulo");
+        assert_eq!(slug("Baden-Württemberg"), "baden-wurttemberg");
+        assert_eq!(slug("福建省"), "");
+        assert_eq!(
+            partner_name_and_level("Prefektur Kyoto"),
+            ("Kyoto".to_string(), "prefecture")
+        );
+        assert_eq!(
+            partner_name_and_level("NEGARA BAGIAN QUEENSLAND"),
+            ("Queensland".to_string(), "state")
+        );
+        assert_eq!(partner_name_and_level("Kota"), ("Kota".to_string(), ""));
+    }
 }
