@@ -138,12 +138,13 @@ pub fn strip_region_prefix(text: &str) -> (Option<RegionLevel>, &str) {
         let starts = trimmed
             .get(..prefix.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(prefix));
-        if let Some(rest) = trimmed.get(prefix.len()..).filter(|_| starts) {
-            if rest.starts_with(|c: char| c.is_whitespace() || c == '.') {
-                let name = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '.');
-                if !name.is_empty() {
-                    return (*level, name);
-                }
+        let separator = |c: char| c.is_whitespace() || c == '.';
+        if let Some(rest) = trimmed.get(prefix.len()..).filter(|_| starts)
+            && rest.starts_with(separator)
+        {
+            let name = rest.trim_start_matches(separator);
+            if !name.is_empty() {
+                return (*level, name);
             }
         }
     }
