@@ -57,20 +57,47 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import an interchange file (JSON, as written by `kembar export`).
+    /// Import a file: kembar's own JSON or workbook (as `kembar export` writes them), or a
+    /// bureau's register as a CSV file or an Excel workbook (.xlsx).
     ///
-    /// The import is all or nothing: the whole file is checked first, and any problem is
-    /// reported with its line or record and nothing is written. Records whose id is already
-    /// in the store must be identical, unless --replace is given.
+    /// The import is all or nothing: the whole file is checked first, every problem is
+    /// reported with its row and column (or line and record) and nothing is written. A
+    /// register's rows are matched to the store by region, partner and signing date: rows
+    /// already there are skipped, rows that differ are conflicts, written only with
+    /// --update. --check shows what would happen without writing.
     Import {
         /// The file to import.
         file: PathBuf,
-        /// Replace everything in the store with the file's contents (the audit log is kept).
+        /// Read the file as this format instead of going by its extension.
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// The workbook sheet holding the register. Default: the first sheet with a header
+        /// row naming a region and a partner column.
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// A TOML file naming what other register headers hold, e.g. `"Tgl TTD" = "signed"`
+        /// under `[columns]`.
+        #[arg(long, value_name = "FILE")]
+        mapping: Option<PathBuf>,
+        /// The province of regencies and cities the store does not hold yet, for a register
+        /// without a province column (name or short form, e.g. "jateng").
+        #[arg(long, value_name = "NAME")]
+        province: Option<String>,
+        /// Print what the import would do, and every problem, and write nothing.
         #[arg(long)]
+        check: bool,
+        /// Write the register's values over agreements that differ from them (conflicts).
+        #[arg(long)]
+        update: bool,
+        /// Replace everything in the store with the file's contents (the audit log is kept);
+        /// for kembar's own files only.
+        #[arg(long, conflicts_with = "update")]
         replace: bool,
     },
 
-    /// Export the store: lossless JSON, or CSV with one row per agreement for spreadsheets.
+    /// Export the store: lossless JSON, CSV with one row per agreement for spreadsheets, or a
+    /// lossless Excel workbook with one sheet per kind of record (needs --output, or a
+    /// redirect).
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
@@ -120,12 +147,23 @@ pub enum Command {
         limit: Option<usize>,
     },
 
-    /// The evaluation report for a ministry meeting: per province, counts by status; the
-    /// agreements needing renewal or revitalization with reasons; obstacle frequencies.
+    /// The evaluation report for a ministry meeting, in the language of --lang: the
+    /// meeting's title, date, place and participants; per province every agreement with its
+    /// dates, stage, status, reasons, recommendation and the meeting's decision; open
+    /// follow-ups; obstacle frequencies. Markdown, CSV, or an Excel workbook with a chart.
     Report {
         /// Only this province (name, id or short form, e.g. "Jawa Tengah" or "jateng").
         #[arg(long)]
         province: Option<String>,
+        /// The meeting's title. Default: from [report] in the config file.
+        #[arg(long)]
+        title: Option<String>,
+        /// Where the meeting is held. Default: from [report] in the config file.
+        #[arg(long)]
+        place: Option<String>,
+        /// Who takes part, separated by semicolons. Default: from [report] in the config.
+        #[arg(long, value_delimiter = ';')]
+        participants: Vec<String>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
         format: ReportFormat,
         /// Write to this file instead of standard output.
@@ -185,12 +223,24 @@ pub enum Command {
 pub enum ReportFormat {
     Md,
     Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     Json,
     Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// kembar's interchange file.
+    Json,
+    /// A register as CSV (`;`, `,` or tab between fields).
+    Csv,
+    /// An Excel workbook: kembar's own export, or a register.
+    Xlsx,
 }
 
 fn parse_today(text: &str) -> Result<NaiveDate, String> {

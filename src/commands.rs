@@ -98,21 +98,40 @@ fn store_path(cli: &Cli) -> Result<PathBuf> {
 pub fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         None => crate::tui::run_dashboard(&cli),
-        Some(Command::Import { file, replace }) => {
+        Some(Command::Import {
+            file,
+            format,
+            sheet,
+            mapping,
+            province,
+            check,
+            update,
+            replace,
+        }) => {
             let session = Session::open(&cli, "import")?;
-            let data = interchange::read_dataset(file)?;
-            let mode = if *replace {
-                ImportMode::Replace
-            } else {
-                ImportMode::Merge
+            let request = crate::register::import::Request {
+                file,
+                format: *format,
+                sheet: sheet.as_deref(),
+                mapping: mapping.as_deref(),
+                province: province.as_deref(),
+                check: *check,
+                update: *update,
+                replace: *replace,
             };
-            let source = file.display().to_string();
-            let report = session.store.import(&data, &source, mode, &session.actor)?;
-            eprintln!(
-                "imported {source} into {}: {report}",
-                session.store.path().display()
-            );
-            Ok(())
+            let settings = crate::register::import::Settings {
+                today: session.today,
+                aliases: &session.config.aliases,
+            };
+            with_output(None, |out| {
+                crate::register::import::run(
+                    &session.store,
+                    &session.actor,
+                    &settings,
+                    &request,
+                    out,
+                )
+            })
         }
         Some(Command::Export { format, output }) => {
             let session = Session::open(&cli, "export")?;
@@ -134,11 +153,19 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Report {
             province,
+            title,
+            place,
+            participants,
             format,
             output,
         }) => {
             let session = Session::open(&cli, "report")?;
-            report(&session, province.as_deref(), *format, output.as_deref())
+            let request = crate::report::Request {
+                province: province.as_deref(),
+                meeting: crate::report::Meeting::from_flags(title, place, participants)
+                    .or(&session.config.report),
+            };
+            report(&session, &request, *format, output.as_deref())
         }
         Some(Command::Log { since, json }) => {
             let session = Session::open(&cli, "log")?;
@@ -269,7 +296,23 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
             let catalog = session.store.load_catalog()?;
             with_output(output, |out| Ok(interchange::write_csv(&catalog, out)?))
         }
+        ExportFormat::Xlsx => {
+            refuse_workbook_on_terminal(output, "export --format xlsx")?;
+            let bytes = crate::xlsx::write_dataset(&session.store.export()?)?;
+            with_output(output, |out| Ok(out.write_all(&bytes)?))
+        }
     }
+}
+
+/// A workbook is binary: written to a terminal it would only garble the screen.
+fn refuse_workbook_on_terminal(output: Option<&std::path::Path>, command: &str) -> Result<()> {
+    if output.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "a workbook cannot be shown in a terminal.
+             fix: write it to a file: `kembar {command} --output FILE.xlsx`"
+        );
+    }
+    Ok(())
 }
 
 /// What `triage` and `report` need besides the catalog: the day, the thresholds, the
@@ -323,49 +366,37 @@ pub fn triage_bytes(
 
 fn report(
     session: &Session,
-    province: Option<&str>,
+    request: &crate::report::Request<'_>,
     format: crate::cli::ReportFormat,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
+    if format == crate::cli::ReportFormat::Xlsx {
+        refuse_workbook_on_terminal(output, "report --format xlsx")?;
+    }
     let catalog = session.store.load_catalog()?;
-    let bytes = report_bytes(&catalog, Judging::of(session), province, format)?;
+    let bytes = report_bytes(&catalog, Judging::of(session), request, format)?;
     with_output(output, |out| Ok(out.write_all(&bytes)?))
 }
 
-/// The evaluation report in Markdown or CSV.
+/// The evaluation report in Markdown, CSV or as a workbook.
 pub fn report_bytes(
     catalog: &Catalog,
     judging: Judging,
-    province: Option<&str>,
+    request: &crate::report::Request<'_>,
     format: crate::cli::ReportFormat,
 ) -> Result<Vec<u8>> {
-    let province = match province {
-        Some(p) => Some(crate::report::find_province(catalog, p).map_err(|e| anyhow!("{e}"))?),
-        None => None,
-    };
-    let scope: Vec<&Agreement> = catalog
-        .agreements
-        .iter()
-        .filter(|a| {
-            province
-                .as_deref()
-                .is_none_or(|p| crate::report::province_of(catalog, a) == p)
-        })
-        .collect();
-    let queue = crate::domain::triage::queue(catalog, judging.today, &judging.rules);
+    let report = crate::report::Report::build(
+        catalog,
+        judging.today,
+        &judging.rules,
+        judging.lang,
+        request,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
     Ok(match format {
-        crate::cli::ReportFormat::Md => crate::report::report_markdown(
-            catalog,
-            &scope,
-            &queue,
-            judging.today,
-            province.as_deref(),
-            judging.lang,
-        )
-        .into_bytes(),
-        crate::cli::ReportFormat::Csv => {
-            crate::report::report_csv(catalog, &scope, &queue, judging.today)?
-        }
+        crate::cli::ReportFormat::Md => report.markdown().into_bytes(),
+        crate::cli::ReportFormat::Csv => report.csv()?,
+        crate::cli::ReportFormat::Xlsx => crate::report::xlsx::write(&report)?,
     })
 }
 

@@ -16,6 +16,11 @@
 //! idle_timeout_minutes = 60
 //! max_unauthenticated = 64
 //! auth_timeout_seconds = 30
+//!
+//! [report]               # the meeting `kembar report` is for
+//! title = "Rapat Koordinasi dan Evaluasi Kerja Sama Sister City/Province"
+//! place = "Bandung"
+//! participants = ["Pusat Fasilitasi Kerja Sama", "Biro Pemerintahan Jawa Tengah"]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -34,6 +39,8 @@ pub struct Config {
     /// Extra search terms for regions: `jogja = "di-yogyakarta"`.
     pub aliases: std::collections::BTreeMap<String, String>,
     pub server: ServerConfig,
+    /// The meeting reports are for, unless the command line says otherwise.
+    pub report: crate::report::Meeting,
 }
 
 /// Limits of `kembar serve`.

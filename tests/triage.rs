@@ -131,9 +131,17 @@ fn the_report_can_be_limited_to_a_province_by_its_short_form() {
         "the message lists the provinces: {err}"
     );
 
-    let out = kembar(home.path(), &["--demo", "report", "--format", "csv"]);
+    let out = kembar(
+        home.path(),
+        &["--demo", "--lang", "en", "report", "--format", "csv"],
+    );
     assert!(out.status.success());
-    assert!(text(&out.stdout).starts_with("province,proposed,active"));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(
+        csv.contains("\nProvince,proposed,active,dormant,expired,renewing,terminated,total\n"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -230,12 +238,19 @@ fn decisions_and_follow_ups_reach_the_queue_and_the_report() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let md = text(&out.stdout);
-    assert!(md.contains("## Follow-ups due"), "{md}");
+    assert!(md.contains("## Open follow-ups (overdue first)"), "{md}");
     assert!(
         md.contains("| 2019-09-30 | Jawa Tengah – Fujian | Biro Pemerintahan | propose a joint tourism programme |"),
         "{md}"
     );
-    assert!(md.contains("marked for revitalization"), "{md}");
+    // Fujian's MoU ended in 2017: triage says renewal, the meeting chose revitalization,
+    // and the report says which stands.
+    assert!(
+        md.contains(
+            "recommended: renewal; decided: revitalization (the meeting's decision stands)"
+        ),
+        "{md}"
+    );
 
     // The notes go out with an export and come back with an import.
     let out = kembar(home.path(), &["--db", db, "export"]);

@@ -7,6 +7,7 @@ pub mod access;
 pub mod builtin;
 pub mod catalog;
 pub mod change;
+pub mod countries;
 pub mod dataset;
 pub mod dates;
 pub mod edits;

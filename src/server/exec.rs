@@ -355,13 +355,21 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
             output: Some(_), ..
         }) => Err(on_server("the report")),
         Some(Command::Report {
-            province, format, ..
-        }) => spooled(crate::commands::report_bytes(
-            &catalog,
-            judging,
-            province.as_deref(),
-            *format,
-        )),
+            province,
+            title,
+            place,
+            participants,
+            format,
+            ..
+        }) => {
+            let request = crate::report::Request {
+                province: province.as_deref(),
+                meeting: crate::report::Meeting::from_flags(title, place, participants),
+            };
+            spooled(crate::commands::report_bytes(
+                &catalog, judging, &request, *format,
+            ))
+        }
         _ => Err((
             "kembar: over SSH kembar answers `export`, `triage` and `report`; connect without a \
              command for the dashboard\n"

@@ -200,6 +200,27 @@ pub struct ImportReport {
     pub activities: usize,
     /// Records in the file that the store already held, identical.
     pub unchanged: usize,
+    /// Agreements the import replaced with new contents (a register imported with
+    /// `--update`).
+    pub updated: usize,
+}
+
+/// An agreement an import replaces: its contents when the import was planned, with the
+/// record version read then, and its new contents. The import is refused if the store no
+/// longer holds exactly `before` at `version`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replacement {
+    pub version: u64,
+    pub before: crate::domain::Agreement,
+    pub after: crate::domain::Agreement,
+}
+
+/// What an import would write, checked and ready.
+struct Prepared {
+    batch: sled::Batch,
+    report: ImportReport,
+    before: Option<String>,
+    after: Option<String>,
 }
 
 impl std::fmt::Display for ImportReport {
@@ -209,6 +230,9 @@ impl std::fmt::Display for ImportReport {
             "{} agreements, {} activities, {} regions, {} partners, {} tags",
             self.agreements, self.activities, self.regions, self.partners, self.tags
         )?;
+        if self.updated > 0 {
+            write!(f, ", {} agreements updated", self.updated)?;
+        }
         if self.unchanged > 0 {
             write!(
                 f,
@@ -318,13 +342,93 @@ impl Store {
         mode: ImportMode,
         actor: &Actor,
     ) -> Result<ImportReport, ImportError> {
+        self.import_replacing(data, &[], source_name, mode, actor)
+    }
+
+    /// Imports a dataset and replaces agreements the store holds, all in one atomic,
+    /// audited change; the audit entry holds the replaced agreements before and after.
+    pub fn import_replacing(
+        &self,
+        data: &Dataset,
+        replacements: &[Replacement],
+        source_name: &str,
+        mode: ImportMode,
+        actor: &Actor,
+    ) -> Result<ImportReport, ImportError> {
+        let _writing = self
+            .writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let prepared = self.prepare_import(data, replacements, source_name, mode)?;
+        let action = match mode {
+            ImportMode::Merge => "import",
+            ImportMode::Replace => "import --replace",
+        };
+        let entry = self.commit_audited(
+            prepared.batch,
+            actor,
+            action,
+            format!("{source_name}: {}", prepared.report),
+            prepared.before,
+            prepared.after,
+        )?;
+        self.confirmed(entry)?;
+        Ok(prepared.report)
+    }
+
+    /// Everything an import does except writing: the same checks, the same report.
+    pub fn check_import(
+        &self,
+        data: &Dataset,
+        replacements: &[Replacement],
+        source_name: &str,
+        mode: ImportMode,
+    ) -> Result<ImportReport, ImportError> {
+        Ok(self
+            .prepare_import(data, replacements, source_name, mode)?
+            .report)
+    }
+
+    /// The id the next new agreement gets: ids only grow, so one that a deleted agreement
+    /// had is never given out again.
+    pub fn next_agreement_id(&self) -> Result<u64, StoreError> {
+        let last = self
+            .db
+            .scan_prefix([keys::AGREEMENT])
+            .keys()
+            .next_back()
+            .transpose()
+            .map_err(|e| self.read_error(e))?
+            .and_then(|k| keys::number_at(&k, 1))
+            .unwrap_or(0);
+        Ok(self
+            .counter(super::edit::META_NEXT_AGREEMENT)?
+            .unwrap_or(0)
+            .max(last + 1))
+    }
+
+    fn prepare_import(
+        &self,
+        data: &Dataset,
+        replacements: &[Replacement],
+        source_name: &str,
+        mode: ImportMode,
+    ) -> Result<Prepared, ImportError> {
         let merging = mode == ImportMode::Merge && !self.is_empty();
         let outside = if merging {
             self.outside_ids()?
         } else {
             Outside::default()
         };
-        let mut problems = check_dataset(data, usize::MAX, &outside);
+        let mut problems = if replacements.is_empty() {
+            check_dataset(data, usize::MAX, &outside)
+        } else {
+            // Replaced agreements pass the same checks as new ones.
+            let mut with = data.clone();
+            with.agreements
+                .extend(replacements.iter().map(|r| r.after.clone()));
+            check_dataset(&with, usize::MAX, &outside)
+        };
         if !problems.is_empty() {
             let total = problems.len();
             problems.truncate(MAX_REPORTED);
@@ -338,8 +442,31 @@ impl Store {
         let mut batch = sled::Batch::default();
         let mut report = ImportReport::default();
         let mut conflicts = Vec::new();
+        let mut replaced_before = Vec::new();
+        let mut replaced_after = Vec::new();
         if merging {
             self.plan_merge(data, &mut batch, &mut report, &mut conflicts)?;
+            for r in replacements {
+                match self.agreement(r.after.id)? {
+                    Some((version, current))
+                        if version == r.version
+                            && current == r.before
+                            && r.before.id == r.after.id =>
+                    {
+                        batch.insert(
+                            &keys::numbered(keys::AGREEMENT, r.after.id),
+                            encode(&(version + 1, &r.after))?,
+                        );
+                        report.updated += 1;
+                        replaced_before.push(super::Record::Agreement(r.before.clone()));
+                        replaced_after.push(super::Record::Agreement(r.after.clone()));
+                    }
+                    _ => conflicts.push(format!(
+                        "agreement {} changed in the store after the file was checked",
+                        r.after.id
+                    )),
+                }
+            }
             if !conflicts.is_empty() {
                 let total = conflicts.len();
                 conflicts.truncate(MAX_REPORTED);
@@ -350,6 +477,13 @@ impl Store {
                 });
             }
         } else {
+            if !replacements.is_empty() {
+                return Err(ImportError::Conflicts {
+                    source_name: source_name.to_string(),
+                    conflicts: vec!["the agreements to update are no longer in the store".into()],
+                    total: 1,
+                });
+            }
             if mode == ImportMode::Replace {
                 self.remove_all_data(&mut batch)?;
             }
@@ -371,20 +505,17 @@ impl Store {
             .unwrap_or(0)
             .max(held);
         batch.insert(super::edit::META_NEXT_ACTIVITY, &next.to_be_bytes());
-        let action = match mode {
-            ImportMode::Merge => "import",
-            ImportMode::Replace => "import --replace",
+        let json = |records: &[super::Record]| {
+            (!records.is_empty())
+                .then(|| serde_json::to_string(records).ok())
+                .flatten()
         };
-        let entry = self.commit_audited(
+        Ok(Prepared {
             batch,
-            actor,
-            action,
-            format!("{source_name}: {report}"),
-            None,
-            None,
-        )?;
-        self.confirmed(entry)?;
-        Ok(report)
+            before: json(&replaced_before),
+            after: json(&replaced_after),
+            report,
+        })
     }
 
     /// An import whose write the disk did not confirm is reported as such.
@@ -476,6 +607,7 @@ impl Store {
             agreements: data.agreements.len(),
             activities: data.activities.len(),
             unchanged: 0,
+            updated: 0,
         };
         Ok(())
     }

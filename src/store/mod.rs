@@ -28,7 +28,7 @@ use crate::domain::{
 pub use audit::{Actor, AuditEntry};
 pub use edit::{Applied, ApplyError, Change, Conflict, Edit, Record, RecordKey};
 pub use error::StoreError;
-pub use interchange::{ImportError, ImportMode, ImportReport};
+pub use interchange::{ImportError, ImportMode, ImportReport, Replacement};
 pub use lock::{Owner, StoreLock};
 
 /// sled's page cache. Its default (1 GiB) is far more than a store of 100,000 agreements

@@ -152,7 +152,11 @@ mod tests {
     fn spills_cover_every_character_drawn_apart() {
         assert_eq!(spill("Fujian"), 0);
         assert_eq!(spill("福"), 0);
-        assert_eq!(spill("e\u{301}"), 1, "the accent may take a column of its own");
+        assert_eq!(
+            spill("e\u{301}"),
+            1,
+            "the accent may take a column of its own"
+        );
         // A family: three people and two joiners, each perhaps drawn on its own.
         assert!(spill("👨\u{200d}👩\u{200d}👧") >= 6);
     }
