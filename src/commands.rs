@@ -43,7 +43,10 @@ impl Settings {
             Some(path) => Config::load(&path)?,
             None => Config::default(),
         };
-        let lang = cli.lang.or(config.lang).unwrap_or_else(Lang::from_locale);
+        let lang = cli
+            .lang
+            .or(config.lang)
+            .unwrap_or_else(crate::i18n::from_locale);
         Ok(Settings { config, lang })
     }
 }

@@ -61,18 +61,6 @@ pub fn find_province(catalog: &Catalog, wanted: &str) -> Result<String, String> 
         })
 }
 
-pub fn recommendation_label(r: Option<Recommendation>, lang: Lang) -> &'static str {
-    match (r, lang) {
-        (Some(Recommendation::Renewal), Lang::En) => "renewal",
-        (Some(Recommendation::Renewal), Lang::Id) => "pembaharuan",
-        (Some(Recommendation::Revitalization), Lang::En) => "revitalization",
-        (Some(Recommendation::Revitalization), Lang::Id) => "revitalisasi",
-        (Some(Recommendation::FollowUp), Lang::En) => "follow up",
-        (Some(Recommendation::FollowUp), Lang::Id) => "tindak lanjut",
-        (None, _) => "",
-    }
-}
-
 fn reason_texts(catalog: &Catalog, x: &Assessment, lang: Lang) -> Vec<String> {
     x.reasons
         .iter()
@@ -83,12 +71,14 @@ fn reason_texts(catalog: &Catalog, x: &Assessment, lang: Lang) -> Vec<String> {
                     .tag(tag)
                     .map(|t| lang.pick(&t.label_id, &t.label_en))
                     .unwrap_or(tag);
-                Reason::Obstacle {
-                    tag: label.to_string(),
-                }
-                .describe(lang)
+                crate::i18n::text::reason(
+                    &Reason::Obstacle {
+                        tag: label.to_string(),
+                    },
+                    lang,
+                )
             }
-            other => other.describe(lang),
+            other => crate::i18n::text::reason(other, lang),
         })
         .map(|t| display_safe(&t).into_owned())
         .collect()
@@ -140,29 +130,18 @@ pub fn triage_rows<'a>(
         .collect()
 }
 
-pub fn decision_label(d: Decision, lang: Lang) -> &'static str {
-    match (d, lang) {
-        (Decision::Renewal, Lang::En) => "marked for renewal",
-        (Decision::Renewal, Lang::Id) => "ditandai untuk pembaharuan",
-        (Decision::Revitalization, Lang::En) => "marked for revitalization",
-        (Decision::Revitalization, Lang::Id) => "ditandai untuk revitalisasi",
-        (Decision::ProposeTermination, Lang::En) => "termination proposed",
-        (Decision::ProposeTermination, Lang::Id) => "diusulkan diakhiri",
-    }
-}
-
 /// The triage queue as aligned lines.
 pub fn triage_text(rows: &[TriageRow<'_>], lang: Lang) -> String {
     let mut out = String::new();
     for r in rows {
         let decided = r
             .decision
-            .map(|d| format!(" [{}]", decision_label(d, lang)))
+            .map(|d| format!(" [{}]", crate::i18n::text::decision(d, lang)))
             .unwrap_or_default();
         out.push_str(&format!(
             "{:>4}  {:<15} {} – {} ({}){decided}: {}\n",
             r.severity,
-            recommendation_label(r.recommendation, lang),
+            crate::i18n::text::recommendation(r.recommendation, lang),
             display_safe(r.region),
             display_safe(r.partner),
             display_safe(r.country),
@@ -196,7 +175,7 @@ pub fn triage_csv(rows: &[TriageRow<'_>], lang: Lang) -> Result<Vec<u8>, csv::Er
             cell(r.partner),
             cell(r.country),
             r.severity.to_string(),
-            recommendation_label(r.recommendation, lang).to_string(),
+            crate::i18n::text::recommendation(r.recommendation, lang).to_string(),
             r.derived_late_reports.to_string(),
             r.decision.map(|d| enum_name(&d)).unwrap_or_default(),
             cell(&r.reasons_text.join("; ")),
@@ -295,18 +274,6 @@ impl AgreementRow {
     }
 }
 
-/// A decision as a report names it: "renewal", "revitalisasi"...
-pub fn decided_label(d: Decision, lang: Lang) -> &'static str {
-    match (d, lang) {
-        (Decision::Renewal, Lang::En) => "renewal",
-        (Decision::Renewal, Lang::Id) => "pembaharuan",
-        (Decision::Revitalization, Lang::En) => "revitalization",
-        (Decision::Revitalization, Lang::Id) => "revitalisasi",
-        (Decision::ProposeTermination, Lang::En) => "termination",
-        (Decision::ProposeTermination, Lang::Id) => "pengakhiran",
-    }
-}
-
 /// "recommended: renewal; decided: revitalization (the decision stands)": what triage
 /// recommends and what the meeting decided, reconciled in words.
 pub fn reconcile(rec: Option<Recommendation>, decision: Option<Decision>, lang: Lang) -> String {
@@ -324,13 +291,13 @@ pub fn reconcile(rec: Option<Recommendation>, decision: Option<Decision>, lang: 
     match (rec, decision) {
         (Some(r), Some(d)) if agree(r, d) => format!(
             "{recommended}: {}; {decided}: {}",
-            recommendation_label(Some(r), lang),
-            decided_label(d, lang)
+            crate::i18n::text::recommendation(Some(r), lang),
+            crate::i18n::text::decided(d, lang)
         ),
         (Some(r), Some(d)) => format!(
             "{recommended}: {}; {decided}: {} {}",
-            recommendation_label(Some(r), lang),
-            decided_label(d, lang),
+            crate::i18n::text::recommendation(Some(r), lang),
+            crate::i18n::text::decided(d, lang),
             lang.pick(
                 "(keputusan rapat yang berlaku)",
                 "(the meeting's decision stands)"
@@ -338,10 +305,10 @@ pub fn reconcile(rec: Option<Recommendation>, decision: Option<Decision>, lang: 
         ),
         (Some(r), None) => format!(
             "{recommended}: {}; {}",
-            recommendation_label(Some(r), lang),
+            crate::i18n::text::recommendation(Some(r), lang),
             lang.pick("belum diputuskan", "not decided yet")
         ),
-        (None, Some(d)) => format!("{decided}: {}", decided_label(d, lang)),
+        (None, Some(d)) => format!("{decided}: {}", crate::i18n::text::decided(d, lang)),
         (None, None) => "—".to_string(),
     }
 }
@@ -747,7 +714,7 @@ impl Report {
         for (rec, title) in [
             (
                 Recommendation::Renewal,
-                t("Perlu pembaharuan", "Needing renewal"),
+                t("Perlu pembaruan", "Needing renewal"),
             ),
             (
                 Recommendation::Revitalization,
@@ -888,9 +855,9 @@ impl Report {
                     cell(&r.stage),
                     cell(&r.status),
                     cell(&r.reasons.join("; ")),
-                    recommendation_label(r.recommendation, self.lang).to_string(),
+                    crate::i18n::text::recommendation(r.recommendation, self.lang).to_string(),
                     r.decision
-                        .map(|d| decided_label(d, self.lang))
+                        .map(|d| crate::i18n::text::decided(d, self.lang))
                         .unwrap_or("")
                         .to_string(),
                     cell(&r.reconciled(self.lang)),

@@ -1299,7 +1299,7 @@ fn the_report_workbook_reads_back() {
     assert_eq!(
         agreements.get_value((fujian, 12)),
         Some(&Data::String(
-            "rekomendasi: pembaharuan; belum diputuskan".into()
+            "rekomendasi: pembaruan; belum diputuskan".into()
         ))
     );
 
@@ -1382,7 +1382,7 @@ fn the_report_in_markdown_and_csv() {
         "| **Peserta** | Kemendagri; Jateng |",
         "### Jawa Tengah",
         "| Jawa Tengah | Fujian | Tiongkok | provinsi kembar | 2012-05-17 | 2017-05-17 | Verifikasi |",
-        "rekomendasi: pembaharuan; keputusan: revitalisasi (keputusan rapat yang berlaku)",
+        "rekomendasi: pembaruan; keputusan: revitalisasi (keputusan rapat yang berlaku)",
     ] {
         assert!(md.contains(want), "{want:?} missing:\n{md}");
     }

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::i18n::Lang;
+use crate::domain::lang::Lang;
 
 use super::text::fold_for_search;
 
@@ -676,6 +676,19 @@ pub fn display(stored: &str, lang: Lang) -> Cow<'_, str> {
     match find(stored) {
         Some(country) => Cow::Borrowed(country.name(lang)),
         None => Cow::Borrowed(stored),
+    }
+}
+
+/// Every name a stored country is known by (English, Indonesian, other names), as one text
+/// to match a search or a filter against.
+pub fn search_terms(stored: &str) -> String {
+    match find(stored) {
+        Some(c) => {
+            let mut names = vec![c.en, c.id];
+            names.extend(c.aliases.iter().copied());
+            names.join(" · ")
+        }
+        None => stored.to_string(),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod dataset;
 pub mod dates;
 pub mod edits;
 pub mod health;
+pub mod lang;
 pub mod model;
 pub mod summary;
 pub mod text;

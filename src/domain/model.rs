@@ -296,7 +296,7 @@ pub struct Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
-    /// Sign a new MoU (pembaharuan).
+    /// Sign a new MoU (pembaruan).
     Renewal,
     /// Bring the programmes back to life (revitalisasi).
     Revitalization,

@@ -14,7 +14,6 @@ use super::catalog::Catalog;
 use super::health::HealthRules;
 use super::model::{Agreement, AgreementId, Attention, Decision, Status};
 use super::summary::ActivitySummary;
-use crate::i18n::Lang;
 
 /// How long after signing an MoU must show some activity other than the signing itself
 /// before it is suspected of being ceremonial only.
@@ -51,7 +50,7 @@ pub enum Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Recommendation {
-    /// The MoU has ended or is about to: sign a new one (pembaharuan).
+    /// The MoU has ended or is about to: sign a new one (pembaruan).
     Renewal,
     /// The MoU is in force but nothing happens: reactivate the programmes (revitalisasi).
     Revitalization,
@@ -86,101 +85,6 @@ impl Reason {
             Reason::ReportsLate { count } => 3 + (*count as u32).min(10),
             Reason::Obstacle { .. } => 4,
         }
-    }
-
-    /// The reason as a person says it: "no activity since 2017-03-02 (6 years)".
-    pub fn describe(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (Reason::Expired { on }, Lang::En) => format!("MoU expired {on}"),
-            (Reason::Expired { on }, Lang::Id) => format!("MoU berakhir {on}"),
-            (Reason::ExpiringSoon { on, days }, Lang::En) => {
-                format!("MoU expires {on} (in {days} days)")
-            }
-            (Reason::ExpiringSoon { on, days }, Lang::Id) => {
-                format!("MoU berakhir {on} ({days} hari lagi)")
-            }
-            (
-                Reason::Dormant {
-                    last: Some(d),
-                    days,
-                },
-                Lang::En,
-            ) => {
-                format!("no activity since {d}, {}", span(*days, lang))
-            }
-            (
-                Reason::Dormant {
-                    last: Some(d),
-                    days,
-                },
-                Lang::Id,
-            ) => {
-                format!("tidak ada kegiatan sejak {d}, {}", span(*days, lang))
-            }
-            (Reason::Dormant { last: None, days }, Lang::En) => {
-                format!(
-                    "no activity ever recorded, {} since signing",
-                    span(*days, lang)
-                )
-            }
-            (Reason::Dormant { last: None, days }, Lang::Id) => format!(
-                "belum pernah ada kegiatan, {} sejak penandatanganan",
-                span(*days, lang)
-            ),
-            (Reason::CeremonialSuspected { signed }, Lang::En) => {
-                format!("nothing but the signing in the year after {signed}: ceremonial only?")
-            }
-            (Reason::CeremonialSuspected { signed }, Lang::Id) => format!(
-                "tidak ada kegiatan selain penandatanganan setahun setelah {signed}: hanya seremonial?"
-            ),
-            (Reason::ReportsOverdue { count, oldest_due }, Lang::En) => format!(
-                "{count} report{} overdue (oldest due {oldest_due})",
-                if *count == 1 { "" } else { "s" }
-            ),
-            (Reason::ReportsOverdue { count, oldest_due }, Lang::Id) => {
-                format!("{count} laporan belum diserahkan (tertua jatuh tempo {oldest_due})")
-            }
-            (Reason::ReportsLate { count }, Lang::En) => format!(
-                "{count} report{} submitted late",
-                if *count == 1 { "" } else { "s" }
-            ),
-            (Reason::ReportsLate { count }, Lang::Id) => {
-                format!("{count} laporan terlambat diserahkan")
-            }
-            (Reason::Obstacle { tag }, Lang::En) => format!("obstacle: {tag}"),
-            (Reason::Obstacle { tag }, Lang::Id) => format!("hambatan: {tag}"),
-            (
-                Reason::FollowUpDue {
-                    owner,
-                    due,
-                    next_step,
-                },
-                Lang::En,
-            ) => format!("follow-up due {due} ({owner}): {next_step}"),
-            (
-                Reason::FollowUpDue {
-                    owner,
-                    due,
-                    next_step,
-                },
-                Lang::Id,
-            ) => format!("tindak lanjut jatuh tempo {due} ({owner}): {next_step}"),
-        }
-    }
-}
-
-/// "6 years", "8 months", "20 days".
-fn span(days: i64, lang: Lang) -> String {
-    let (years, months) = (days / 365, days / 30);
-    match lang {
-        Lang::En if years >= 1 => format!("{years} year{}", if years == 1 { "" } else { "s" }),
-        Lang::En if months >= 1 => {
-            format!("{months} month{}", if months == 1 { "" } else { "s" })
-        }
-        Lang::En => format!("{days} days"),
-        Lang::Id if years >= 1 => format!("{years} tahun"),
-        Lang::Id if months >= 1 => format!("{months} bulan"),
-        Lang::Id => format!("{days} hari"),
     }
 }
 
@@ -632,29 +536,5 @@ mod tests {
         let w = activities(&[("2019-01-01", SIGNED), ("2019-02-01", VISIT)]);
         let x = assess(&well, Some(&w), d("2019-08-22"), &HealthRules::default());
         assert_eq!((x.severity, x.recommendation), (0, None));
-    }
-
-    #[test]
-    fn reasons_read_as_sentences() {
-        let r = Reason::Dormant {
-            last: Some(d("2017-03-02")),
-            days: 6 * 365 + 20,
-        };
-        assert_eq!(
-            r.describe(Lang::En),
-            "no activity since 2017-03-02, 6 years"
-        );
-        assert_eq!(
-            r.describe(Lang::Id),
-            "tidak ada kegiatan sejak 2017-03-02, 6 tahun"
-        );
-        assert_eq!(
-            Reason::ReportsOverdue {
-                count: 2,
-                oldest_due: d("2020-01-31")
-            }
-            .describe(Lang::En),
-            "2 reports overdue (oldest due 2020-01-31)"
-        );
     }
 }

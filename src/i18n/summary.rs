@@ -16,7 +16,9 @@ pub fn agreement_summary(c: &Catalog, a: &Agreement, today: NaiveDate, lang: Lan
         .unwrap_or(&a.region);
     let partner = c.partner(&a.partner);
     let partner_name = partner.map(|p| p.name.as_str()).unwrap_or(&a.partner);
-    let country = partner.map(|p| p.country.as_str()).unwrap_or("");
+    let country = partner
+        .map(|p| crate::domain::countries::display(&p.country, lang))
+        .unwrap_or_default();
     let stage = c
         .stage(&a.stage)
         .map(|s| lang.pick(&s.label_id, &s.label_en))

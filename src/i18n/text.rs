@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::domain::dates::DateError;
 use crate::domain::text::display_safe;
-use crate::domain::triage::Recommendation;
+use crate::domain::triage::{Reason, Recommendation};
 use crate::domain::{ActivityKind, AgreementKind, Decision, Health, Side, Status};
 use crate::i18n::Lang;
 
@@ -817,6 +817,15 @@ pub fn recommendation(r: Option<Recommendation>, lang: Lang) -> &'static str {
     }
 }
 
+/// A decision as the report names it: "renewal", "revitalisasi"…
+pub fn decided(d: Decision, lang: Lang) -> &'static str {
+    match d {
+        Decision::Renewal => pick(lang, "pembaruan", "renewal"),
+        Decision::Revitalization => pick(lang, "revitalisasi", "revitalization"),
+        Decision::ProposeTermination => pick(lang, "pengakhiran", "termination"),
+    }
+}
+
 /// What a meeting decided.
 pub fn decision(d: Decision, lang: Lang) -> &'static str {
     match d {
@@ -827,5 +836,135 @@ pub fn decision(d: Decision, lang: Lang) -> &'static str {
             "marked for revitalization",
         ),
         Decision::ProposeTermination => pick(lang, "diusulkan diakhiri", "termination proposed"),
+    }
+}
+
+/// A triage reason as a person says it: "no activity since 2017-03-02, 6 years".
+pub fn reason(r: &Reason, lang: Lang) -> String {
+    match (r, lang) {
+        (Reason::Expired { on }, Lang::En) => format!("MoU expired {on}"),
+        (Reason::Expired { on }, Lang::Id) => format!("MoU berakhir {on}"),
+        (Reason::ExpiringSoon { on, days }, Lang::En) => {
+            format!("MoU expires {on} (in {days} days)")
+        }
+        (Reason::ExpiringSoon { on, days }, Lang::Id) => {
+            format!("MoU berakhir {on} ({days} hari lagi)")
+        }
+        (
+            Reason::Dormant {
+                last: Some(d),
+                days,
+            },
+            Lang::En,
+        ) => {
+            format!("no activity since {d}, {}", span(*days, lang))
+        }
+        (
+            Reason::Dormant {
+                last: Some(d),
+                days,
+            },
+            Lang::Id,
+        ) => {
+            format!("tidak ada kegiatan sejak {d}, {}", span(*days, lang))
+        }
+        (Reason::Dormant { last: None, days }, Lang::En) => {
+            format!(
+                "no activity ever recorded, {} since signing",
+                span(*days, lang)
+            )
+        }
+        (Reason::Dormant { last: None, days }, Lang::Id) => format!(
+            "belum pernah ada kegiatan, {} sejak penandatanganan",
+            span(*days, lang)
+        ),
+        (Reason::CeremonialSuspected { signed }, Lang::En) => {
+            format!("nothing but the signing in the year after {signed}: ceremonial only?")
+        }
+        (Reason::CeremonialSuspected { signed }, Lang::Id) => format!(
+            "tidak ada kegiatan selain penandatanganan setahun setelah {signed}: hanya seremonial?"
+        ),
+        (Reason::ReportsOverdue { count, oldest_due }, Lang::En) => format!(
+            "{count} report{} overdue (oldest due {oldest_due})",
+            if *count == 1 { "" } else { "s" }
+        ),
+        (Reason::ReportsOverdue { count, oldest_due }, Lang::Id) => {
+            format!("{count} laporan belum diserahkan (tertua jatuh tempo {oldest_due})")
+        }
+        (Reason::ReportsLate { count }, Lang::En) => format!(
+            "{count} report{} submitted late",
+            if *count == 1 { "" } else { "s" }
+        ),
+        (Reason::ReportsLate { count }, Lang::Id) => {
+            format!("{count} laporan terlambat diserahkan")
+        }
+        (Reason::Obstacle { tag }, Lang::En) => format!("obstacle: {tag}"),
+        (Reason::Obstacle { tag }, Lang::Id) => format!("hambatan: {tag}"),
+        (
+            Reason::FollowUpDue {
+                owner,
+                due,
+                next_step,
+            },
+            Lang::En,
+        ) => format!("follow-up due {due} ({owner}): {next_step}"),
+        (
+            Reason::FollowUpDue {
+                owner,
+                due,
+                next_step,
+            },
+            Lang::Id,
+        ) => format!("tindak lanjut jatuh tempo {due} ({owner}): {next_step}"),
+    }
+}
+
+/// "6 years", "8 months", "20 days".
+fn span(days: i64, lang: Lang) -> String {
+    let (years, months) = (days / 365, days / 30);
+    match lang {
+        Lang::En if years >= 1 => format!("{years} year{}", if years == 1 { "" } else { "s" }),
+        Lang::En if months >= 1 => {
+            format!("{months} month{}", if months == 1 { "" } else { "s" })
+        }
+        Lang::En => format!("{days} days"),
+        Lang::Id if years >= 1 => format!("{years} tahun"),
+        Lang::Id if months >= 1 => format!("{months} bulan"),
+        Lang::Id => format!("{days} hari"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let r = Reason::Dormant {
+            last: Some(d("2017-03-02")),
+            days: 6 * 365 + 20,
+        };
+        assert_eq!(
+            reason(&r, Lang::En),
+            "no activity since 2017-03-02, 6 years"
+        );
+        assert_eq!(
+            reason(&r, Lang::Id),
+            "tidak ada kegiatan sejak 2017-03-02, 6 tahun"
+        );
+        assert_eq!(
+            reason(
+                &Reason::ReportsOverdue {
+                    count: 2,
+                    oldest_due: d("2020-01-31")
+                },
+                Lang::En
+            ),
+            "2 reports overdue (oldest due 2020-01-31)"
+        );
     }
 }

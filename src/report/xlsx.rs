@@ -11,7 +11,8 @@ use crate::xlsx::{
     ColumnSpec, Formats, Value, WorkbookError, col, finish_table, write_header, write_row,
 };
 
-use super::{Report, decided_label, recommendation_label, status_label};
+use super::{Report, status_label};
+use crate::i18n::text::{decided, recommendation};
 
 /// Sheet names in the report's language: summary, agreements, follow-ups, obstacles.
 pub fn sheet_names(report: &Report) -> [&'static str; 4] {
@@ -143,8 +144,8 @@ fn agreements(
                 Value::Text(&r.stage),
                 Value::Text(&r.status),
                 Value::Owned(r.reasons.join("\n")),
-                Value::Text(recommendation_label(r.recommendation, report.lang)),
-                Value::Text(r.decision.map_or("", |d| decided_label(d, report.lang))),
+                Value::Text(recommendation(r.recommendation, report.lang)),
+                Value::Text(r.decision.map_or("", |d| decided(d, report.lang))),
                 Value::Owned(r.reconciled(report.lang)),
             ],
             formats,

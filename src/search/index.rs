@@ -398,10 +398,11 @@ impl IndexBuilder {
             *countries.entry(p.country.as_str()).or_default() += 1;
             let mut parts: Vec<&str> = vec![&p.name];
             parts.extend(p.aliases.iter().map(String::as_str));
+            let country = crate::domain::countries::display(&p.country, lang);
             let context = if p.level.is_empty() {
-                p.country.clone()
+                country.into_owned()
             } else {
-                format!("{} · {}", p.country, p.level)
+                format!("{country} · {}", p.level)
             };
             b.push(
                 DocKind::Partner,
@@ -415,10 +416,16 @@ impl IndexBuilder {
                 Lang::Id => format!("{partners} mitra"),
                 Lang::En => format!("{partners} partners"),
             };
+            // The country as the reader says it first, then every other name it goes by.
+            let shown = crate::domain::countries::display(country, lang);
+            let mut names: Vec<&str> = vec![&shown];
+            let terms = crate::domain::countries::search_terms(country);
+            names.extend(terms.split(" · "));
+            dedup_folded(&mut names);
             b.push(
                 DocKind::Country,
                 Target::Country(country.to_string()),
-                country,
+                &names.join(" · "),
                 Some(context),
             );
         }
@@ -443,7 +450,9 @@ impl IndexBuilder {
             };
             let context = format!(
                 "{} · {}",
-                partner.map(|p| p.country.as_str()).unwrap_or(""),
+                partner
+                    .map(|p| crate::domain::countries::display(&p.country, lang))
+                    .unwrap_or_default(),
                 crate::i18n::text::status(a.status, lang)
             );
             b.push(

@@ -108,12 +108,11 @@ fn on_target(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         Cmd::Tags => Overlay::Tags(Box::new(TagChecklist::new(ctx, &a, version))),
         Cmd::Delete => {
             let activities = ctx.catalog.summary(id).map_or(0, |s| s.count() as usize);
-            let country = ctx
-                .catalog
-                .partner(&a.partner)
-                .map_or("", |p| p.country.as_str());
+            let country = ctx.catalog.partner(&a.partner).map_or(String::new(), |p| {
+                crate::domain::countries::display(&p.country, lang).into_owned()
+            });
             Overlay::Prompt(Prompt {
-                text: text::delete_ask(id, &name, country, activities, lang),
+                text: text::delete_ask(id, &name, &country, activities, lang),
                 on_yes: PromptAction::Delete { id, version },
             })
         }

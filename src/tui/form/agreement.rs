@@ -216,7 +216,8 @@ impl AgreementForm {
         let partner = match form.field(FieldId::Partner).and_then(|f| f.chosen()) {
             Some(id) => {
                 if let Some(p) = catalog.partner(id) {
-                    e.notes.push((FieldId::Partner, p.country.clone()));
+                    let country = crate::domain::countries::display(&p.country, lang);
+                    e.notes.push((FieldId::Partner, country.into_owned()));
                 }
                 Some(id.to_string())
             }

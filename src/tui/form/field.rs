@@ -309,7 +309,8 @@ pub fn complete(
             .iter()
             .filter_map(|p| {
                 let aliases = p.aliases.join(" · ");
-                search::match_fields(&[&p.name, &aliases, &p.country], &query)
+                let country = crate::domain::countries::search_terms(&p.country);
+                search::match_fields(&[&p.name, &aliases, &country], &query)
                     .map(|m| (m.score, p.id.clone(), p.name.clone()))
             })
             .collect(),

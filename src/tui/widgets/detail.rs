@@ -58,7 +58,12 @@ pub fn lines(
     let mut lines: Vec<Line<'static>> = Vec::new();
 
     let mut head = vec![Span::styled(
-        display_safe(partner.map(|p| p.country.as_str()).unwrap_or("")).into_owned(),
+        display_safe(
+            &partner
+                .map(|p| crate::domain::countries::display(&p.country, lang))
+                .unwrap_or_default(),
+        )
+        .into_owned(),
         theme.accent,
     )];
     if let Some(p) = partner

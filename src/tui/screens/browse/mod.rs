@@ -274,7 +274,9 @@ impl Browse {
             };
             let partner = catalog.partner(&a.partner);
             let aliases = partner.map(|p| p.aliases.join(" · ")).unwrap_or_default();
-            let country = partner.map(|p| p.country.clone()).unwrap_or_default();
+            let country = partner
+                .map(|p| crate::domain::countries::search_terms(&p.country))
+                .unwrap_or_default();
             vec![
                 catalog.partner_name(a).to_string(),
                 aliases,

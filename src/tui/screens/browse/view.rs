@@ -293,9 +293,9 @@ fn cell<'a>(
         }
         Column::Country => Cell::from(fit(
             &display_safe(
-                c.partner(&a.partner)
-                    .map(|p| p.country.as_str())
-                    .unwrap_or(""),
+                &c.partner(&a.partner)
+                    .map(|p| crate::domain::countries::display(&p.country, lang))
+                    .unwrap_or_default(),
             ),
             width,
         )),

@@ -104,7 +104,7 @@ impl ListScreen {
                 c.region_name(a).to_string(),
                 c.partner_name(a).to_string(),
                 c.partner(&a.partner)
-                    .map(|p| p.country.clone())
+                    .map(|p| crate::domain::countries::search_terms(&p.country))
                     .unwrap_or_default(),
             ]
         });

@@ -111,7 +111,9 @@ pub fn draw(
                     health_style(theme, Some(health)),
                 )),
                 Cell::from(fit(
-                    &display_safe(c.partner(&a.partner).map_or("", |p| p.country.as_str())),
+                    &display_safe(&c.partner(&a.partner).map_or(String::new(), |p| {
+                        crate::domain::countries::display(&p.country, lang).into_owned()
+                    })),
                     country_w,
                 )),
                 Cell::from(fit(text::status(a.status, lang), status_w)),

@@ -174,11 +174,13 @@ pub fn reasons_text(ctx: &Ctx, x: &Assessment) -> Vec<String> {
     x.reasons
         .iter()
         .map(|r| match r {
-            Reason::Obstacle { tag } => Reason::Obstacle {
-                tag: tag_label(ctx, tag, lang),
-            }
-            .describe(lang),
-            other => other.describe(lang),
+            Reason::Obstacle { tag } => crate::i18n::text::reason(
+                &Reason::Obstacle {
+                    tag: tag_label(ctx, tag, lang),
+                },
+                lang,
+            ),
+            other => crate::i18n::text::reason(other, lang),
         })
         .collect()
 }
@@ -227,7 +229,9 @@ fn queue_row(ctx: &Ctx, x: &Assessment) -> Option<QueueRow> {
         terms(region),
         terms(province),
         partner.map(|p| p.aliases.join(" · ")).unwrap_or_default(),
-        partner.map(|p| p.country.clone()).unwrap_or_default(),
+        partner
+            .map(|p| crate::domain::countries::search_terms(&p.country))
+            .unwrap_or_default(),
         format!(
             "{} {}",
             recommendation(x.recommendation, lang),
