@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 /// cities, their sister relationships, activity timelines and obstacle tags, all from the
 /// keyboard (press ? inside for the keys).
 #[derive(Debug, Parser)]
-#[command(name = "kembar", version, max_term_width = 100)]
+#[command(name = "kembar", version = crate::manual::version(), max_term_width = 100)]
 pub struct Cli {
     /// The store to use (a folder). Default: kembar/store in your data directory.
     #[arg(long, global = true, env = "KEMBAR_DB", value_name = "PATH")]
@@ -216,6 +216,27 @@ pub enum Command {
         /// Seed: the same seed always gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+
+    /// Print the shell completion script for bash, zsh or fish.
+    ///
+    /// The Debian package installs all three. From a source install, save the script in your
+    /// shell's completion folder, e.g. `kembar completions bash >
+    /// ~/.local/share/bash-completion/completions/kembar`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: crate::manual::CompletionShell,
+    },
+
+    /// Print the man page, kembar(1), in roff: every command and option, as in --help.
+    ///
+    /// The Debian package installs it. From a source install: `kembar manpage | gzip >
+    /// ~/.local/share/man/man1/kembar.1.gz`, then `man kembar`.
+    Manpage {
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 

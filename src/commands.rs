@@ -236,6 +236,12 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Some(Command::Completions { shell }) => with_output(None, |out| {
+            Ok(crate::manual::write_completions(*shell, out)?)
+        }),
+        Some(Command::Manpage { output }) => with_output(output.as_deref(), |out| {
+            Ok(crate::manual::write_man_page(out)?)
+        }),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod errors;
 pub mod i18n;
+pub mod manual;
 pub mod register;
 pub mod report;
 pub mod search;
