@@ -840,3 +840,71 @@ fn the_detail_lists_every_report_and_says_what_is_cut() {
     h.press(Cmd::Top);
     assert!(h.screen(80, 24).contains("more lines"), "{first}");
 }
+
+/// A frame as text with, under each row, what its cells look like without colour: `R`
+/// reversed, `B` bold, `U` underlined, `D` dim, `I` italic, `.` plain.
+fn with_styles(buffer: &ratatui::buffer::Buffer) -> String {
+    let width = buffer.area.width as usize;
+    let mut out = String::new();
+    for row in buffer.content.chunks(width) {
+        let text: String = row.iter().map(|c| c.symbol()).collect();
+        let marks: String = row
+            .iter()
+            .map(|c| {
+                let m = c.modifier;
+                if m.contains(Modifier::REVERSED) {
+                    'R'
+                } else if m.contains(Modifier::UNDERLINED) {
+                    'U'
+                } else if m.contains(Modifier::BOLD) {
+                    'B'
+                } else if m.contains(Modifier::DIM) {
+                    'D'
+                } else if m.contains(Modifier::ITALIC) {
+                    'I'
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        out.push_str(text.trim_end());
+        out.push('\n');
+        out.push_str(marks.trim_end_matches('.'));
+        out.push('\n');
+    }
+    out
+}
+
+/// Without colour, overdue reports, quiet and expired agreements, severity and the read-only
+/// mark still read: by words and signs, in bold, reversed or dim text.
+#[test]
+fn without_colour_every_state_still_reads() {
+    let mut h = Harness::demo(Lang::En);
+    h.open_queensland();
+    h.press(Cmd::Down);
+    let mono = Theme::monochrome();
+    h.act(Action::Resize(100, 30));
+    let main = h.draw(100, 30, &mono);
+    let text = text_of(&main);
+    assert!(text.contains("× Fujian"), "expired by its sign:\n{text}");
+    assert!(text.contains("expired"), "{text}");
+    insta::assert_snapshot!("no_color_main_100x30", with_styles(&main));
+
+    // Fujian's reports: the overdue ones say so.
+    h.press(Cmd::Open);
+    let detail = h.draw(100, 30, &mono);
+    let text = text_of(&detail);
+    insta::assert_snapshot!("no_color_agreement_100x30", with_styles(&detail));
+    assert!(text.contains("overdue · not submitted"), "{text}");
+
+    h.press(Cmd::Triage);
+    let triage = h.draw(100, 30, &mono);
+    insta::assert_snapshot!("no_color_triage_100x30", with_styles(&triage));
+
+    h.model.ctx.access = kembar::domain::access::Access::viewer();
+    let viewer = text_of(&h.draw(100, 30, &mono));
+    assert!(
+        viewer.lines().next().unwrap().contains("[read-only]"),
+        "{viewer}"
+    );
+}

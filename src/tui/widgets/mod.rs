@@ -11,31 +11,41 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::domain::health::Health;
 
+use super::cells;
 use super::keymap::Key;
 use super::theme::Theme;
 
-/// Cuts text to a display width, marking the cut with an ellipsis. Cuts between grapheme
-/// clusters, never inside one (an accent stays with its letter, a Khmer vowel with its
-/// consonant).
+/// Cuts text to a display width, marking the cut with an ellipsis. Cuts at a space when one
+/// leaves most of the width used ("no activity since 2017-03-02…" rather than "no activ…"),
+/// else between grapheme clusters, never inside one (an accent stays with its letter, a
+/// Khmer vowel with its consonant).
 pub fn fit(text: &str, width: usize) -> String {
-    if text.width() <= width {
+    if cells::width(text) <= width {
         return text.to_string();
     }
     if width == 0 {
         return String::new();
     }
-    let mut out = String::new();
+    let budget = width - 1;
+    let mut end = 0;
     let mut used = 0;
-    for g in text.graphemes(true) {
-        let w = g.width();
-        if used + w + 1 > width {
+    let mut last_space: Option<(usize, usize)> = None;
+    for (at, g) in text.grapheme_indices(true) {
+        let w = cells::cluster_width(g);
+        if used + w > budget {
             break;
         }
-        out.push_str(g);
+        if g == " " {
+            last_space = Some((at, used));
+        }
         used += w;
+        end = at + g.len();
     }
-    out.push('…');
-    out
+    let cut = match last_space {
+        Some((at, before)) if before * 5 >= budget * 3 => &text[..at],
+        _ => &text[..end],
+    };
+    format!("{}…", cut.trim_end())
 }
 
 /// Styled spans cut to a display width, ending with an ellipsis where they were cut.
@@ -263,6 +273,10 @@ mod tests {
     #[test]
     fn cut_text_ends_with_an_ellipsis_and_keeps_clusters_whole() {
         assert_eq!(fit("Osaka Prefecture", 10), "Osaka Pre…");
+        assert_eq!(
+            fit("MoU expired 2013-09-25; no activity since 2012", 30),
+            "MoU expired 2013-09-25; no…"
+        );
         assert_eq!(fit("Osaka", 10), "Osaka");
         // "សៀមរាប": the cut never leaves a vowel sign without its consonant.
         let khmer = fit("សៀមរាប Siem Reap", 4);
