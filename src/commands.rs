@@ -68,6 +68,9 @@ impl Session {
             let path = store_path(cli)?;
             (Store::open(&path, purpose)?, None)
         };
+        for notice in store.notices() {
+            eprintln!("kembar: {}", display_safe(notice));
+        }
         Ok(Session {
             store: std::sync::Arc::new(store),
             demo_dir,
@@ -106,7 +109,7 @@ pub fn run(cli: Cli) -> Result<()> {
             } else {
                 ImportMode::Merge
             };
-            let source = file.display().to_string();
+            let source = display_safe(&file.display().to_string()).into_owned();
             let report = session.store.import(&data, &source, mode, &session.actor)?;
             eprintln!(
                 "imported {source} into {}: {report}",
@@ -167,6 +170,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             })
+        }
+        Some(Command::Check { repair }) => {
+            let session = Session::open(&cli, "check")?;
+            crate::store::check::run(&session.store, *repair, &session.actor)
         }
         Some(Command::Serve {
             listen,

@@ -40,7 +40,9 @@ pub struct AuditEntry {
     pub before: Option<String>,
     /// The record as JSON after the change, unless it was deleted.
     pub after: Option<String>,
-    /// Set when the change was made but the disk did not confirm it: why. Not stored.
+    /// Always `None`: a change the disk did not confirm is now an error
+    /// (`StoreError::NotSaved`), never a saved change with a warning. Kept only until the
+    /// dashboard stops reading it. Not stored.
     #[serde(skip)]
     pub unconfirmed: Option<String>,
 }
