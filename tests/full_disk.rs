@@ -103,7 +103,11 @@ fn free_bytes(dir: &Path) -> u64 {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).status();
+        // Lazily: a failed test may leave a store (and sled's threads) holding files open.
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 

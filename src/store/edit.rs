@@ -209,6 +209,26 @@ pub struct Applied {
     pub entry: AuditEntry,
 }
 
+impl Applied {
+    /// Takes in the versions a later save wrote, so that this change's inverse expects what
+    /// the store holds when its turn comes.
+    ///
+    /// Versions only ever grow: when an undo brings back what this change left (a deleted
+    /// agreement recreated, an edit reverted), the agreement holds this change's contents
+    /// at a newer version. Without this, undoing "create A" after "delete A" had been
+    /// undone would be refused as a conflict with oneself. Call it on every change left on
+    /// the undo and redo stacks after each undo or redo.
+    pub fn rebase(&mut self, later: &BTreeMap<AgreementId, u64>) {
+        for (id, version) in later {
+            if *version != 0
+                && let Some(expected) = self.versions.get_mut(id)
+            {
+                *expected = *version;
+            }
+        }
+    }
+}
+
 /// The stored record is not what the change expected.
 #[derive(Debug, Clone)]
 pub struct Conflict {

@@ -994,10 +994,18 @@ impl Drop for Store {
     }
 }
 
-/// A sled error in words, without sled's own prefixes.
+/// A sled error in words, without sled's own prefixes (sled passes on some I/O errors as
+/// the debug text of the original).
 fn sled_reason(e: &sled::Error) -> String {
+    use std::io::ErrorKind;
     match e {
-        sled::Error::Io(io) => io.to_string(),
+        sled::Error::Io(io) => match io.kind() {
+            ErrorKind::StorageFull => "the disk is full".into(),
+            ErrorKind::QuotaExceeded => "the disk quota is used up".into(),
+            ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+            ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => io.to_string(),
+        },
         other => other.to_string(),
     }
 }
