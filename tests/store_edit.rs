@@ -751,7 +751,7 @@ fn crash_triage(store: &Store, target: AgreementId, i: u64, title: &str) -> Resu
     let mut after = before
         .clone()
         .unwrap_or_else(|| kembar::domain::Attention::new(target));
-    after.decision = Some(if i % 2 == 0 {
+    after.decision = Some(if i.is_multiple_of(2) {
         kembar::domain::Decision::Renewal
     } else {
         kembar::domain::Decision::Revitalization
