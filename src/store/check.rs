@@ -152,13 +152,16 @@ struct Survey {
     regions: HashMap<String, Region>,
     partners: HashSet<String>,
     tags: HashSet<String>,
+    /// Each agreement with only what other records are checked against (its references):
+    /// a store of 100,000 agreements is surveyed in a few megabytes.
     agreements: BTreeMap<AgreementId, Agreement>,
     /// Each agreement's timeline as summarised from its activities.
     timelines: BTreeMap<AgreementId, ActivitySummary>,
     summaries: BTreeMap<AgreementId, ActivitySummary>,
-    /// Activities with the agreement their key files them under, and triage notes, for the
-    /// references check.
-    activities: Vec<(AgreementId, Activity)>,
+    /// Activities of agreements that do not exist, with the agreement their key files them
+    /// under. Agreement keys sort before activity keys, so every agreement is known by the
+    /// time an activity is read, and only these orphans need to be kept whole.
+    orphans: Vec<(AgreementId, Activity)>,
     activity_owner: HashMap<u64, AgreementId>,
     attention: Vec<Attention>,
     tombstones: Vec<AgreementId>,
@@ -220,18 +223,16 @@ impl Store {
                 ));
             }
         }
-        for (owner, a) in &survey.activities {
-            if !survey.agreements.contains_key(owner) {
-                batch.remove(&keys::activity(*owner, a.id));
-                done.push(format!(
-                    "removed activity {} ({:?}, {}) of agreement {owner}, which does not exist; \
-                     the audit log keeps it",
-                    a.id,
-                    crate::domain::text::display_safe(&a.title),
-                    a.date,
-                ));
-                removed.push(Record::Activity(a.clone()));
-            }
+        for (owner, a) in &survey.orphans {
+            batch.remove(&keys::activity(*owner, a.id));
+            done.push(format!(
+                "removed activity {} ({:?}, {}) of agreement {owner}, which does not exist; the \
+                 audit log keeps it",
+                a.id,
+                crate::domain::text::display_safe(&a.title),
+                a.date,
+            ));
+            removed.push(Record::Activity(a.clone()));
         }
         for n in &survey.attention {
             if !survey.agreements.contains_key(&n.agreement) {
@@ -446,7 +447,9 @@ impl Survey {
                 validate::check_ids(&Numbered::Agreement(&a), &mut problems);
                 validate::check_agreement(&a, &mut problems);
                 self.invalid(problems);
-                self.agreements.insert(id, a);
+                let mut refs = Agreement::new(a.id, &a.region, &a.partner, &a.stage);
+                refs.obstacles = a.obstacles;
+                self.agreements.insert(id, refs);
             }
             Some(keys::SUMMARY) => {
                 let Some(id) = number_key(key, 9) else {
@@ -489,7 +492,9 @@ impl Survey {
                     .entry(agreement)
                     .or_default()
                     .add(a.date, a.kind);
-                self.activities.push((agreement, a));
+                if !self.agreements.contains_key(&agreement) {
+                    self.orphans.push((agreement, a));
+                }
             }
             Some(keys::ATTENTION) => {
                 let Some(id) = number_key(key, 9) else {
@@ -662,9 +667,8 @@ impl Survey {
         }
         // Records that belong to an agreement.
         let orphans: Vec<String> = self
-            .activities
+            .orphans
             .iter()
-            .filter(|(owner, _)| !self.agreements.contains_key(owner))
             .map(|(_, a)| validate::activity_label(a))
             .collect();
         for label in orphans {
@@ -788,7 +792,8 @@ pub fn run(store: &Store, repair: bool, actor: &Actor) -> anyhow::Result<()> {
         let (done, after) = store.repair(actor)?;
         let mut out = std::io::stdout().lock();
         write!(out, "{done}")?;
-        write!(out, "checked again: {after}")?;
+        writeln!(out, "then, checking again:")?;
+        write!(out, "{after}")?;
         after
     } else {
         let report = store.check()?;
