@@ -922,7 +922,11 @@ fn flush(db: &sled::Db, stalled: &mut dyn FnMut() -> bool) -> Result<(), Flush> 
     let spawned = std::thread::Builder::new()
         .name("kembar-flush".into())
         .spawn(move || {
-            let _ = tx.send(worker.flush().map(drop));
+            let result = worker.flush().map(drop);
+            // Let go of the handle before answering: once the caller drops its own, sled's
+            // files must be closed (the next opening of the store waits for that).
+            drop(worker);
+            let _ = tx.send(result);
         });
     if spawned.is_err() {
         return db.flush().map(drop).map_err(Flush::Failed);
