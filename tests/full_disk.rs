@@ -45,7 +45,7 @@ impl SmallDisk {
             }),
             _ => {
                 eprintln!(
-                    "NOTICE: {test} skipped: mounting a {megabytes} MB tmpfs needs root (CI \
+                    "NOTICE: {test} skipped: mounting a tmpfs of {megabytes} MB needs root (CI \
                      runs the tests as root)"
                 );
                 None
