@@ -205,6 +205,20 @@ pub enum Command {
         log_format: crate::server::log::LogFormat,
     },
 
+    /// Verify the store: every record readable, keys and records agreeing, activity summaries
+    /// matching timelines, no records of missing agreements, id counters ahead of every id.
+    ///
+    /// Prints what it checked and every problem found, and exits with 1 when there is any.
+    /// With --repair, rebuilds what the rest of the store determines (summaries, counters)
+    /// and removes activities and triage notes of agreements that no longer exist, in one
+    /// audited change whose entry keeps every removed record (`kembar log --json`); problems
+    /// only a person can decide are listed with their fix.
+    Check {
+        /// Repair what can be repaired, then check again.
+        #[arg(long)]
+        repair: bool,
+    },
+
     /// Fill an empty store with deterministic synthetic data, for benchmarks.
     Gen {
         /// How many agreements.

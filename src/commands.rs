@@ -71,6 +71,9 @@ impl Session {
             let path = store_path(cli)?;
             (Store::open(&path, purpose)?, None)
         };
+        for notice in store.notices() {
+            eprintln!("kembar: {}", display_safe(notice));
+        }
         Ok(Session {
             store: std::sync::Arc::new(store),
             demo_dir,
@@ -197,6 +200,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 Ok(())
             })
+        }
+        Some(Command::Check { repair }) => {
+            let session = Session::open(&cli, "check")?;
+            crate::store::check::run(&session.store, *repair, &session.actor)
         }
         Some(Command::Serve {
             listen,

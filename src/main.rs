@@ -10,7 +10,13 @@ fn main() -> ExitCode {
     match kembar::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kembar: {}", kembar::errors::describe(&e));
+            // Messages carry file names, user names and record text from outside: nothing
+            // in them may drive the terminal.
+            let message = kembar::errors::describe(&e);
+            eprintln!(
+                "kembar: {}",
+                kembar::domain::text::display_safe_lines(&message)
+            );
             ExitCode::FAILURE
         }
     }

@@ -71,6 +71,16 @@ fn import_then_export_round_trips_through_files() {
     let out = kembar(home.path(), &["--db", db2, "export"]);
     assert!(out.status.success());
     assert_eq!(out.stdout, std::fs::read(&first).unwrap());
+    // And what went round is what the original file holds, not only what the first export
+    // made of it.
+    let difference = common::first_difference(
+        &common::normalised_json(&out.stdout),
+        &common::normalised_json(&std::fs::read(fixture("demo.json")).unwrap()),
+    );
+    assert_eq!(
+        difference, None,
+        "the export differs from the file imported"
+    );
 }
 
 #[test]
@@ -89,13 +99,43 @@ fn csv_export_has_one_row_per_agreement_and_defuses_formulas() {
         .unwrap()
         .len();
     assert_eq!(rows.len(), count);
-    for row in &rows {
-        for cell in row {
-            assert!(
-                !cell.starts_with(['=', '+', '@']),
-                "formula-like cell {cell:?}"
-            );
-        }
+
+    // Text that a spreadsheet would run: each of the four formula starts, in several
+    // columns.
+    let hostile = [
+        ("partner", "=HYPERLINK(\"http://evil.example\",\"klik\")"),
+        ("country", "+62 21 3842"),
+        ("region_official_name", "-1+1"),
+        ("notes", "@SUM(A1:A9)"),
+        ("fields", "=cmd|' /C calc'!A0"),
+    ];
+    let text_of = std::fs::read_to_string(fixture("small.json")).unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&text_of).unwrap();
+    data["partners"][0]["name"] = hostile[0].1.into();
+    data["partners"][0]["country"] = hostile[1].1.into();
+    data["regions"][0]["official_name"] = hostile[2].1.into();
+    data["agreements"][0]["notes"] = hostile[3].1.into();
+    data["agreements"][0]["fields"] = serde_json::json!([hostile[4].1]);
+    let file = home.path().join("formulas.json");
+    std::fs::write(&file, serde_json::to_vec(&data).unwrap()).unwrap();
+    let db = home.path().join("store");
+    let db = db.to_str().unwrap();
+    let out = kembar(home.path(), &["--db", db, "import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = kembar(home.path(), &["--db", db, "export", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    let row = reader.records().next().unwrap().unwrap();
+    for (column, value) in hostile {
+        let at = headers.iter().position(|h| h == column).unwrap();
+        assert_eq!(row[at], format!("'{value}"), "{column} is not defused");
+    }
+    for cell in rows.iter().flatten().chain(row.iter()) {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "formula-like cell {cell:?}"
+        );
     }
 }
 
@@ -373,4 +413,73 @@ fn the_log_shows_who_imported_what() {
     assert_eq!(entries.as_array().unwrap().len(), 1);
     let out = kembar(home.path(), &["--db", db, "log", "--since", "2999-01-01"]);
     assert!(text(&out.stdout).is_empty());
+}
+
+/// Whether text holds anything that drives a terminal: C0 controls other than the line
+/// break, DEL, C1 controls (U+009B is a one-character CSI) and bidirectional controls.
+fn drives_a_terminal(text: &str) -> Option<char> {
+    text.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+const HOSTILE: &str = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m\u{202e}\u{2066}x";
+
+/// The "in use" message prints what the lock file says about its owner, which another user
+/// wrote: none of it reaches the terminal raw.
+#[test]
+fn the_in_use_message_never_prints_raw_escapes_from_the_lock_file() {
+    let home = TempDir::new().unwrap();
+    let db = home.path().join("store");
+    let _held = kembar::store::Store::open(&db, "dashboard").unwrap();
+    let owner = serde_json::json!({
+        "pid": 4242,
+        "user": format!("mallory{HOSTILE}"),
+        "purpose": format!("dashboard{HOSTILE}"),
+        "since": format!("today{HOSTILE}"),
+        "ssh": format!("ssh -p 2222 host{HOSTILE}"),
+    });
+    std::fs::write(db.join("kembar.lock"), owner.to_string()).unwrap();
+    let out = kembar(home.path(), &["--db", db.to_str().unwrap(), "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("in use"), "{err}");
+    assert!(err.contains("mallory"), "{err}");
+    assert_eq!(drives_a_terminal(&err), None, "{err:?}");
+}
+
+/// A file name holding escape sequences is echoed in the error made safe.
+#[cfg(unix)]
+#[test]
+fn an_import_file_name_is_never_echoed_raw() {
+    let home = TempDir::new().unwrap();
+    let file = home.path().join(format!("laporan{HOSTILE}.json"));
+    std::fs::write(&file, b"{ \"format\": \"kembar\", ").unwrap();
+    let db = home.path().join("store");
+    for args in [
+        vec![
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            file.to_str().unwrap(),
+        ],
+        vec![
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            home.path()
+                .join(format!("missing{HOSTILE}.json"))
+                .to_str()
+                .unwrap(),
+        ],
+        // And a store path that is not a folder.
+        vec!["--db", file.to_str().unwrap(), "list"],
+    ] {
+        let out = kembar(home.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("laporan") || err.contains("missing"), "{err}");
+        assert_eq!(drives_a_terminal(&err), None, "{err:?}");
+    }
 }

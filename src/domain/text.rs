@@ -6,10 +6,17 @@
 
 use std::borrow::Cow;
 
-/// Whether a character must never reach a terminal raw: C0 and C1 controls, DEL, and the
-/// bidirectional overrides that can make text display in a misleading order.
+/// Whether a character must never reach a terminal raw: C0 and C1 controls (ESC starts
+/// every escape sequence, U+009B is a one-character CSI), DEL, the bidirectional embeddings,
+/// overrides and isolates that can make text display in a misleading order (U+202A–U+202E,
+/// U+2066–U+2069), and the line and paragraph separators that break a line where the
+/// terminal does not expect it.
 pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
 }
 
 /// Text fit to draw in one terminal cell run: unsafe characters become `�`, line breaks and
@@ -26,6 +33,20 @@ pub fn display_safe(text: &str) -> Cow<'_, str> {
                 c => c,
             })
             .collect(),
+    )
+}
+
+/// Like [`display_safe`], but keeps line breaks: for messages of several lines (errors on
+/// stderr) whose parts come from files, stores and the environment.
+pub fn display_safe_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe_char(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.split('\n')
+            .map(display_safe)
+            .collect::<Vec<_>>()
+            .join("\n"),
     )
 }
 
@@ -82,6 +103,45 @@ mod tests {
         let safe = display_safe(hostile);
         assert!(!safe.chars().any(is_unsafe_char), "{safe:?}");
         assert!(safe.contains("Bandung"));
+    }
+
+    #[test]
+    fn every_c1_control_and_bidi_control_is_neutralised() {
+        let c1 = (0x80u32..=0x9F).filter_map(char::from_u32);
+        let bidi = ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}');
+        let c0 = (0u32..0x20).chain([0x7F]).filter_map(char::from_u32);
+        for c in c1.chain(bidi).chain(c0) {
+            let text = format!("a{c}b");
+            let safe = display_safe(&text);
+            assert!(
+                !safe.contains(c),
+                "U+{:04X} survived display_safe",
+                c as u32
+            );
+            let lines = display_safe_lines(&text);
+            if c != '\n' {
+                assert!(
+                    !lines.contains(c),
+                    "U+{:04X} survived display_safe_lines",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lines_keep_their_breaks_and_lose_their_escapes() {
+        let text = "kembar: cannot read \u{1b}]0;owned\u{7}x.json\nfix: \u{9b}2J\u{202e}check";
+        let safe = display_safe_lines(text);
+        assert_eq!(safe.lines().count(), 2, "{safe:?}");
+        assert!(
+            !safe.chars().any(|c| c != '\n' && is_unsafe_char(c)),
+            "{safe:?}"
+        );
+        assert!(matches!(
+            display_safe_lines("two\nlines"),
+            Cow::Borrowed("two\nlines")
+        ));
     }
 
     #[test]

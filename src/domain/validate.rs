@@ -19,6 +19,10 @@ pub const NAME_MAX: usize = 200;
 pub const TEXT_MAX: usize = 20_000;
 /// Longest list (fields, aliases, participants, contacts, reports).
 pub const LIST_MAX: usize = 500;
+/// The largest agreement or activity id: 2^53 − 1, the largest integer that every JSON
+/// reader (JavaScript's numbers, spreadsheets) keeps exactly. Id 0 means "new" in an editor
+/// and is never stored.
+pub const ID_MAX: u64 = (1 << 53) - 1;
 /// Dates outside these years are taken for typing mistakes.
 pub const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2200;
 
@@ -54,6 +58,20 @@ impl<'a> Checker<'a> {
             problem: problem.into(),
             fix: fix.into(),
         });
+    }
+
+    /// A stored agreement or activity id, or a reference to one: 1 to [`ID_MAX`].
+    pub fn id(&mut self, field: &str, id: u64) {
+        if id == 0 || id > ID_MAX {
+            self.fail(
+                field,
+                format!("is {id}, outside 1 to {ID_MAX}"),
+                format!(
+                    "number records from 1; ids above {ID_MAX} are not kept exactly by every \
+                     JSON reader, and 0 means \"new\""
+                ),
+            );
+        }
     }
 
     /// A one-line name: present, bounded, and free of control characters.
@@ -255,6 +273,29 @@ pub fn check_stage(s: &Stage, problems: &mut Vec<Invalid>) {
     c.slug("id", &s.id);
     c.name("label_id", &s.label_id);
     c.name("label_en", &s.label_en);
+}
+
+/// Checks the ids a stored record carries (editors use 0 for "new" until the store numbers
+/// the record, so [`check_agreement`] and [`check_activity`] leave ids alone).
+pub fn check_ids(record: &Numbered<'_>, problems: &mut Vec<Invalid>) {
+    match record {
+        Numbered::Agreement(a) => Checker::new(agreement_label(a), problems).id("id", a.id),
+        Numbered::Activity(a) => {
+            let mut c = Checker::new(activity_label(a), problems);
+            c.id("id", a.id);
+            c.id("agreement", a.agreement);
+        }
+        Numbered::Attention(n) => {
+            Checker::new(attention_label(n), problems).id("agreement", n.agreement)
+        }
+    }
+}
+
+/// A numbered record, for [`check_ids`].
+pub enum Numbered<'a> {
+    Agreement(&'a Agreement),
+    Activity(&'a Activity),
+    Attention(&'a Attention),
 }
 
 /// Checks one agreement on its own (references are checked by [`check_references`]).
@@ -530,6 +571,7 @@ pub fn check_dataset(d: &Dataset, limit: usize, outside: &Outside) -> Vec<Invali
         tags: &tags,
     };
     for a in &d.agreements {
+        check_ids(&Numbered::Agreement(a), &mut problems);
         check_agreement(a, &mut problems);
         check_references(a, &known, &mut problems);
         stop_if_full!();
@@ -541,6 +583,7 @@ pub fn check_dataset(d: &Dataset, limit: usize, outside: &Outside) -> Vec<Invali
         .chain(outside.agreements.iter().copied())
         .collect();
     for a in &d.activities {
+        check_ids(&Numbered::Activity(a), &mut problems);
         check_activity(a, &mut problems);
         if !agreements.contains(&a.agreement) {
             problems.push(Invalid {
@@ -554,6 +597,7 @@ pub fn check_dataset(d: &Dataset, limit: usize, outside: &Outside) -> Vec<Invali
     }
     let mut noted = HashSet::new();
     for n in &d.attention {
+        check_ids(&Numbered::Attention(n), &mut problems);
         check_attention(n, &mut problems);
         if !agreements.contains(&n.agreement) {
             problems.push(Invalid {

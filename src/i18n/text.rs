@@ -798,15 +798,6 @@ pub fn conflict(name: &str, by: &str, at: &str, deleted: bool, lang: Lang) -> St
     }
 }
 
-/// A save the disk did not confirm.
-pub fn saved_unconfirmed(words: &str, name: &str, reason: &str, lang: Lang) -> String {
-    let reason = display_safe(reason);
-    match lang {
-        Lang::Id => format!("{words} · {name} · disk belum mengonfirmasi penulisan: {reason}"),
-        Lang::En => format!("{words} · {name} · the disk did not confirm the write: {reason}"),
-    }
-}
-
 /// What triage recommends, as the queue and the report say it.
 pub fn recommendation(r: Option<Recommendation>, lang: Lang) -> &'static str {
     match r {

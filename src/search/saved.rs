@@ -2,9 +2,12 @@
 //! store at all: no wait for the store's lock (it works while a dashboard holds the store),
 //! and no reading of a million activities to answer one query.
 //!
-//! The file is trusted only while the store's generation (see `store::GENERATION_FILE`), the
-//! kembar version, the language and the alias table are the ones it was built with;
-//! otherwise it is rebuilt by whoever next opens the store.
+//! The file is trusted only while the store's identity and generation (both in
+//! `store::GENERATION_FILE`), the kembar version, the language and the alias table are the
+//! ones it was built with; otherwise it is rebuilt by whoever next opens the store. The
+//! identity is what tells apart two stores with the same history (a copy and its original,
+//! or siblings filled by the same import): an index copied from one into the other names
+//! records that may not exist there.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -13,17 +16,18 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
-use crate::store::read_generation;
+use crate::store::{StoreId, read_stamp};
 
 use super::Index;
 use super::index::{Layout, Records};
 
-const MAGIC: &[u8; 8] = b"KBSRCH03";
+const MAGIC: &[u8; 8] = b"KBSRCH04";
 
 /// File layout: MAGIC, then a u32 length and that many bytes of [`Header`] (postcard),
 /// padding to 8 bytes, then the index's column bytes.
 #[derive(Serialize, Deserialize)]
 struct Header {
+    store: StoreId,
     generation: u64,
     fingerprint: u64,
     layout: Layout,
@@ -50,7 +54,8 @@ fn fingerprint(lang: Lang, aliases: &BTreeMap<String, String>) -> u64 {
 
 /// The saved index, if it is still current.
 pub fn load(store_dir: &Path, lang: Lang, aliases: &BTreeMap<String, String>) -> Option<Index> {
-    let generation = read_generation(store_dir)?;
+    let stamp = read_stamp(store_dir)?;
+    let store = stamp.store?;
     let file = std::fs::File::open(path(store_dir, lang)).ok()?;
     // SAFETY: kembar never changes a saved index in place: it writes a new file and renames
     // it over the old one, so the mapped pages stay those of the file opened here. Other
@@ -59,7 +64,10 @@ pub fn load(store_dir: &Path, lang: Lang, aliases: &BTreeMap<String, String>) ->
     let rest = map.strip_prefix(MAGIC)?;
     let header_len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
     let header: Header = postcard::from_bytes(rest.get(4..4 + header_len)?).ok()?;
-    if header.generation != generation || header.fingerprint != fingerprint(lang, aliases) {
+    if header.store != store
+        || header.generation != stamp.generation
+        || header.fingerprint != fingerprint(lang, aliases)
+    {
         return None;
     }
     let columns = (MAGIC.len() + 4 + header_len).next_multiple_of(8);
@@ -67,7 +75,8 @@ pub fn load(store_dir: &Path, lang: Lang, aliases: &BTreeMap<String, String>) ->
 }
 
 /// Saves an index built at store generation `generation`; written beside and renamed, so a
-/// reader never sees half a file.
+/// reader never sees half a file, and never through a link. A store without an identity
+/// (an older one that could not be written) gets no saved index.
 pub fn save(
     store_dir: &Path,
     lang: Lang,
@@ -76,10 +85,14 @@ pub fn save(
     index: &Index,
 ) -> std::io::Result<()> {
     use std::io::Write;
+    let store = read_stamp(store_dir).and_then(|s| s.store).ok_or_else(|| {
+        std::io::Error::other("the store has no identity yet; the index is not saved")
+    })?;
     let (columns, layout, records) = index.parts();
     // Column offsets are saved relative to the column bytes; the header goes first.
     let base = layout.base();
     let header = Header {
+        store,
         generation,
         fingerprint: fingerprint(lang, aliases),
         layout: layout.relative_to(base),
@@ -87,8 +100,11 @@ pub fn save(
     };
     let encoded = postcard::to_stdvec(&header).map_err(|e| std::io::Error::other(e.to_string()))?;
     let target = path(store_dir, lang);
-    let tmp = target.with_extension("tmp");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    // One temporary name per language: two indexes may be saved at once.
+    let mut tmp_name = target.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    let mut out = std::io::BufWriter::new(crate::store::folder::create_fresh(&tmp)?);
     out.write_all(MAGIC)?;
     out.write_all(&(encoded.len() as u32).to_le_bytes())?;
     out.write_all(&encoded)?;

@@ -145,15 +145,6 @@ impl Hub {
             record = &applied.entry.record,
             seq = applied.entry.seq,
         );
-        if let Some(reason) = &applied.entry.unconfirmed {
-            log_event!(
-                "error",
-                session = from,
-                user = by,
-                what = "the disk did not confirm a save",
-                error = reason,
-            );
-        }
         let shared = {
             let mut catalog = lock(&self.catalog);
             let next = Arc::make_mut(&mut catalog);

@@ -40,7 +40,4 @@ pub struct AuditEntry {
     pub before: Option<String>,
     /// The record as JSON after the change, unless it was deleted.
     pub after: Option<String>,
-    /// Set when the change was made but the disk did not confirm it: why. Not stored.
-    #[serde(skip)]
-    pub unconfirmed: Option<String>,
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::PoisonError;
 
 use crate::domain::builtin::is_builtin_tag;
-use crate::domain::validate::{self, Invalid, Known};
+use crate::domain::validate::{self, ID_MAX, Invalid, Known, Numbered};
 use crate::domain::{Activity, ActivitySummary, Agreement, AgreementId, RegionLevel};
 
 pub use crate::domain::change::{Change, Edit, Record, RecordKey};
@@ -40,6 +40,26 @@ pub struct Applied {
     /// The new activity summary of each agreement whose timeline changed (`None`: deleted).
     pub summaries: Vec<(AgreementId, Option<ActivitySummary>)>,
     pub entry: AuditEntry,
+}
+
+impl Applied {
+    /// Takes in the versions a later save wrote, so that this change's inverse expects what
+    /// the store holds when its turn comes.
+    ///
+    /// Versions only ever grow: when an undo brings back what this change left (a deleted
+    /// agreement recreated, an edit reverted), the agreement holds this change's contents
+    /// at a newer version. Without this, undoing "create A" after "delete A" had been
+    /// undone would be refused as a conflict with oneself. Call it on every change left on
+    /// the undo and redo stacks after each undo or redo.
+    pub fn rebase(&mut self, later: &BTreeMap<AgreementId, u64>) {
+        for (id, version) in later {
+            if *version != 0
+                && let Some(expected) = self.versions.get_mut(id)
+            {
+                *expected = *version;
+            }
+        }
+    }
 }
 
 /// The stored record is not what the change expected.
@@ -101,9 +121,28 @@ pub(crate) const META_NEXT_AGREEMENT: &[u8] = b"mnext_agreement";
 pub(crate) const META_NEXT_ACTIVITY: &[u8] = b"mnext_activity";
 
 impl Store {
-    /// Applies a change atomically and durably, with its audit entry.
+    /// Applies a change atomically and durably, with its audit entry. An error means that
+    /// nothing of the change is in the store.
     pub fn apply(&self, change: Change, actor: &Actor) -> Result<Applied, ApplyError> {
         let _writing = self.writing.lock().unwrap_or_else(PoisonError::into_inner);
+        self.apply_locked(change, actor).map_err(|e| match e {
+            // The store could not be reopened after an earlier failed write: for the person
+            // saving, this change is simply not saved yet.
+            ApplyError::Store(StoreError::Unavailable { path, reason, fix }) => {
+                ApplyError::Store(StoreError::NotSaved {
+                    path,
+                    reason,
+                    next: format!(
+                        "An earlier write failed and kembar could not reopen the store yet; \
+                         {fix} Nothing saved earlier is lost."
+                    ),
+                })
+            }
+            other => other,
+        })
+    }
+
+    fn apply_locked(&self, change: Change, actor: &Actor) -> Result<Applied, ApplyError> {
         let mut change = change;
         let mut batch = sled::Batch::default();
         self.assign_ids(&mut change, &mut batch)?;
@@ -153,7 +192,7 @@ impl Store {
             // A deleted agreement takes its timeline with it: every activity must be part of
             // the change, so that the audit entry (and an undo) holds them.
             let listed: HashSet<RecordKey> = change.edits.iter().filter_map(Edit::key).collect();
-            for item in self.db.scan_prefix(keys::activities_of(*id)).keys() {
+            for item in self.scan_prefix(&keys::activities_of(*id))?.keys() {
                 let key = item.map_err(|e| self.read_error(e))?;
                 let activity = keys::number_at(&key, 9).unwrap_or_default();
                 if !listed.contains(&RecordKey::Activity(*id, activity)) {
@@ -181,8 +220,15 @@ impl Store {
 
         let before = records_json(change.edits.iter().filter_map(|e| e.before.as_ref()));
         let after = records_json(change.edits.iter().filter_map(|e| e.after.as_ref()));
-        let entry =
-            self.commit_audited(batch, actor, &change.action, change.label(), before, after)?;
+        let entry = self.commit_audited(
+            batch,
+            actor,
+            &change.action,
+            change.label(),
+            before,
+            after,
+            0,
+        )?;
         Ok(Applied {
             change,
             versions,
@@ -204,7 +250,7 @@ impl Store {
             change = change.with(Edit::delete(Record::Activity(activity)));
         }
         let key = keys::numbered(keys::ATTENTION, id);
-        if let Some(bytes) = self.db.get(key).map_err(|e| self.read_error(e))? {
+        if let Some(bytes) = self.get(&key)? {
             change = change.with(Edit::delete(Record::Attention(self.decode(&key, &bytes)?)));
         }
         Ok(change)
@@ -213,7 +259,7 @@ impl Store {
     /// Every agreement's record version.
     pub fn versions(&self) -> Result<HashMap<AgreementId, u64>, StoreError> {
         let mut out = HashMap::new();
-        for item in self.db.scan_prefix([keys::AGREEMENT]) {
+        for item in self.scan_prefix(&[keys::AGREEMENT])? {
             let (key, value) = item.map_err(|e| self.read_error(e))?;
             // The version is the value's first field: decode only that.
             let (version, _): (u64, &[u8]) =
@@ -238,29 +284,13 @@ impl Store {
         });
         let mut new_agreement = None;
         if wants_agreement {
-            let last = self
-                .db
-                .scan_prefix([keys::AGREEMENT])
-                .keys()
-                .next_back()
-                .transpose()
-                .map_err(|e| self.read_error(e))?
-                .and_then(|k| keys::number_at(&k, 1))
-                .unwrap_or(0);
-            let next = self
-                .counter(META_NEXT_AGREEMENT)?
-                .unwrap_or(0)
-                .max(last + 1);
+            let next = self.next_agreement_id()?;
             batch.insert(META_NEXT_AGREEMENT, &(next + 1).to_be_bytes());
             new_agreement = Some(next);
         }
         let mut next_activity = None;
         if wants_activity {
-            let next = match self.counter(META_NEXT_ACTIVITY)? {
-                Some(n) => n,
-                None => self.max_activity_id()? + 1,
-            };
-            next_activity = Some(next);
+            next_activity = Some(self.next_activity_id()?);
         }
         for edit in &mut change.edits {
             if edit.before.is_some() {
@@ -279,6 +309,9 @@ impl Store {
                     if a.id == 0
                         && let Some(next) = next_activity.as_mut()
                     {
+                        if *next > ID_MAX {
+                            return Err(ids_exhausted(&self.path, "activity"));
+                        }
                         a.id = *next;
                         *next += 1;
                     }
@@ -299,18 +332,56 @@ impl Store {
 
     pub(super) fn counter(&self, key: &[u8]) -> Result<Option<u64>, StoreError> {
         Ok(self
-            .db
-            .get(key)
-            .map_err(|e| self.read_error(e))?
+            .get(key)?
             .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
             .map(u64::from_be_bytes))
+    }
+
+    /// The id the next new agreement gets: past the counter, every stored agreement and
+    /// every deleted one (the audit log still names them), and never past [`ID_MAX`].
+    pub fn next_agreement_id(&self) -> Result<u64, StoreError> {
+        let last_key = |prefix: &[u8], offset: usize| -> Result<u64, StoreError> {
+            Ok(self
+                .scan_prefix(prefix)?
+                .keys()
+                .next_back()
+                .transpose()
+                .map_err(|e| self.read_error(e))?
+                .and_then(|k| keys::number_at(&k, offset))
+                .unwrap_or(0))
+        };
+        let stored = last_key(&[keys::AGREEMENT], 1)?;
+        let deleted = last_key(keys::TOMBSTONE_PREFIX, keys::TOMBSTONE_PREFIX.len())?;
+        let next = self
+            .counter(META_NEXT_AGREEMENT)?
+            .unwrap_or(1)
+            .max(stored.saturating_add(1))
+            .max(deleted.saturating_add(1))
+            .max(1);
+        if next > ID_MAX {
+            return Err(ids_exhausted(&self.path, "agreement"));
+        }
+        Ok(next)
+    }
+
+    /// The id the next new activity gets (see [`Store::next_agreement_id`]).
+    pub(crate) fn next_activity_id(&self) -> Result<u64, StoreError> {
+        let next = match self.counter(META_NEXT_ACTIVITY)? {
+            Some(n) => n,
+            None => self.max_activity_id()?.saturating_add(1),
+        }
+        .max(1);
+        if next > ID_MAX {
+            return Err(ids_exhausted(&self.path, "activity"));
+        }
+        Ok(next)
     }
 
     /// The largest activity id in the store. Activity keys sort by agreement first, so this
     /// reads every key once; it runs only when the counter is missing (after an import).
     pub(super) fn max_activity_id(&self) -> Result<u64, StoreError> {
         let mut max = 0;
-        for key in self.db.scan_prefix([keys::ACTIVITY]).keys() {
+        for key in self.scan_prefix(&[keys::ACTIVITY])?.keys() {
             let key = key.map_err(|e| self.read_error(e))?;
             max = max.max(keys::number_at(&key, 9).unwrap_or(0));
         }
@@ -337,7 +408,7 @@ impl Store {
                 }
                 other => {
                     let bytes = key_bytes(other);
-                    match self.db.get(&bytes).map_err(|e| self.read_error(e))? {
+                    match self.get(&bytes)? {
                         None => None,
                         Some(value) => Some((0, self.decode_record(other, &bytes, &value)?)),
                     }
@@ -384,8 +455,7 @@ impl Store {
             RecordKey::Attention(id) => format!("triage notes of agreement {id}"),
         };
         for item in self
-            .db
-            .scan_prefix([keys::AUDIT])
+            .scan_prefix(&[keys::AUDIT])?
             .values()
             .rev()
             .take(10_000)
@@ -442,6 +512,7 @@ impl Store {
         for edit in &change.edits {
             match &edit.after {
                 Some(Record::Agreement(a)) => {
+                    validate::check_ids(&Numbered::Agreement(a), &mut problems);
                     validate::check_agreement(a, &mut problems);
                     if let Some(region) = self.region(&a.region)? {
                         regions.insert(a.region.as_str(), region.level);
@@ -468,6 +539,7 @@ impl Store {
                     validate::check_references(a, &known, &mut problems);
                 }
                 Some(Record::Attention(n)) => {
+                    validate::check_ids(&Numbered::Attention(n), &mut problems);
                     validate::check_attention(n, &mut problems);
                     let owner_written = change.edits.iter().any(
                         |e| matches!(&e.after, Some(Record::Agreement(a)) if a.id == n.agreement),
@@ -482,6 +554,7 @@ impl Store {
                     }
                 }
                 Some(Record::Activity(v)) => {
+                    validate::check_ids(&Numbered::Activity(v), &mut problems);
                     validate::check_activity(v, &mut problems);
                     let owner_written = change.edits.iter().any(
                         |e| matches!(&e.after, Some(Record::Agreement(a)) if a.id == v.agreement),
@@ -572,14 +645,14 @@ impl Store {
 
     fn region(&self, id: &str) -> Result<Option<crate::domain::Region>, StoreError> {
         let key = keys::slug(keys::REGION, id);
-        match self.db.get(&key).map_err(|e| self.read_error(e))? {
+        match self.get(&key)? {
             Some(v) => Ok(Some(self.decode(&key, &v)?)),
             None => Ok(None),
         }
     }
 
     fn exists(&self, key: &[u8]) -> Result<bool, StoreError> {
-        self.db.contains_key(key).map_err(|e| self.read_error(e))
+        self.db()?.contains_key(key).map_err(|e| self.read_error(e))
     }
 
     fn decode_record(
@@ -625,6 +698,18 @@ impl Store {
     }
 }
 
+/// No id is left below [`ID_MAX`]: only a store whose ids were damaged (or imported by an
+/// older kembar without range checks) gets here.
+fn ids_exhausted(path: &std::path::Path, kind: &str) -> StoreError {
+    StoreError::Write {
+        path: path.to_path_buf(),
+        reason: format!(
+            "no {kind} id is left below {ID_MAX} (the largest id every JSON reader keeps \
+             exactly); run `kembar check` to find the record with an id out of range"
+        ),
+    }
+}
+
 fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
     match record {
         Record::Agreement(a) => encode(a),
@@ -636,7 +721,7 @@ fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
 }
 
 /// The records as one JSON array for the audit log, or nothing when there are none.
-fn records_json<'a>(records: impl Iterator<Item = &'a Record>) -> Option<String> {
+pub(super) fn records_json<'a>(records: impl Iterator<Item = &'a Record>) -> Option<String> {
     let list: Vec<&Record> = records.collect();
     if list.is_empty() {
         None

@@ -29,10 +29,38 @@ pub enum StoreError {
     },
 
     #[error(
-        "{path} holds data that is not a kembar store.\n\
-         Point --db (or KEMBAR_DB) at an empty folder or an existing kembar store."
+        "{path} holds data that is not a kembar store: {found}.\n\
+         Point --db (or KEMBAR_DB) at an empty folder or an existing kembar store; kembar \
+         changed nothing there."
     )]
-    NotAStore { path: PathBuf },
+    NotAStore {
+        path: PathBuf,
+        /// What was found, e.g. "a file named thesis.docx".
+        found: String,
+    },
+
+    #[error(
+        "{link} is a symbolic link, and kembar never reads or writes a store's files through \
+         links.\n\
+         Replace the link with the file it points to, or point --db at a folder without links \
+         ({path}). Nothing was changed."
+    )]
+    Link { path: PathBuf, link: PathBuf },
+
+    #[error(
+        "cannot open the store at {path}: {file} is damaged ({reason}), and kembar could not \
+         rebuild it from the store's other files.\n\
+         Restore the folder from a backup (or `kembar export` from a copy that still opens); \
+         the damaged files were left in place{aside}."
+    )]
+    Damaged {
+        path: PathBuf,
+        /// The file that is damaged, e.g. `/srv/kembar/store/db`.
+        file: PathBuf,
+        reason: String,
+        /// ", and ... set aside as ..." when a file was renamed on the way.
+        aside: String,
+    },
 
     #[error("cannot open the store at {path}: {reason}.\n{fix}")]
     Open {
@@ -68,11 +96,27 @@ pub enum StoreError {
     },
 
     #[error(
-        "the change was written to the store at {path}, but the disk did not confirm it: \
-         {reason}.\nIt may be lost if kembar stops now; check free disk space and that you may \
-         write there (running the same import again is harmless)."
+        "the change was not saved: the store at {path} could not write it to disk ({reason}).\n\
+         {next}"
     )]
-    Unconfirmed { path: PathBuf, reason: String },
+    NotSaved {
+        path: PathBuf,
+        reason: String,
+        /// What state the store is in now and what to do.
+        next: String,
+    },
+
+    #[error(
+        "the store at {path} cannot be used until its files can be opened again: {reason}.\n\
+         An earlier write failed and kembar is waiting to reopen the store; {fix} Nothing \
+         saved was lost."
+    )]
+    Unavailable {
+        path: PathBuf,
+        reason: String,
+        /// What to do, e.g. "free some disk space and try again."
+        fix: String,
+    },
 
     #[error("{record} no longer exists in the store at {path}")]
     Missing { path: PathBuf, record: String },

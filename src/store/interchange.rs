@@ -24,7 +24,10 @@ const MAX_REPORTED: usize = 25;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("cannot read {path}: {reason}. Check the path and that you may read the file.")]
+    #[error(
+        "cannot read {}: {reason}. Check the path and that you may read the file.",
+        crate::domain::text::display_safe(&path.display().to_string())
+    )]
     Read { path: PathBuf, reason: String },
 
     #[error(
@@ -133,6 +136,8 @@ pub(crate) struct Sink<'a> {
     batch: sled::Batch,
     pending: usize,
     chunk: Option<usize>,
+    /// Bytes written so far, for the check that the disk has room for them.
+    bytes: u64,
 }
 
 impl<'a> Sink<'a> {
@@ -142,6 +147,7 @@ impl<'a> Sink<'a> {
             batch,
             pending: 0,
             chunk: None,
+            bytes: 0,
         }
     }
 
@@ -151,33 +157,27 @@ impl<'a> Sink<'a> {
             batch: sled::Batch::default(),
             pending: 0,
             chunk: Some(chunk),
+            bytes: 0,
         }
     }
 
     fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) -> Result<(), StoreError> {
+        self.bytes += (key.len() + value.len()) as u64;
         self.batch.insert(key, value);
         self.pending += 1;
         if self.chunk.is_some_and(|c| self.pending >= c) {
-            // The first chunk makes the store differ from any index saved before it.
-            self.store.invalidate_generation()?;
+            // Flushing each chunk lets sled drop its dirty pages from memory.
             let full = std::mem::take(&mut self.batch);
             self.store
-                .db
-                .apply_batch(full)
-                .map_err(|e| self.store.write_error(e))?;
-            // Flushing lets sled drop the chunk's dirty pages from memory.
-            self.store
-                .db
-                .flush()
-                .map_err(|e| self.store.write_error(e))?;
+                .commit(full, None, std::mem::take(&mut self.bytes))?;
             self.pending = 0;
         }
         Ok(())
     }
 
-    /// What is left to write, for the caller to commit with its audit entry.
-    fn finish(self) -> sled::Batch {
-        self.batch
+    /// What is left to write, for the caller to commit with its audit entry, and its size.
+    fn finish(self) -> (sled::Batch, u64) {
+        (self.batch, self.bytes)
     }
 }
 
@@ -218,6 +218,7 @@ pub struct Replacement {
 /// What an import would write, checked and ready.
 struct Prepared {
     batch: sled::Batch,
+    payload: u64,
     report: ImportReport,
     before: Option<String>,
     after: Option<String>,
@@ -255,7 +256,8 @@ pub fn read_dataset(path: &Path) -> Result<Dataset, ImportError> {
 
 /// Parses an interchange file's bytes; `source_name` names it in errors.
 pub fn parse_dataset(bytes: &[u8], source_name: &str) -> Result<Dataset, ImportError> {
-    let source_name = source_name.to_string();
+    // The name comes from the command line or a file's path: never echo it raw.
+    let source_name = crate::domain::text::display_safe(source_name).into_owned();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ImportError::Empty { source_name });
     }
@@ -355,6 +357,7 @@ impl Store {
         mode: ImportMode,
         actor: &Actor,
     ) -> Result<ImportReport, ImportError> {
+        let source_name = &crate::domain::text::display_safe(source_name);
         let _writing = self
             .writing
             .lock()
@@ -364,15 +367,15 @@ impl Store {
             ImportMode::Merge => "import",
             ImportMode::Replace => "import --replace",
         };
-        let entry = self.commit_audited(
+        self.commit_audited(
             prepared.batch,
             actor,
             action,
             format!("{source_name}: {}", prepared.report),
             prepared.before,
             prepared.after,
+            prepared.payload,
         )?;
-        self.confirmed(entry)?;
         Ok(prepared.report)
     }
 
@@ -384,27 +387,10 @@ impl Store {
         source_name: &str,
         mode: ImportMode,
     ) -> Result<ImportReport, ImportError> {
+        let source_name = &crate::domain::text::display_safe(source_name);
         Ok(self
             .prepare_import(data, replacements, source_name, mode)?
             .report)
-    }
-
-    /// The id the next new agreement gets: ids only grow, so one that a deleted agreement
-    /// had is never given out again.
-    pub fn next_agreement_id(&self) -> Result<u64, StoreError> {
-        let last = self
-            .db
-            .scan_prefix([keys::AGREEMENT])
-            .keys()
-            .next_back()
-            .transpose()
-            .map_err(|e| self.read_error(e))?
-            .and_then(|k| keys::number_at(&k, 1))
-            .unwrap_or(0);
-        Ok(self
-            .counter(super::edit::META_NEXT_AGREEMENT)?
-            .unwrap_or(0)
-            .max(last + 1))
     }
 
     fn prepare_import(
@@ -439,13 +425,13 @@ impl Store {
             });
         }
 
-        let mut batch = sled::Batch::default();
         let mut report = ImportReport::default();
         let mut conflicts = Vec::new();
+        let mut sink = Sink::atomic(self, sled::Batch::default());
         let mut replaced_before = Vec::new();
         let mut replaced_after = Vec::new();
         if merging {
-            self.plan_merge(data, &mut batch, &mut report, &mut conflicts)?;
+            self.plan_merge(data, &mut sink, &mut report, &mut conflicts)?;
             for r in replacements {
                 match self.agreement(r.after.id)? {
                     Some((version, current))
@@ -453,10 +439,10 @@ impl Store {
                             && current == r.before
                             && r.before.id == r.after.id =>
                     {
-                        batch.insert(
-                            &keys::numbered(keys::AGREEMENT, r.after.id),
+                        sink.insert(
+                            keys::numbered(keys::AGREEMENT, r.after.id).to_vec(),
                             encode(&(version + 1, &r.after))?,
-                        );
+                        )?;
                         report.updated += 1;
                         replaced_before.push(super::Record::Agreement(r.before.clone()));
                         replaced_after.push(super::Record::Agreement(r.after.clone()));
@@ -485,22 +471,22 @@ impl Store {
                 });
             }
             if mode == ImportMode::Replace {
-                self.remove_all_data(&mut batch)?;
+                self.remove_all_data(&mut sink.batch)?;
             }
-            let mut sink = Sink::atomic(self, batch);
             self.plan_fresh(data, &mut sink, &mut report)?;
-            batch = sink.finish();
         }
+        let (mut batch, payload) = sink.finish();
         // Imported activities keep their ids; the next one logged counts on from the largest
         // id the store has ever held, so no id is given out twice.
         let held = match self.counter(super::edit::META_NEXT_ACTIVITY)? {
             Some(next) => next,
             None => self.max_activity_id()? + 1,
         };
+        // Ids were checked to be at most ID_MAX, so none of this can wrap.
         let next = data
             .activities
             .iter()
-            .map(|a| a.id + 1)
+            .map(|a| a.id.saturating_add(1))
             .max()
             .unwrap_or(0)
             .max(held);
@@ -512,21 +498,11 @@ impl Store {
         };
         Ok(Prepared {
             batch,
+            payload,
             before: json(&replaced_before),
             after: json(&replaced_after),
             report,
         })
-    }
-
-    /// An import whose write the disk did not confirm is reported as such.
-    fn confirmed(&self, entry: super::AuditEntry) -> Result<(), StoreError> {
-        match entry.unconfirmed {
-            Some(reason) => Err(StoreError::Unconfirmed {
-                path: self.path.clone(),
-                reason,
-            }),
-            None => Ok(()),
-        }
     }
 
     fn outside_ids(&self) -> Result<Outside, StoreError> {
@@ -544,7 +520,7 @@ impl Store {
 
     fn remove_all_data(&self, batch: &mut sled::Batch) -> Result<(), StoreError> {
         for prefix in keys::DATA_PREFIXES {
-            for key in self.db.scan_prefix([prefix]).keys() {
+            for key in self.scan_prefix(&[prefix])?.keys() {
                 batch.remove(key.map_err(|e| self.read_error(e))?);
             }
         }
@@ -638,18 +614,24 @@ impl Store {
         let mut sink = Sink::chunked(self, GENERATED_CHUNK);
         let mut report = ImportReport::default();
         self.plan_fresh(data, &mut sink, &mut report)?;
-        let mut batch = sink.finish();
-        let next = data.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+        let (mut batch, payload) = sink.finish();
+        let next = data
+            .activities
+            .iter()
+            .map(|a| a.id)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1);
         batch.insert(super::edit::META_NEXT_ACTIVITY, &next.to_be_bytes());
-        let entry = self.commit_audited(
+        self.commit_audited(
             batch,
             actor,
             "gen",
             format!("{source_name}: {report}"),
             None,
             None,
+            payload,
         )?;
-        self.confirmed(entry)?;
         Ok(report)
     }
 
@@ -658,7 +640,7 @@ impl Store {
     fn plan_merge(
         &self,
         data: &Dataset,
-        batch: &mut sled::Batch,
+        sink: &mut Sink<'_>,
         report: &mut ImportReport,
         conflicts: &mut Vec<String>,
     ) -> Result<(), StoreError> {
@@ -674,7 +656,7 @@ impl Store {
             ($items:expr, $prefix:expr, $kind:literal, $count:ident) => {
                 for item in $items {
                     let key = keys::slug($prefix, &item.id);
-                    match self.db.get(&key).map_err(|e| self.read_error(e))? {
+                    match self.get(&key)? {
                         Some(bytes) => {
                             if self.decode::<_>(&key, &bytes).ok().as_ref() == Some(item) {
                                 report.unchanged += 1;
@@ -683,7 +665,7 @@ impl Store {
                             }
                         }
                         None => {
-                            batch.insert(key, encode(item)?);
+                            sink.insert(key, encode(item)?)?;
                             report.$count += 1;
                         }
                     }
@@ -700,7 +682,10 @@ impl Store {
                 Some((_, existing)) if &existing == a => report.unchanged += 1,
                 Some(_) => conflicts.push(format!("agreement {}", a.id)),
                 None => {
-                    batch.insert(&keys::numbered(keys::AGREEMENT, a.id), encode(&(1u64, a))?);
+                    sink.insert(
+                        keys::numbered(keys::AGREEMENT, a.id).to_vec(),
+                        encode(&(1u64, a))?,
+                    )?;
                     summaries.insert(a.id, ActivitySummary::default());
                     report.agreements += 1;
                 }
@@ -711,7 +696,7 @@ impl Store {
             match existing_activities.get(&v.id) {
                 Some(&owner) => {
                     let key = keys::activity(owner, v.id);
-                    let same = match self.db.get(key).map_err(|e| self.read_error(e))? {
+                    let same = match self.get(&key)? {
                         Some(bytes) => {
                             self.decode::<crate::domain::Activity>(&key, &bytes)
                                 .ok()
@@ -727,12 +712,12 @@ impl Store {
                     }
                 }
                 None => {
-                    batch.insert(&keys::activity(v.agreement, v.id), encode(v)?);
+                    sink.insert(keys::activity(v.agreement, v.id).to_vec(), encode(v)?)?;
                     if let std::collections::hash_map::Entry::Vacant(e) =
                         summaries.entry(v.agreement)
                     {
                         let key = keys::numbered(keys::SUMMARY, v.agreement);
-                        let current = match self.db.get(key).map_err(|e| self.read_error(e))? {
+                        let current = match self.get(&key)? {
                             Some(bytes) => self.decode(&key, &bytes)?,
                             None => ActivitySummary::default(),
                         };
@@ -746,16 +731,16 @@ impl Store {
             }
         }
         for (id, s) in &summaries {
-            batch.insert(&keys::numbered(keys::SUMMARY, *id), encode(s)?);
+            sink.insert(keys::numbered(keys::SUMMARY, *id).to_vec(), encode(s)?)?;
         }
         for n in &data.attention {
             let key = keys::numbered(keys::ATTENTION, n.agreement);
-            match self.db.get(key).map_err(|e| self.read_error(e))? {
+            match self.get(&key)? {
                 Some(bytes) if self.decode::<Attention>(&key, &bytes).ok().as_ref() == Some(n) => {
                     report.unchanged += 1
                 }
                 Some(_) => conflicts.push(format!("triage notes of agreement {}", n.agreement)),
-                None => batch.insert(&key, encode(n)?),
+                None => sink.insert(key.to_vec(), encode(n)?)?,
             }
         }
         Ok(())
@@ -764,7 +749,7 @@ impl Store {
     /// Which agreement each stored activity belongs to.
     fn activity_owners(&self) -> Result<HashMap<ActivityId, AgreementId>, StoreError> {
         let mut owners = HashMap::new();
-        for key in self.db.scan_prefix([keys::ACTIVITY]).keys() {
+        for key in self.scan_prefix(&[keys::ACTIVITY])?.keys() {
             let key = key.map_err(|e| self.read_error(e))?;
             if let (Some(agreement), Some(activity)) =
                 (keys::number_at(&key, 1), keys::number_at(&key, 9))

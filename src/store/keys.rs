@@ -35,6 +35,8 @@ pub const META_SCHEMA: &[u8] = b"mschema";
 /// `mtomb` + agreement id: the last version of a deleted agreement.
 pub const TOMBSTONE_PREFIX: &[u8] = b"mtomb";
 pub const META_STAGES: &[u8] = b"mstages";
+/// The store's random identity (16 bytes), see `StoreId`.
+pub const META_STORE_ID: &[u8] = b"mstore_id";
 
 pub fn slug(prefix: u8, id: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(1 + id.len());

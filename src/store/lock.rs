@@ -32,19 +32,28 @@ pub struct StoreLock {
 
 impl StoreLock {
     pub fn acquire(dir: &Path, purpose: &str, user: &str) -> Result<StoreLock, StoreError> {
-        let path = dir.join("kembar.lock");
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| StoreError::Open {
-                path: dir.to_path_buf(),
-                reason: format!("cannot open {}: {e}", path.display()),
-                fix: "Check that you may write to that folder, or choose another with --db PATH."
-                    .into(),
-            })?;
+        let path = dir.join(super::folder::LOCK_FILE);
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // A link planted in the lock's place would have kembar write its owner text into
+        // whatever file the link names.
+        super::folder::no_follow(&mut options);
+        let mut file = options.open(&path).map_err(|e| {
+            if super::folder::is_link_error(&e) {
+                StoreError::Link {
+                    path: dir.to_path_buf(),
+                    link: path.clone(),
+                }
+            } else {
+                StoreError::Open {
+                    path: dir.to_path_buf(),
+                    reason: format!("cannot open {}: {e}", path.display()),
+                    fix: "Check that you may write to that folder, or choose another with --db \
+                          PATH."
+                        .into(),
+                }
+            }
+        })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
@@ -85,7 +94,17 @@ impl StoreLock {
     }
 }
 
+/// The "in use" error. Everything in the lock file was written by another process (another
+/// user's `$USER` among it), so all of it is made safe to print.
 pub(crate) fn in_use(dir: &Path, owner: Option<Owner>) -> StoreError {
+    use crate::domain::text::display_safe;
+    let owner = owner.map(|o| Owner {
+        pid: o.pid,
+        user: display_safe(&o.user).into_owned(),
+        purpose: display_safe(&o.purpose).into_owned(),
+        since: display_safe(&o.since).into_owned(),
+        ssh: o.ssh.map(|s| display_safe(&s).into_owned()),
+    });
     let (owner_text, hint) = match owner {
         Some(o) => {
             let hint = match &o.ssh {

@@ -81,7 +81,11 @@ impl Serialize for Whole<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let store = self.store;
         let stages = store.stages().map_err(|e| self.fail(e))?;
-        let has_attention = store.db.scan_prefix([keys::ATTENTION]).next().is_some();
+        let has_attention = store
+            .scan_prefix(&[keys::ATTENTION])
+            .map_err(|e| self.fail(e))?
+            .next()
+            .is_some();
         // Field names and order as `Dataset` derives them; `attention` is left out when
         // empty, as its `skip_serializing_if` does.
         let mut st = s.serialize_struct("Dataset", if has_attention { 9 } else { 8 })?;
@@ -135,7 +139,10 @@ impl<T: DeserializeOwned, U: Serialize> Serialize for Records<'_, T, U> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let store = self.whole.store;
         let mut seq = s.serialize_seq(None)?;
-        for item in store.db.scan_prefix([self.prefix]) {
+        let items = store
+            .scan_prefix(&[self.prefix])
+            .map_err(|e| self.whole.fail::<S::Error>(e))?;
+        for item in items {
             let (key, value) = item.map_err(|e| self.whole.fail(store.read_error(e)))?;
             let record: T = store
                 .decode(&key, &value)

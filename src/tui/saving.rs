@@ -54,7 +54,13 @@ fn succeeded(
         .filter(|id| model.ctx.catalog.agreement(*id).is_some())
         .map(|id| model.ctx.name_of(id))
         .unwrap_or_else(|| applied.change.label());
-    let warning = applied.entry.unconfirmed.clone();
+    if matches!(origin, Origin::Undo(_) | Origin::Redo(_)) {
+        // What is left to undo or redo expects the versions this one wrote.
+        let ctx = &mut model.ctx;
+        for earlier in ctx.undo.iter_mut().chain(ctx.redo.iter_mut()) {
+            earlier.rebase(&applied.versions);
+        }
+    }
     match &origin {
         Origin::Undo(_) => model.ctx.redo.push(applied),
         Origin::Redo(_) => model.ctx.undo.push(applied),
@@ -77,13 +83,7 @@ fn succeeded(
         }
     }
     let safe = crate::domain::text::display_safe(&name).into_owned();
-    match warning {
-        Some(reason) => model.ctx.say(
-            text::saved_unconfirmed(&words, &safe, &reason, lang),
-            StatusKind::Error,
-        ),
-        None => model.ctx.say(format!("{words} · {safe}"), StatusKind::Ok),
-    }
+    model.ctx.say(format!("{words} · {safe}"), StatusKind::Ok);
     vec![Effect::Repaint, Effect::RefreshIndex]
 }
 

@@ -197,6 +197,56 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// An interchange file as JSON with its record lists in id order, for comparing two files
+/// by what they hold rather than by their bytes (a file written by hand need not list
+/// records in the order an export does). The stage list keeps its order: it is the
+/// lifecycle's.
+pub fn normalised_json(bytes: &[u8]) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).expect("valid JSON");
+    for (list, key) in [
+        ("tags", "id"),
+        ("regions", "id"),
+        ("partners", "id"),
+        ("agreements", "id"),
+        ("activities", "id"),
+        ("attention", "agreement"),
+    ] {
+        if let Some(records) = value.get_mut(list).and_then(|v| v.as_array_mut()) {
+            records.sort_by_key(|r| r[key].to_string());
+        }
+    }
+    value
+}
+
+/// Where two JSON values first differ, as a path and the two values there (short).
+pub fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    fn walk(a: &Value, b: &Value, path: &str) -> Option<String> {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => walk(p, q, &format!("{path}/{k}")),
+                    (p, q) => Some(format!("{path}/{k}: {p:?} vs {q:?}")),
+                })
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| walk(p, q, &format!("{path}[{i}]"))),
+            _ if a == b => None,
+            _ => {
+                let short = |v: &Value| v.to_string().chars().take(120).collect::<String>();
+                Some(format!("{path}: {} vs {}", short(a), short(b)))
+            }
+        }
+    }
+    walk(a, b, "")
+}
+
 /// A store in a temporary folder, loaded with the demo dataset.
 pub fn demo_store() -> (tempfile::TempDir, kembar::store::Store) {
     let dir = tempfile::TempDir::new().unwrap();
