@@ -314,9 +314,12 @@ impl Parser<'_> {
             None => self.source_name.to_string(),
         };
         let message: String = message.into();
+        // The parser quotes the file back (a bad key, a stray character); the file may hold
+        // terminal controls, and this text ends up on the status line or the terminal.
+        let message = message.trim().replace(['\n', '\r'], " ");
         ThemeError {
-            source_name,
-            message: message.trim().replace(['\n', '\r'], " "),
+            source_name: crate::domain::text::display_safe(&source_name).into_owned(),
+            message: crate::domain::text::display_safe(&message).into_owned(),
         }
     }
 
