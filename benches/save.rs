@@ -62,6 +62,8 @@ fn activity(id: u64, i: usize) -> Change {
         title: format!("meeting {i}"),
         description: String::new(),
         participants: Vec::new(),
+        fields: Vec::new(),
+        outcome: None,
     })))
 }
 

@@ -25,6 +25,9 @@ pub struct Session {
     pub demo_dir: Option<TempDir>,
     pub config: Config,
     pub today: NaiveDate,
+    /// The day given with `--today`: everything is shown as it stood then (see
+    /// `domain::asof`). `None`: today, with everything recorded.
+    pub as_of: Option<NaiveDate>,
     pub lang: Lang,
     pub theme: Option<String>,
     pub actor: Actor,
@@ -80,10 +83,22 @@ impl Session {
             today: cli
                 .today
                 .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            as_of: cli.today,
             lang,
             theme: cli.theme.clone().or_else(|| config.theme.clone()),
             config,
             actor,
+        })
+    }
+}
+
+impl Session {
+    /// The catalog as the commands show it: as of `--today` when one was given.
+    pub fn catalog(&self) -> Result<Catalog> {
+        let catalog = self.store.load_catalog()?;
+        Ok(match self.as_of {
+            Some(day) => catalog.as_of(day),
+            None => catalog,
         })
     }
 }
@@ -310,11 +325,13 @@ fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Pa
         }
         ExportFormat::Csv => {
             let catalog = session.store.load_catalog()?;
-            with_output(output, |out| Ok(interchange::write_csv(&catalog, out)?))
+            with_output(output, |out| {
+                Ok(interchange::write_csv(&catalog, session.today, out)?)
+            })
         }
         ExportFormat::Xlsx => {
             refuse_workbook_on_terminal(output, "export --format xlsx")?;
-            let bytes = crate::xlsx::write_dataset(&session.store.export()?)?;
+            let bytes = crate::xlsx::write_dataset(&session.store.export()?, session.today)?;
             with_output(output, |out| Ok(out.write_all(&bytes)?))
         }
     }
@@ -351,7 +368,7 @@ impl Judging {
 }
 
 fn triage(session: &Session, json: bool, csv: bool, limit: Option<usize>) -> Result<()> {
-    let catalog = session.store.load_catalog()?;
+    let catalog = session.catalog()?;
     let bytes = triage_bytes(&catalog, Judging::of(session), json, csv, limit)?;
     with_output(None, |out| Ok(out.write_all(&bytes)?))
 }
@@ -389,7 +406,7 @@ fn report(
     if format == crate::cli::ReportFormat::Xlsx {
         refuse_workbook_on_terminal(output, "report --format xlsx")?;
     }
-    let catalog = session.store.load_catalog()?;
+    let catalog = session.catalog()?;
     let bytes = report_bytes(&catalog, Judging::of(session), request, format)?;
     with_output(output, |out| Ok(out.write_all(&bytes)?))
 }
@@ -433,30 +450,60 @@ fn search(
     json: bool,
     kinds: &[crate::search::DocKind],
 ) -> Result<()> {
+    // The agreements' statuses and the counts beside tags and countries are worked out
+    // from the catalog as of the day, so the store is opened even when a saved index is
+    // current (reading the catalog is quick; building the index means reading every
+    // activity, which the saved index spares).
+    // While another process holds the store, a current saved index still answers, without
+    // what needs the catalog (statuses and counts beside results, and a past day's lens).
     let settings = Settings::load(cli)?;
-    let aliases = &settings.config.aliases;
-    // A current saved index answers without opening (or waiting for) the store.
-    let saved = match (cli.demo, store_path(cli)) {
-        (false, Ok(path)) => crate::search::saved::load(&path, settings.lang, aliases),
-        _ => None,
-    };
-    let index = match saved {
-        Some(index) => index,
-        None => {
-            let session = Session::open(cli, "search")?;
+    let today = cli
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (index, catalog) = match Session::open(cli, "search") {
+        Ok(session) => {
+            let aliases = &session.config.aliases;
             let catalog = session.store.load_catalog()?;
-            crate::search::load_or_build(&catalog, &session.store, settings.lang, aliases)?
+            let index =
+                crate::search::load_or_build(&catalog, &session.store, session.lang, aliases)?;
+            let catalog = match session.as_of {
+                Some(day) => catalog.as_of(day),
+                None => catalog,
+            };
+            (index, Some(catalog))
+        }
+        Err(e) => {
+            let in_use = matches!(
+                e.downcast_ref::<crate::store::StoreError>(),
+                Some(crate::store::StoreError::InUse { .. })
+            );
+            let saved = match (in_use && !cli.demo && cli.today.is_none(), store_path(cli)) {
+                (true, Ok(path)) => {
+                    crate::search::saved::load(&path, settings.lang, &settings.config.aliases)
+                }
+                _ => None,
+            };
+            match saved {
+                Some(index) => (index, None),
+                None => return Err(e),
+            }
         }
     };
+    let lens = match &catalog {
+        Some(catalog) => {
+            crate::search::Lens::new(catalog, today, cli.today.is_some(), settings.lang)
+        }
+        None => crate::search::Lens::blind(today, settings.lang),
+    };
     let mut finder = crate::search::Finder::new(kinds.to_vec());
-    finder.search(&index, query);
+    finder.search_through(&index, query, &lens);
     let hits = finder.top(limit);
     let rows: Vec<SearchRow> = hits
         .iter()
         .map(|h| SearchRow {
             kind: index.kind(h.doc),
             text: index.display(h.doc),
-            context: index.context(h.doc),
+            context: lens.context(&index, h.doc),
             score: h.score,
             target: index.target(h.doc),
         })
@@ -485,6 +532,10 @@ fn search(
 struct ListRow<'a> {
     #[serde(flatten)]
     agreement: &'a Agreement,
+    /// The status on the day (from the recorded statuses and the MoU's dates).
+    status: crate::domain::Status,
+    /// The obstacle tags that hold on the day.
+    tags: Vec<&'a str>,
     region_name: &'a str,
     partner_name: &'a str,
     country: &'a str,
@@ -493,12 +544,12 @@ struct ListRow<'a> {
 }
 
 fn list(session: &Session, json: bool) -> Result<()> {
-    let catalog = session.store.load_catalog()?;
+    let catalog = session.catalog()?;
     if json {
         let rows: Vec<ListRow> = catalog
             .agreements
             .iter()
-            .map(|a| list_row(&catalog, a))
+            .map(|a| list_row(&catalog, a, session.today))
             .collect();
         with_output(None, |out| {
             serde_json::to_writer_pretty(&mut *out, &rows)?;
@@ -527,7 +578,7 @@ fn list(session: &Session, json: bool) -> Result<()> {
                     display_safe(catalog.partner_name(a)),
                     display_safe(country),
                     enum_name(&a.kind),
-                    enum_name(&a.status),
+                    enum_name(&a.status_on(session.today)),
                     a.signed
                         .map(|d| d.to_string())
                         .unwrap_or_else(|| "-".into()),
@@ -542,10 +593,12 @@ fn list(session: &Session, json: bool) -> Result<()> {
     }
 }
 
-fn list_row<'a>(catalog: &'a Catalog, a: &'a Agreement) -> ListRow<'a> {
+fn list_row<'a>(catalog: &'a Catalog, a: &'a Agreement, today: NaiveDate) -> ListRow<'a> {
     let summary = catalog.summary(a.id);
     ListRow {
         agreement: a,
+        status: a.status_on(today),
+        tags: a.tags_on(today).collect(),
         region_name: catalog.region_name(a),
         partner_name: catalog.partner_name(a),
         country: catalog

@@ -434,7 +434,7 @@ impl Report {
                         .stage(&a.stage)
                         .map(|s| lang.pick(&s.label_id, &s.label_en).to_string())
                         .unwrap_or_else(|| a.stage.clone()),
-                    status: status_label(a.status, lang).to_string(),
+                    status: status_label(a.status_on(today), lang).to_string(),
                     severity: x.severity,
                     reasons: reason_texts(catalog, &x, lang),
                     recommendation: x.recommendation,
@@ -455,7 +455,7 @@ impl Report {
 
         let mut follow_ups: Vec<FollowUpRow> = scope
             .iter()
-            .filter(|a| a.status != Status::Terminated)
+            .filter(|a| a.status_on(today) != Status::Terminated)
             .filter_map(|a| catalog.attention.get(&a.id).map(|n| (*a, n)))
             .flat_map(|(a, n)| {
                 n.follow_ups
@@ -492,7 +492,7 @@ impl Report {
                 builtin: crate::domain::builtin::is_builtin_tag(&tag.id),
                 tagged: scope
                     .iter()
-                    .filter(|a| a.obstacles.contains(&tag.id))
+                    .filter(|a| a.tags_on(today).any(|t| t == tag.id))
                     .count(),
                 derived: if tag.id == crate::domain::builtin::LATE_REPORTS_TAG {
                     queue
@@ -503,6 +503,8 @@ impl Report {
                     0
                 },
             })
+            // The six obstacles of 2019 always have a row; the store's own tags when used.
+            .filter(|row| row.builtin || row.total() > 0)
             .collect();
         let order = |id: &str| {
             crate::domain::builtin::BUILTIN_TAG_IDS
@@ -521,7 +523,8 @@ impl Report {
         let mut statuses: BTreeMap<String, [usize; 6]> = BTreeMap::new();
         for a in &scope {
             let name = province_name(catalog, province_of(catalog, a)).to_string();
-            let i = Status::ALL.iter().position(|s| *s == a.status).unwrap_or(0);
+            let status = a.status_on(today);
+            let i = Status::ALL.iter().position(|s| *s == status).unwrap_or(0);
             statuses.entry(name).or_default()[i] += 1;
         }
 

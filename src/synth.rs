@@ -9,6 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::domain::builtin::{BUILTIN_TAG_IDS, default_stages};
+use crate::domain::edits::adopt_status;
 use crate::domain::*;
 
 /// The 38 provinces of Indonesia: (id, name, short form).
@@ -164,6 +165,7 @@ pub fn generate(agreements: usize, activities_per: usize, seed: u64) -> Dataset 
             level: RegionLevel::Province,
             province: None,
             short_names: vec![short.to_string()],
+            coordinates: None,
         });
     }
     for i in 0..LOCAL_GOVERNMENTS {
@@ -182,6 +184,7 @@ pub fn generate(agreements: usize, activities_per: usize, seed: u64) -> Dataset 
             level,
             province: Some(province.to_string()),
             short_names: Vec::new(),
+            coordinates: None,
         });
     }
 
@@ -242,11 +245,15 @@ pub fn generate(agreements: usize, activities_per: usize, seed: u64) -> Dataset 
                 fields.push(f);
             }
         }
-        let mut obstacles = Vec::new();
+        let mut obstacles: Vec<TagSpan> = Vec::new();
         for _ in 0..rng.random_range(0..=2) {
             let t = BUILTIN_TAG_IDS[rng.random_range(0..BUILTIN_TAG_IDS.len())].to_string();
-            if !obstacles.contains(&t) {
-                obstacles.push(t);
+            if !obstacles.iter().any(|s| s.tag == t) {
+                obstacles.push(TagSpan {
+                    tag: t,
+                    from: day_between(&mut rng, signed, horizon()),
+                    until: None,
+                });
             }
         }
         let mut reports = Vec::new();
@@ -276,12 +283,13 @@ pub fn generate(agreements: usize, activities_per: usize, seed: u64) -> Dataset 
         };
         let region_name = region.name.clone();
         let partner_name = partner.name.clone();
-        data.agreements.push(Agreement {
+        let status_since = day_between(&mut rng, signed, horizon());
+        let mut agreement = Agreement {
             id,
             region: region.id.clone(),
             partner: partner.id.clone(),
             kind,
-            status,
+            statuses: Vec::new(),
             stage: stage.id.clone(),
             signed: Some(signed),
             expires,
@@ -300,7 +308,11 @@ pub fn generate(agreements: usize, activities_per: usize, seed: u64) -> Dataset 
                 period_months: Some(12),
                 reports,
             },
-        });
+            assessments: Vec::new(),
+        };
+        adopt_status(&mut agreement, status, status_since, horizon());
+        let agreement_fields = agreement.fields.clone();
+        data.agreements.push(agreement);
         for n in 0..activities_per {
             activity_id += 1;
             let (date, kind) = if n == 0 {
@@ -331,6 +343,14 @@ pub fn generate(agreements: usize, activities_per: usize, seed: u64) -> Dataset 
                 ),
                 title,
                 participants,
+                // Most activities serve one of the MoU's fields; some serve none recorded.
+                fields: match rng.random_range(0..5) {
+                    0 => Vec::new(),
+                    _ => {
+                        vec![agreement_fields[rng.random_range(0..agreement_fields.len())].clone()]
+                    }
+                },
+                outcome: None,
             });
         }
     }

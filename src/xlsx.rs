@@ -2,9 +2,13 @@
 //! the table helpers the report workbook shares.
 //!
 //! The export has one sheet per kind of record, each a table with a frozen, filtered header
-//! row: `agreements` and the lists they hold (`renewals`, `contacts`, `reports`), `regions`,
-//! `partners`, `activities`, the triage notes (`attention`, `follow_ups`), custom `tags`,
-//! `stages`, and a last sheet `kembar` naming the format and schema. Dates are real date
+//! row: `agreements` and the lists they hold (`renewals`, `contacts`, `reports`, and the dated
+//! history: `statuses`, `obstacles`, `assessments`), `regions`, `partners`, `activities`, the
+//! triage notes (`attention`, `past_decisions`, `follow_ups`), custom `tags`, `stages`, and a
+//! last sheet `kembar` naming the format and schema. The `status` and `obstacles` columns of
+//! the agreements sheet show how things stood on the day of the export, for people reading
+//! it; reading the workbook back takes the history from its own sheets (a schema-1 workbook,
+//! which has none, is upgraded as a schema-1 JSON file is). Dates are real date
 //! cells; lists are one item per line in their cell (names never hold a line break, so this
 //! loses nothing). Importing the workbook into an empty store and exporting JSON gives the
 //! JSON export of the original store, byte for byte.
@@ -18,8 +22,9 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use crate::domain::text::display_safe;
 use crate::domain::{
-    Activity, Agreement, Attention, Contact, Coordinates, Dataset, FORMAT_NAME, FollowUp, Partner,
-    Region, Renewal, ReportDue, Reporting, SCHEMA_VERSION, Stage, Tag,
+    Activity, Agreement, Assessment, Attention, Contact, Coordinates, Dataset, FORMAT_NAME,
+    FollowUp, Judgement, Outcome, Partner, PastDecision, Principle, Region, Renewal, ReportDue,
+    Reporting, SCHEMA_VERSION, Stage, StatusChange, Tag, TagSpan,
 };
 use crate::store::interchange::enum_name;
 
@@ -240,6 +245,8 @@ const REGIONS: &[ColumnSpec<'static>] = &[
     col("level", 10.0),
     col("province", 20.0),
     col("short_names", 14.0),
+    col("lat", 10.0),
+    col("lon", 10.0),
 ];
 const PARTNERS: &[ColumnSpec<'static>] = &[
     col("id", 22.0),
@@ -258,6 +265,11 @@ const ACTIVITIES: &[ColumnSpec<'static>] = &[
     col("title", 40.0),
     col("description", 60.0),
     col("participants", 30.0),
+    col("fields", 24.0),
+    col("outcome", 50.0),
+    col("outcome_participants", 12.0),
+    col("outcome_value", 14.0),
+    col("outcome_unit", 14.0),
 ];
 const ATTENTION: &[ColumnSpec<'static>] = &[
     col("agreement", 10.0),
@@ -265,6 +277,7 @@ const ATTENTION: &[ColumnSpec<'static>] = &[
     col("decided", 12.0),
     col("snoozed_until", 12.0),
     col("snooze_note", 40.0),
+    col("snoozed_on", 12.0),
 ];
 const FOLLOW_UPS: &[ColumnSpec<'static>] = &[
     col("agreement", 10.0),
@@ -272,6 +285,36 @@ const FOLLOW_UPS: &[ColumnSpec<'static>] = &[
     col("due", 12.0),
     col("next_step", 50.0),
     col("done", 12.0),
+    col("noted", 12.0),
+];
+const STATUSES: &[ColumnSpec<'static>] =
+    &[col("agreement", 10.0), col("status", 18.0), col("on", 12.0)];
+const OBSTACLES: &[ColumnSpec<'static>] = &[
+    col("agreement", 10.0),
+    col("tag", 18.0),
+    col("from", 12.0),
+    col("until", 12.0),
+];
+const ASSESSMENTS: &[ColumnSpec<'static>] = &[
+    col("agreement", 10.0),
+    col("on", 12.0),
+    col("political", 14.0),
+    col("political_note", 30.0),
+    col("juridical", 14.0),
+    col("juridical_note", 30.0),
+    col("technical", 14.0),
+    col("technical_note", 30.0),
+    col("security", 14.0),
+    col("security_note", 30.0),
+    col("benefit_region", 40.0),
+    col("benefit_partner", 40.0),
+    col("fit", 40.0),
+];
+const PAST_DECISIONS: &[ColumnSpec<'static>] = &[
+    col("agreement", 10.0),
+    col("decision", 18.0),
+    col("decided", 12.0),
+    col("until", 12.0),
 ];
 const LABELLED: &[ColumnSpec<'static>] = &[
     col("id", 22.0),
@@ -279,8 +322,9 @@ const LABELLED: &[ColumnSpec<'static>] = &[
     col("label_en", 36.0),
 ];
 
-/// Writes a dataset as a workbook, one sheet per kind of record.
-pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
+/// Writes a dataset as a workbook, one sheet per kind of record; the agreements sheet shows
+/// the status and tags of `today`.
+pub fn write_dataset(data: &Dataset, today: NaiveDate) -> Result<Vec<u8>, WorkbookError> {
     let formats = Formats::new();
     let mut book = Workbook::new();
     // Each sheet is written row by row through a temporary file: a store of 100,000
@@ -312,17 +356,53 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
             Value::Text(&a.region),
             Value::Text(&a.partner),
             Value::Owned(enum_name(&a.kind)),
-            Value::Owned(enum_name(&a.status)),
+            Value::Owned(enum_name(&a.status_on(today))),
             Value::Text(&a.stage),
             Value::Date(a.signed),
             Value::Date(a.expires),
             Value::Owned(list(&a.fields)),
             Value::Text(&a.notes),
-            Value::Owned(list(&a.obstacles)),
+            Value::Owned(a.tags_on(today).collect::<Vec<_>>().join("\n")),
             opt_number(a.reporting.period_months),
         ]
     });
     sheet!("agreements", AGREEMENTS, rows);
+    let rows = data.agreements.iter().flat_map(|a| {
+        a.statuses.iter().map(move |c| {
+            vec![
+                Value::Number(a.id as f64),
+                Value::Owned(enum_name(&c.status)),
+                Value::Date(Some(c.on)),
+            ]
+        })
+    });
+    sheet!("statuses", STATUSES, rows);
+    let rows = data.agreements.iter().flat_map(|a| {
+        a.obstacles.iter().map(move |t| {
+            vec![
+                Value::Number(a.id as f64),
+                Value::Text(&t.tag),
+                Value::Date(Some(t.from)),
+                Value::Date(t.until),
+            ]
+        })
+    });
+    sheet!("obstacles", OBSTACLES, rows);
+    let rows = data.agreements.iter().flat_map(|a| {
+        a.assessments.iter().map(move |x| {
+            let mut row = vec![Value::Number(a.id as f64), Value::Date(Some(x.on))];
+            for p in Principle::ALL {
+                let j = x.judgement(p);
+                row.push(Value::Owned(enum_name(&j.verdict)));
+                row.push(Value::Text(&j.note));
+            }
+            row.push(Value::Text(&x.benefit_region));
+            row.push(Value::Text(&x.benefit_partner));
+            row.push(Value::Text(&x.fit));
+            row
+        })
+    });
+    sheet!("assessments", ASSESSMENTS, rows);
     let rows = data.agreements.iter().flat_map(|a| {
         a.renewals.iter().map(move |r| {
             vec![
@@ -365,6 +445,8 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
             Value::Owned(enum_name(&r.level)),
             Value::Text(r.province.as_deref().unwrap_or("")),
             Value::Owned(list(&r.short_names)),
+            opt_number(r.coordinates.map(|c| c.lat)),
+            opt_number(r.coordinates.map(|c| c.lon)),
         ]
     });
     sheet!("regions", REGIONS, rows);
@@ -389,6 +471,11 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
             Value::Text(&v.title),
             Value::Text(&v.description),
             Value::Owned(list(&v.participants)),
+            Value::Owned(list(&v.fields)),
+            Value::Text(v.outcome.as_ref().map_or("", |o| o.text.as_str())),
+            opt_number(v.outcome.as_ref().and_then(|o| o.participants)),
+            opt_number(v.outcome.as_ref().and_then(|o| o.value)),
+            Value::Text(v.outcome.as_ref().map_or("", |o| o.unit.as_str())),
         ]
     });
     sheet!("activities", ACTIVITIES, rows);
@@ -399,9 +486,21 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
             Value::Date(n.decided),
             Value::Date(n.snoozed_until),
             Value::Text(&n.snooze_note),
+            Value::Date(n.snoozed_on),
         ]
     });
     sheet!("attention", ATTENTION, rows);
+    let rows = data.attention.iter().flat_map(|n| {
+        n.past_decisions.iter().map(move |p| {
+            vec![
+                Value::Number(n.agreement as f64),
+                Value::Owned(enum_name(&p.decision)),
+                Value::Date(p.decided),
+                Value::Date(Some(p.until)),
+            ]
+        })
+    });
+    sheet!("past_decisions", PAST_DECISIONS, rows);
     let rows = data.attention.iter().flat_map(|n| {
         n.follow_ups.iter().map(move |f| {
             vec![
@@ -410,6 +509,7 @@ pub fn write_dataset(data: &Dataset) -> Result<Vec<u8>, WorkbookError> {
                 Value::Date(Some(f.due)),
                 Value::Text(&f.next_step),
                 Value::Date(f.done),
+                Value::Date(f.noted),
             ]
         })
     });
@@ -530,6 +630,21 @@ impl Reading<'_> {
         }
     }
 
+    /// A latitude in `column` and a longitude beside it: both or neither.
+    fn coordinates(&mut self, cells: &[Data], row: usize, column: usize) -> Option<Coordinates> {
+        match (
+            self.number(cells, row, column),
+            self.number(cells, row, column + 1),
+        ) {
+            (Some(lat), Some(lon)) => Some(Coordinates { lat, lon }),
+            (None, None) => None,
+            _ => {
+                self.fail(row, column, "has one coordinate without the other".into());
+                None
+            }
+        }
+    }
+
     fn id(&mut self, cells: &[Data], row: usize, column: usize) -> u64 {
         match self.number(cells, row, column) {
             Some(n) if n >= 0.0 && n.fract() == 0.0 && n < 9.0e15 => n as u64,
@@ -603,6 +718,17 @@ impl Reading<'_> {
     }
 }
 
+/// How many columns a sheet had in schema 1 (the rest were added with schema 2).
+fn added_after_schema_1(sheet: &str) -> usize {
+    match sheet {
+        "regions" => 6,
+        "activities" => 7,
+        "attention" => 5,
+        "follow_ups" => 5,
+        _ => usize::MAX,
+    }
+}
+
 /// A sheet's rows below its header, checking the header is kembar's.
 fn table(
     book: &mut Xlsx<Cursor<&[u8]>>,
@@ -646,7 +772,10 @@ fn table(
             Some(Data::String(s)) => s.as_str(),
             _ => "",
         };
-        if found != spec.header {
+        // Columns added after schema 1 are absent from older workbooks; their cells read
+        // as empty.
+        let added_later = c >= added_after_schema_1(name);
+        if found != spec.header && !(found.is_empty() && added_later) {
             problems.push(format!(
                 "sheet {name:?}, column {}: the header is {:?}, not {:?} as kembar writes it",
                 crate::register::sheet::column_letter(c),
@@ -668,6 +797,10 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(e.to_string()))?;
     let mut problems: Vec<String> = Vec::new();
     let agreements_rows = table(&mut book, "agreements", AGREEMENTS, &mut problems);
+    let statuses_rows = table(&mut book, "statuses", STATUSES, &mut problems);
+    let obstacles_rows = table(&mut book, "obstacles", OBSTACLES, &mut problems);
+    let assessments_rows = table(&mut book, "assessments", ASSESSMENTS, &mut problems);
+    let past_rows = table(&mut book, "past_decisions", PAST_DECISIONS, &mut problems);
     let renewals_rows = table(&mut book, "renewals", RENEWALS, &mut problems);
     let contacts_rows = table(&mut book, "contacts", CONTACTS, &mut problems);
     let reports_rows = table(&mut book, "reports", REPORTS, &mut problems);
@@ -709,6 +842,8 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
         headers: AGREEMENTS,
     };
     let mut agreements: Vec<Agreement> = Vec::new();
+    // A schema-1 workbook's status and tags, upgraded once its activities are read.
+    let mut schema_1: Vec<(crate::domain::Status, Vec<String>)> = Vec::new();
     for (i, c) in filled(agreements_rows) {
         let period = r.number(&c, i, 11);
         agreements.push(Agreement {
@@ -718,9 +853,7 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
             kind: r
                 .choice(&c, i, 3)
                 .unwrap_or(crate::domain::AgreementKind::SisterCity),
-            status: r
-                .choice(&c, i, 4)
-                .unwrap_or(crate::domain::Status::Proposed),
+            statuses: Vec::new(),
             stage: r.text(&c, i, 5),
             signed: r.date(&c, i, 6),
             expires: r.date(&c, i, 7),
@@ -728,12 +861,19 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
             fields: r.list(&c, i, 8),
             contacts: Vec::new(),
             notes: r.text(&c, i, 9),
-            obstacles: r.list(&c, i, 10),
+            obstacles: Vec::new(),
             reporting: Reporting {
                 period_months: period.map(|p| p as u32),
                 reports: Vec::new(),
             },
+            assessments: Vec::new(),
         });
+        if schema < 2 {
+            let status = r
+                .choice(&c, i, 4)
+                .unwrap_or(crate::domain::Status::Proposed);
+            schema_1.push((status, r.list(&c, i, 10)));
+        }
     }
     let index: HashMap<u64, usize> = agreements
         .iter()
@@ -761,6 +901,43 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
         };
         if let Some(a) = owner(&mut r, &c, i) {
             agreements[a].renewals.push(renewal);
+        }
+    }
+    (r.sheet, r.headers) = ("statuses", STATUSES);
+    for (i, c) in filled(statuses_rows) {
+        let change = StatusChange {
+            status: r.choice(&c, i, 1).unwrap_or(crate::domain::Status::Active),
+            on: r.required_date(&c, i, 2),
+        };
+        if let Some(a) = owner(&mut r, &c, i) {
+            agreements[a].statuses.push(change);
+        }
+    }
+    (r.sheet, r.headers) = ("obstacles", OBSTACLES);
+    for (i, c) in filled(obstacles_rows) {
+        let span = TagSpan {
+            tag: r.text(&c, i, 1),
+            from: r.required_date(&c, i, 2),
+            until: r.date(&c, i, 3),
+        };
+        if let Some(a) = owner(&mut r, &c, i) {
+            agreements[a].obstacles.push(span);
+        }
+    }
+    (r.sheet, r.headers) = ("assessments", ASSESSMENTS);
+    for (i, c) in filled(assessments_rows) {
+        let mut x = Assessment::new(r.required_date(&c, i, 1));
+        for (k, p) in Principle::ALL.into_iter().enumerate() {
+            *x.judgement_mut(p) = Judgement {
+                verdict: r.choice(&c, i, 2 + 2 * k).unwrap_or_default(),
+                note: r.text(&c, i, 3 + 2 * k),
+            };
+        }
+        x.benefit_region = r.text(&c, i, 10);
+        x.benefit_partner = r.text(&c, i, 11);
+        x.fit = r.text(&c, i, 12);
+        if let Some(a) = owner(&mut r, &c, i) {
+            agreements[a].assessments.push(x);
         }
     }
     (r.sheet, r.headers) = ("contacts", CONTACTS);
@@ -799,26 +976,19 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
                 .unwrap_or(crate::domain::RegionLevel::Province),
             province: (!province.is_empty()).then_some(province),
             short_names: r.list(&c, i, 5),
+            coordinates: r.coordinates(&c, i, 6),
         });
     }
     (r.sheet, r.headers) = ("partners", PARTNERS);
     let mut partners = Vec::new();
     for (i, c) in filled(partners_rows) {
-        let (lat, lon) = (r.number(&c, i, 5), r.number(&c, i, 6));
         partners.push(Partner {
             id: r.text(&c, i, 0),
             name: r.text(&c, i, 1),
             country: r.text(&c, i, 2),
             level: r.text(&c, i, 3),
             aliases: r.list(&c, i, 4),
-            coordinates: match (lat, lon) {
-                (Some(lat), Some(lon)) => Some(Coordinates { lat, lon }),
-                (None, None) => None,
-                _ => {
-                    r.fail(i, 5, "has one coordinate without the other".into());
-                    None
-                }
-            },
+            coordinates: r.coordinates(&c, i, 5),
         });
     }
     (r.sheet, r.headers) = ("activities", ACTIVITIES);
@@ -834,6 +1004,30 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
             title: r.text(&c, i, 4),
             description: r.text(&c, i, 5),
             participants: r.list(&c, i, 6),
+            fields: r.list(&c, i, 7),
+            outcome: {
+                let text = r.text(&c, i, 8);
+                let participants = r.number(&c, i, 9);
+                let value = r.number(&c, i, 10);
+                let unit = r.text(&c, i, 11);
+                let counted = match participants {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
+                        Some(n as u32)
+                    }
+                    Some(n) => {
+                        r.fail(i, 9, format!("{n} is not a whole number of people"));
+                        None
+                    }
+                    None => None,
+                };
+                let empty = text.is_empty() && counted.is_none() && value.is_none();
+                (!empty || !unit.is_empty()).then_some(Outcome {
+                    text,
+                    participants: counted,
+                    value,
+                    unit,
+                })
+            },
         });
     }
     (r.sheet, r.headers) = ("attention", ATTENTION);
@@ -843,10 +1037,31 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
             agreement: r.id(&c, i, 0),
             decision: r.choice(&c, i, 1),
             decided: r.date(&c, i, 2),
+            past_decisions: Vec::new(),
             snoozed_until: r.date(&c, i, 3),
             snooze_note: r.text(&c, i, 4),
+            snoozed_on: r.date(&c, i, 5),
             follow_ups: Vec::new(),
         });
+    }
+    (r.sheet, r.headers) = ("past_decisions", PAST_DECISIONS);
+    for (i, c) in filled(past_rows) {
+        let agreement = r.id(&c, i, 0);
+        let past = PastDecision {
+            decision: r
+                .choice(&c, i, 1)
+                .unwrap_or(crate::domain::Decision::Renewal),
+            decided: r.date(&c, i, 2),
+            until: r.required_date(&c, i, 3),
+        };
+        match attention.iter_mut().find(|n| n.agreement == agreement) {
+            Some(n) => n.past_decisions.push(past),
+            None => r.fail(
+                i,
+                0,
+                format!("agreement {agreement} has no row on the attention sheet"),
+            ),
+        }
     }
     (r.sheet, r.headers) = ("follow_ups", FOLLOW_UPS);
     for (i, c) in filled(follow_rows) {
@@ -856,6 +1071,7 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
             due: r.required_date(&c, i, 2),
             next_step: r.text(&c, i, 3),
             done: r.date(&c, i, 4),
+            noted: r.date(&c, i, 5),
         };
         match attention.iter_mut().find(|n| n.agreement == agreement) {
             Some(n) => n.follow_ups.push(follow_up),
@@ -891,6 +1107,35 @@ pub fn read_dataset(bytes: &[u8], file: &str) -> Result<Dataset, WorkbookError> 
         })
         .collect();
 
+    if !schema_1.is_empty() {
+        let today = chrono::Local::now().date_naive();
+        let mut first: HashMap<u64, NaiveDate> = HashMap::new();
+        for v in &activities {
+            first
+                .entry(v.agreement)
+                .and_modify(|d| *d = (*d).min(v.date))
+                .or_insert(v.date);
+        }
+        for (a, (status, tags)) in agreements.iter_mut().zip(schema_1) {
+            let old = crate::domain::v1::Agreement {
+                id: a.id,
+                region: std::mem::take(&mut a.region),
+                partner: std::mem::take(&mut a.partner),
+                kind: a.kind,
+                status,
+                stage: std::mem::take(&mut a.stage),
+                signed: a.signed,
+                expires: a.expires,
+                renewals: std::mem::take(&mut a.renewals),
+                fields: std::mem::take(&mut a.fields),
+                contacts: std::mem::take(&mut a.contacts),
+                notes: std::mem::take(&mut a.notes),
+                obstacles: tags,
+                reporting: std::mem::take(&mut a.reporting),
+            };
+            *a = old.upgrade(None, first.get(&a.id).copied(), today);
+        }
+    }
     if !r.problems.is_empty() {
         let total = r.problems.len();
         let mut problems = r.problems;

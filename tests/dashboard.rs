@@ -753,7 +753,7 @@ fn an_obstacle_tag_in_the_finder_opens_the_agreements_that_carry_it() {
         .catalog
         .agreements
         .iter()
-        .filter(|a| a.obstacles.iter().any(|t| t == "communication"))
+        .filter(|a| a.has_tag("communication"))
         .map(|a| a.id)
         .collect();
     assert!(carrying.len() > 1);

@@ -19,6 +19,10 @@ fn type_text(h: &mut Harness, text: &str) {
 }
 
 /// Queensland (agreement 1) selected in the relationships pane.
+fn day() -> chrono::NaiveDate {
+    common::harness::TODAY.parse().unwrap()
+}
+
 fn at_queensland() -> Harness {
     let mut h = Harness::demo(Lang::En);
     h.open_queensland();
@@ -249,18 +253,21 @@ fn editing_bumps_the_version_and_undo_redo_are_durable_changes() {
     h.press(Cmd::Save);
     let (v2, edited) = stored(&h);
     assert_eq!(v2, v1 + 1);
-    assert_eq!(edited.status, Status::Dormant);
+    assert_eq!(edited.status_on(day()), Status::Dormant);
 
     h.press(Cmd::Undo);
     let (v3, undone) = stored(&h);
     assert_eq!(undone, original);
     assert_eq!(v3, v2 + 1);
-    assert_eq!(h.model.selected_agreement().unwrap().status, Status::Active);
+    assert_eq!(
+        h.model.selected_agreement().unwrap().status_on(day()),
+        Status::Active
+    );
     let last = h.store.audit_entries().unwrap().pop().unwrap();
     assert_eq!(last.action, "undo update");
 
     h.press(Cmd::Redo);
-    assert_eq!(stored(&h).1.status, Status::Dormant);
+    assert_eq!(stored(&h).1.status_on(day()), Status::Dormant);
     h.press(Cmd::Redo);
     assert!(
         h.model
@@ -285,7 +292,7 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
     let (version, current) = stored(&h);
     let mut theirs = current.clone();
     theirs.notes = "theirs".into();
-    theirs.status = Status::RenewalInProgress;
+    kembar::domain::edits::set_status(&mut theirs, Status::RenewalInProgress, day());
     let other = kembar::store::Actor {
         user: "siti".into(),
         via: "ssh".into(),
@@ -404,8 +411,14 @@ fn the_checklist_toggles_tags_and_creates_a_custom_one() {
     h.press(Cmd::Save);
     assert!(h.model.tags().is_none());
     let stored = stored(&h).1;
-    assert!(stored.obstacles.contains(&"communication".to_string()));
-    assert!(stored.obstacles.contains(&"visa-delays".to_string()));
+    assert!(stored.has_tag("communication"));
+    assert!(stored.has_tag("visa-delays"));
+    let span = stored
+        .obstacles
+        .iter()
+        .find(|s| s.tag == "visa-delays")
+        .unwrap();
+    assert_eq!(span.from, day(), "a tag holds from the day it was set");
     assert!(
         h.store
             .custom_tags()

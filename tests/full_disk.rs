@@ -149,6 +149,8 @@ fn long_activity(title: &str) -> Change {
         title: title.to_string(),
         description,
         participants: vec!["Biro Pemerintahan".into()],
+        fields: Vec::new(),
+        outcome: None,
     })))
 }
 
@@ -226,6 +228,8 @@ fn short_activity(title: &str) -> Change {
         title: title.to_string(),
         description: String::new(),
         participants: Vec::new(),
+        fields: Vec::new(),
+        outcome: None,
     })))
 }
 

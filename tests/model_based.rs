@@ -203,6 +203,8 @@ fn remote_change(h: &mut Harness, rng: &mut ChaCha8Rng) -> String {
             title: "Remote meeting".into(),
             description: String::new(),
             participants: Vec::new(),
+            fields: Vec::new(),
+            outcome: None,
         };
         (kembar::domain::edits::activity_change(activity), "activity")
     };

@@ -621,8 +621,11 @@ fn change_for(store: &Store, intent: &Intent) -> Option<Change> {
             match intent {
                 Intent::Notes(_, text) => after.notes = text.clone(),
                 Intent::Status(_, s) => {
-                    after.status =
-                        [Status::Active, Status::Dormant, Status::Expired][*s as usize % 3];
+                    kembar::domain::edits::set_status(
+                        &mut after,
+                        [Status::Active, Status::Dormant, Status::Expired][*s as usize % 3],
+                        chrono::Local::now().date_naive(),
+                    );
                 }
                 _ => {}
             }
@@ -644,6 +647,8 @@ fn change_for(store: &Store, intent: &Intent) -> Option<Change> {
                 title: title.clone(),
                 description: String::new(),
                 participants: Vec::new(),
+                fields: Vec::new(),
+                outcome: None,
             })))
         }
         Intent::DeleteActivity(i) => {

@@ -142,7 +142,7 @@ fn the_example_register_fills_an_empty_store() {
     // "Provinsi Fujian" in China ("Tiongkok"), a term of "5 tahun" from 12-3-2012.
     let fujian = find(&data, "jawa-tengah", "fujian");
     assert_eq!(fujian.expires, Some(date(2017, 3, 12)));
-    assert_eq!(fujian.status, Status::Dormant);
+    assert_eq!(fujian.status_on(TODAY()), Status::Dormant);
     let partner = data.partners.iter().find(|p| p.id == "fujian").unwrap();
     assert_eq!(
         (partner.name.as_str(), partner.country.as_str()),
@@ -183,7 +183,10 @@ fn the_example_register_fills_an_empty_store() {
         .iter()
         .find(|a| a.region == "kota-surakarta")
         .unwrap();
-    assert_eq!((unsigned.signed, unsigned.status), (None, Status::Proposed));
+    assert_eq!(
+        (unsigned.signed, unsigned.status_on(TODAY())),
+        (None, Status::Proposed)
+    );
 
     let before = export_bytes(&store);
     let audit = store.audit_entries().unwrap().len();
@@ -977,7 +980,8 @@ fn new_cities_need_a_province() {
 fn the_csv_export_reads_back_as_a_register() {
     let (_dir, store) = common::demo_store();
     let mut csv = Vec::new();
-    kembar::store::interchange::write_csv(&store.load_catalog().unwrap(), &mut csv).unwrap();
+    kembar::store::interchange::write_csv(&store.load_catalog().unwrap(), TODAY(), &mut csv)
+        .unwrap();
     let dir = TempDir::new().unwrap();
     let path = write(&dir, "export.csv", &csv);
     let plan = plan_of(&store, &path, None);
@@ -1104,7 +1108,10 @@ fn workbook_round_trip_is_lossless() {
             due: date(2019, 9, 30),
             next_step: "+62 call the partner".into(),
             done: None,
+            noted: None,
         }],
+        past_decisions: Vec::new(),
+        snoozed_on: None,
     });
     let dir = TempDir::new().unwrap();
     let original = empty_store(&dir);
@@ -1113,7 +1120,7 @@ fn workbook_round_trip_is_lossless() {
         .unwrap();
     let expected = export_bytes(&original);
 
-    let workbook = kembar::xlsx::write_dataset(&original.export().unwrap()).unwrap();
+    let workbook = kembar::xlsx::write_dataset(&original.export().unwrap(), TODAY()).unwrap();
     let path = write(&dir, "export.xlsx", &workbook);
     let other = TempDir::new().unwrap();
     let copy = empty_store(&other);
@@ -1159,6 +1166,9 @@ fn export_xlsx_from_the_command_line() {
         book.sheet_names(),
         [
             "agreements",
+            "statuses",
+            "obstacles",
+            "assessments",
             "renewals",
             "contacts",
             "reports",
@@ -1166,6 +1176,7 @@ fn export_xlsx_from_the_command_line() {
             "partners",
             "activities",
             "attention",
+            "past_decisions",
             "follow_ups",
             "tags",
             "stages",
@@ -1316,7 +1327,7 @@ fn the_report_workbook_reads_back() {
     );
     let chart = zip_entry(&file, "xl/charts/chart1.xml");
     assert!(chart.contains("<c:barChart>"), "{chart}");
-    assert!(chart.contains("<c:f>Hambatan!$D$2:$D$9</c:f>"), "{chart}");
+    assert!(chart.contains("<c:f>Hambatan!$D$2:$D$7</c:f>"), "{chart}");
 }
 
 /// The Markdown and CSV reports: the meeting, countries in the report's language, stage
@@ -1348,6 +1359,7 @@ fn the_report_in_markdown_and_csv() {
                 due,
                 next_step: step.into(),
                 done: None,
+                noted: None,
             });
         }
         store
@@ -1397,11 +1409,15 @@ fn the_report_in_markdown_and_csv() {
         .filter(|l| l.starts_with("| ") && !l.starts_with("| Hambatan"))
         .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| "))
         .collect();
-    assert_eq!(labels.len(), 8, "{obstacles}");
+    // As of the 2019 meeting: the six obstacles, and not the pandemic (tagged from 2020) or
+    // the budget cuts of 2020, which no agreement carried yet.
+    assert_eq!(labels.len(), 6, "{obstacles}");
     assert_eq!(labels[0], "Kurangnya komunikasi");
     assert!(
-        labels[6..].iter().all(|l| !l.contains("Laporan")),
-        "custom tags after the six: {labels:?}"
+        labels
+            .iter()
+            .all(|l| !l.contains("pandemi") && !l.contains("anggaran")),
+        "{labels:?}"
     );
 
     let out = kembar(

@@ -36,6 +36,8 @@ fn orphan() -> Activity {
         title: "Kunjungan tanpa perjanjian".into(),
         description: String::new(),
         participants: Vec::new(),
+        fields: Vec::new(),
+        outcome: None,
     }
 }
 

@@ -36,6 +36,8 @@ fn activity(agreement: AgreementId, on: NaiveDate, title: &str) -> Activity {
         title: title.to_string(),
         description: String::new(),
         participants: Vec::new(),
+        fields: Vec::new(),
+        outcome: None,
     }
 }
 
@@ -784,6 +786,8 @@ fn crash_import(store: &Store, round: u64, i: u64, title: &str) -> Result<(), St
             title: format!("{title} imported {k}"),
             description: String::new(),
             participants: Vec::new(),
+            fields: Vec::new(),
+            outcome: None,
         })
         .collect();
     let data = kembar::domain::Dataset {

@@ -375,6 +375,8 @@ fn the_last_id_is_given_out_once_and_never_wraps() {
         title: "one more".into(),
         description: String::new(),
         participants: Vec::new(),
+        fields: Vec::new(),
+        outcome: None,
     };
     let err = store
         .apply(

@@ -18,7 +18,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use kembar::domain::{
-    Activity, ActivityKind, Agreement, AgreementKind, Dataset, Partner, Region, RegionLevel, Status,
+    Activity, ActivityKind, Agreement, AgreementKind, Dataset, Partner, Region, RegionLevel,
 };
 use kembar::i18n::Lang;
 use kembar::store::{Actor, ImportMode, Store};
@@ -63,6 +63,7 @@ fn dataset() -> Dataset {
         level: RegionLevel::Province,
         province: None,
         short_names: vec!["Jateng".into()],
+        coordinates: None,
     });
     for (i, (id, name)) in NAMES.iter().enumerate() {
         data.partners.push(Partner {
@@ -75,11 +76,14 @@ fn dataset() -> Dataset {
         });
         let mut a = Agreement::new(i as u64 + 1, "jawa-tengah", id, "pelaksanaan");
         a.kind = AgreementKind::SisterCity;
-        a.status = Status::Active;
         a.signed = Some("2015-01-01".parse().unwrap());
         a.expires = Some("2030-01-01".parse().unwrap());
         a.notes = format!("Catatan tentang {name}.");
-        a.obstacles = vec!["ceremonial".into(), "communication".into()];
+        kembar::domain::edits::set_tags(
+            &mut a,
+            &["ceremonial".into(), "communication".into()],
+            "2016-01-01".parse().unwrap(),
+        );
         data.agreements.push(a);
         data.activities.push(Activity {
             id: i as u64 + 1,
@@ -89,6 +93,8 @@ fn dataset() -> Dataset {
             title: format!("Kunjungan {name}"),
             description: format!("{name} — {name}"),
             participants: vec![name.to_string()],
+            fields: Vec::new(),
+            outcome: None,
         });
     }
     data

@@ -187,6 +187,7 @@ fn decisions_and_follow_ups_reach_the_queue_and_the_report() {
             due: "2019-09-30".parse().unwrap(),
             next_step: "propose a joint tourism programme".into(),
             done: None,
+            noted: None,
         });
         let actor = Actor {
             user: "tester".into(),

@@ -239,9 +239,7 @@ mod tests {
     use crate::domain::builtin::default_stages;
 
     fn agreement(id: AgreementId, region: &str) -> Agreement {
-        let mut a = Agreement::new(id, region, &format!("p{id}"), "pelaksanaan");
-        a.status = Status::Active;
-        a
+        Agreement::new(id, region, &format!("p{id}"), "pelaksanaan")
     }
 
     /// Patching in place gives the same lookups as building the catalog afresh.

@@ -11,7 +11,7 @@ use super::model::*;
 /// The value of `format` in every kembar file.
 pub const FORMAT_NAME: &str = "kembar";
 /// The schema this build reads and writes, in files and in stores.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A whole dataset, as in an interchange file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,7 @@ use super::catalog::Catalog;
 use super::change::{Change, Edit, Record};
 use super::model::{
     Activity, ActivityKind, Agreement, AgreementId, Attention, Decision, FollowUp, Partner,
-    Renewal, Status, Tag,
+    PastDecision, Renewal, Status, StatusChange, Tag, TagSpan,
 };
 use super::text::fold_for_search;
 use super::validate::NAME_MAX;
@@ -59,14 +59,9 @@ pub fn renewal_change(
             note: note.to_string(),
         });
     }
+    // The signing itself ends a lapsed, dormant or in-renewal status (see `status_on`).
     renewed.signed = Some(signed);
     renewed.expires = expires;
-    if matches!(
-        renewed.status,
-        Status::Expired | Status::Dormant | Status::RenewalInProgress
-    ) {
-        renewed.status = Status::Active;
-    }
     let title = match note.lines().next().map(str::trim) {
         Some(first) if !first.is_empty() => first.chars().take(NAME_MAX).collect(),
         _ => "MoU renewed".to_string(),
@@ -79,6 +74,8 @@ pub fn renewal_change(
         title,
         description: String::new(),
         participants: Vec::new(),
+        fields: Vec::new(),
+        outcome: None,
     };
     Change::new("renew")
         .with(Edit::update(
@@ -89,28 +86,89 @@ pub fn renewal_change(
         .expecting(original.id, version)
 }
 
-/// Sets an agreement's obstacle tags to exactly `tags` (tag ids), keeping the order tags were
-/// set in and adding new ones at the end; `created` are custom tags made on the way, saved
-/// with it when used. `None` when nothing changes.
+/// Sets the obstacle tags that hold from `on` to exactly `tags` (tag ids): tags no longer
+/// named are cleared on `on`, new ones set from `on` and added at the end. A tag set and
+/// cleared on the same day was a slip and leaves no trace; one cleared and set again the same
+/// day simply holds on.
+pub fn set_tags(a: &mut Agreement, tags: &[String], on: NaiveDate) {
+    a.obstacles.retain(|s| {
+        let cleared_now = s.until.is_none() && !tags.contains(&s.tag);
+        !(cleared_now && s.from >= on)
+    });
+    for span in &mut a.obstacles {
+        if span.until.is_none() && !tags.contains(&span.tag) {
+            span.until = Some(on);
+        }
+    }
+    for t in tags {
+        if a.has_tag(t) {
+            continue;
+        }
+        match a
+            .obstacles
+            .iter_mut()
+            .find(|s| &s.tag == t && s.until == Some(on))
+        {
+            Some(span) => span.until = None,
+            None => a.obstacles.push(TagSpan {
+                tag: t.clone(),
+                from: on,
+                until: None,
+            }),
+        }
+    }
+}
+
+/// Records that the agreement's status is `status` from `on`. Nothing is recorded when its
+/// dates and earlier records already give that status; a change recorded earlier the same
+/// day is replaced (a correction, not history).
+pub fn set_status(a: &mut Agreement, status: Status, on: NaiveDate) {
+    a.statuses.retain(|c| c.on != on);
+    if a.status_on(on) == status {
+        return;
+    }
+    let at = a.statuses.partition_point(|c| c.on <= on);
+    a.statuses.insert(at, StatusChange { status, on });
+}
+
+/// Takes a status reported on `today` from elsewhere (an older file, a register) that holds
+/// since `since`: recorded only when the dates alone would not give it today.
+/// When `since` is too early for the status to hold today (a "dormant" dated before the MoU
+/// ended gives way to its end), it is recorded from `today`: what the source says of today is
+/// never lost.
+pub fn adopt_status(a: &mut Agreement, status: Status, since: NaiveDate, today: NaiveDate) {
+    if a.status_on(today) == status {
+        return;
+    }
+    for on in [since.min(today), today] {
+        let mut tried = a.clone();
+        let at = tried.statuses.partition_point(|c| c.on <= on);
+        tried.statuses.insert(at, StatusChange { status, on });
+        if tried.status_on(today) == status || on == today {
+            *a = tried;
+            return;
+        }
+    }
+}
+
+/// Sets an agreement's obstacle tags from `on` to exactly `tags` (see [`set_tags`]);
+/// `created` are custom tags made on the way, saved with it when used. `None` when nothing
+/// changes.
 pub fn tags_change(
     agreement: &Agreement,
     version: u64,
     tags: &[String],
     created: &[Tag],
+    on: NaiveDate,
 ) -> Option<Change> {
     let mut after = agreement.clone();
-    after.obstacles.retain(|t| tags.contains(t));
-    for t in tags {
-        if !after.obstacles.contains(t) {
-            after.obstacles.push(t.clone());
-        }
-    }
+    set_tags(&mut after, tags, on);
     if after == *agreement {
         return None;
     }
     let mut change = Change::new("tags");
     for t in created {
-        if after.obstacles.contains(&t.id) {
+        if after.has_tag(&t.id) {
             change = change.with(Edit::create(Record::Tag(t.clone())));
         }
     }
@@ -184,13 +242,8 @@ pub fn triage_change(
     let mut after = before.cloned().unwrap_or_else(|| Attention::new(agreement));
     let label = match action {
         TriageAction::Mark(d) => {
-            if after.decision == Some(d) {
-                after.decision = None;
-                after.decided = None;
-            } else {
-                after.decision = Some(d);
-                after.decided = Some(today);
-            }
+            let next = (after.decision != Some(d)).then_some(d);
+            decide(&mut after, next, today);
             match d {
                 Decision::Renewal => "mark renewal",
                 Decision::Revitalization => "mark revitalization",
@@ -198,9 +251,9 @@ pub fn triage_change(
             }
         }
         TriageAction::Clear => {
-            after.decision = None;
-            after.decided = None;
+            decide(&mut after, None, today);
             after.snoozed_until = None;
+            after.snoozed_on = None;
             after.snooze_note.clear();
             "clear marks"
         }
@@ -218,15 +271,36 @@ pub fn triage_change(
     (!change.edits.is_empty()).then_some(change)
 }
 
-/// Out of the triage queue until `until`, with the reason.
+/// Replaces the decision in force with `next` (none: takes it back) on `today`. The one it
+/// replaces goes to the history, unless it was taken the same day: that was a slip.
+fn decide(n: &mut Attention, next: Option<Decision>, today: NaiveDate) {
+    if n.decision == next {
+        return;
+    }
+    if let Some(old) = n.decision
+        && n.decided != Some(today)
+    {
+        n.past_decisions.push(PastDecision {
+            decision: old,
+            decided: n.decided,
+            until: today,
+        });
+    }
+    n.decision = next;
+    n.decided = next.map(|_| today);
+}
+
+/// Out of the triage queue until `until`, with the reason, from `today`.
 pub fn snooze_change(
     agreement: AgreementId,
     before: Option<&Attention>,
     until: NaiveDate,
     note: &str,
+    today: NaiveDate,
 ) -> Change {
     let mut after = before.cloned().unwrap_or_else(|| Attention::new(agreement));
     after.snoozed_until = Some(until);
+    after.snoozed_on = Some(today);
     after.snooze_note = note.trim().to_string();
     attention_change("snooze", before, after)
 }
@@ -290,7 +364,7 @@ mod tests {
         let mut a = Agreement::new(7, "r", "p", "pelaksanaan");
         a.signed = Some(d("2014-01-01"));
         a.expires = Some(d("2019-01-01"));
-        a.status = Status::Expired;
+        set_status(&mut a, Status::RenewalInProgress, d("2019-03-01"));
         let change = renewal_change(&a, 3, d("2019-08-06"), Some(d("2024-08-06")), "");
         let Some(Record::Agreement(after)) = &change.edits[0].after else {
             panic!("the agreement is written first");
@@ -298,7 +372,8 @@ mod tests {
         assert_eq!(after.renewals.len(), 1);
         assert_eq!(after.renewals[0].signed, Some(d("2014-01-01")));
         assert_eq!(after.signed, Some(d("2019-08-06")));
-        assert_eq!(after.status, Status::Active);
+        assert_eq!(after.status_on(d("2019-08-06")), Status::Active);
+        assert_eq!(after.status_on(d("2019-08-05")), Status::RenewalInProgress);
         assert!(matches!(
             &change.edits[1].after,
             Some(Record::Activity(v)) if v.kind == ActivityKind::MouRenewed && v.title == "MoU renewed"
@@ -327,13 +402,89 @@ mod tests {
     #[test]
     fn tags_keep_their_order_and_new_ones_go_last() {
         let mut a = Agreement::new(1, "r", "p", "s");
-        a.obstacles = vec!["b".into(), "a".into()];
-        let change = tags_change(&a, 1, &["a".into(), "c".into(), "b".into()], &[]).unwrap();
+        let day = d("2020-01-01");
+        set_tags(&mut a, &["b".into(), "a".into()], day);
+        let later = d("2021-06-01");
+        let change = tags_change(&a, 1, &["a".into(), "c".into(), "b".into()], &[], later).unwrap();
         let Some(Record::Agreement(after)) = &change.edits[0].after else {
             panic!("agreement written");
         };
-        assert_eq!(after.obstacles, vec!["b", "a", "c"]);
-        assert!(tags_change(&a, 1, &["a".into(), "b".into()], &[]).is_none());
+        assert_eq!(
+            after.current_tags().collect::<Vec<_>>(),
+            vec!["b", "a", "c"]
+        );
+        assert_eq!(after.obstacles[2].from, later);
+        assert!(tags_change(&a, 1, &["a".into(), "b".into()], &[], later).is_none());
+    }
+
+    #[test]
+    fn clearing_a_tag_dates_it_and_a_same_day_slip_leaves_no_trace() {
+        let mut a = Agreement::new(1, "r", "p", "s");
+        set_tags(&mut a, &["pandemic".into()], d("2020-03-15"));
+        set_tags(&mut a, &[], d("2022-06-01"));
+        assert_eq!(a.obstacles.len(), 1);
+        assert_eq!(a.obstacles[0].until, Some(d("2022-06-01")));
+        assert!(a.tags_on(d("2022-05-31")).any(|t| t == "pandemic"));
+        assert!(!a.has_tag("pandemic"));
+        // Set by mistake and taken back the same day.
+        set_tags(&mut a, &["ceremonial".into()], d("2023-01-01"));
+        set_tags(&mut a, &[], d("2023-01-01"));
+        assert_eq!(a.obstacles.len(), 1, "{:?}", a.obstacles);
+        // Cleared by mistake and set again the same day: it simply holds on.
+        set_tags(&mut a, &["pandemic".into()], d("2024-01-01"));
+        set_tags(&mut a, &[], d("2024-05-01"));
+        set_tags(&mut a, &["pandemic".into()], d("2024-05-01"));
+        assert_eq!(a.obstacles.len(), 2);
+        assert_eq!(a.obstacles[1].until, None);
+    }
+
+    #[test]
+    fn a_status_is_recorded_only_where_the_dates_do_not_give_it() {
+        let mut a = Agreement::new(1, "r", "p", "s");
+        a.signed = Some(d("2015-01-01"));
+        a.expires = Some(d("2020-01-01"));
+        set_status(&mut a, Status::Active, d("2016-01-01"));
+        assert!(a.statuses.is_empty());
+        set_status(&mut a, Status::Dormant, d("2017-02-01"));
+        set_status(&mut a, Status::Terminated, d("2017-02-01"));
+        assert_eq!(
+            a.statuses,
+            vec![StatusChange {
+                status: Status::Terminated,
+                on: d("2017-02-01")
+            }],
+            "a same-day change corrects the first"
+        );
+        assert_eq!(a.status_on(d("2017-01-31")), Status::Active);
+    }
+
+    #[test]
+    fn a_decision_replaced_later_stays_in_the_history() {
+        let mut catalog = Catalog::default();
+        let mut notes = |action, day: &str| {
+            let change = triage_change(&catalog, 5, action, d(day)).unwrap();
+            let n = match change.edits[0].after.clone() {
+                Some(Record::Attention(n)) => Some(n),
+                _ => None,
+            };
+            match &n {
+                Some(n) => catalog.attention.insert(5, n.clone()),
+                None => catalog.attention.remove(&5),
+            };
+            n
+        };
+        notes(TriageAction::Mark(Decision::Revitalization), "2019-08-22");
+        let n = notes(
+            TriageAction::Mark(Decision::ProposeTermination),
+            "2023-05-01",
+        )
+        .unwrap();
+        assert_eq!(n.past_decisions.len(), 1);
+        assert_eq!(n.past_decisions[0].until, d("2023-05-01"));
+        assert_eq!(
+            n.as_of(d("2020-01-01")).unwrap().decision,
+            Some(Decision::Revitalization)
+        );
     }
 
     #[test]

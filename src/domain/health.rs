@@ -43,8 +43,11 @@ pub fn days_since_last(summary: Option<&ActivitySummary>, today: NaiveDate) -> O
         .map(|last| (today - last).num_days())
 }
 
+/// Whether the agreement has ended on `today`: terminated, or its MoU term over (a renewal
+/// in progress does not make an ended term run on).
 pub fn is_expired(a: &Agreement, today: NaiveDate) -> bool {
-    matches!(a.status, Status::Expired | Status::Terminated) || a.expires.is_some_and(|e| e < today)
+    matches!(a.status_on(today), Status::Expired | Status::Terminated)
+        || a.expires.is_some_and(|e| e < today)
 }
 
 pub fn health(
@@ -56,7 +59,7 @@ pub fn health(
     if is_expired(a, today) {
         return Health::Expired;
     }
-    if a.status == Status::Proposed {
+    if a.status_on(today) == Status::Proposed {
         return Health::Active;
     }
     // Counting from signing when nothing was ever logged: a fresh MoU is not quiet yet.
@@ -79,5 +82,5 @@ pub fn trouble(
         Health::Quiet => 2,
         Health::Expired => 3,
     };
-    base + a.obstacles.len() as u32
+    base + a.tags_on(today).count() as u32
 }

@@ -4,6 +4,7 @@
 //! "today" and no store.
 
 pub mod access;
+pub mod asof;
 pub mod builtin;
 pub mod catalog;
 pub mod change;
@@ -17,8 +18,10 @@ pub mod model;
 pub mod summary;
 pub mod text;
 pub mod triage;
+pub mod v1;
 pub mod validate;
 
+pub use asof::Term;
 pub use catalog::Catalog;
 pub use change::{Change, Edit, Record, RecordKey};
 pub use dataset::{Dataset, FORMAT_NAME, SCHEMA_VERSION};

@@ -44,6 +44,9 @@ pub struct Region {
     /// Short forms in common use: "Jateng", "DIY".
     #[serde(default)]
     pub short_names: Vec<String>,
+    /// The seat of government.
+    #[serde(default)]
+    pub coordinates: Option<Coordinates>,
 }
 
 /// A point on the globe, in decimal degrees.
@@ -91,7 +94,8 @@ impl AgreementKind {
     ];
 }
 
-/// Where an agreement stands, as recorded by a coordinator.
+/// Where an agreement stands on a given day. `Active` and `Expired` normally follow from the
+/// MoU's dates; the others are recorded by a coordinator, with the day, as a [`StatusChange`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -112,6 +116,141 @@ impl Status {
         Status::RenewalInProgress,
         Status::Terminated,
     ];
+}
+
+/// A status recorded by a coordinator, and from when it holds.
+///
+/// Recorded statuses hold until the next change, except that a signing after the change
+/// ends a `proposed`, `renewal_in_progress`, `dormant` or `expired` status (the MoU is in
+/// force again), and that an MoU whose term has ended is expired even if it was recorded as
+/// dormant. Recording `active` returns the agreement to what its dates say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: Status,
+    #[serde(with = "dates::required")]
+    pub on: NaiveDate,
+}
+
+/// An obstacle tag on an agreement over a stretch of time: set on `from`, cleared on `until`
+/// (the tag no longer holds that day), or still set when `until` is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagSpan {
+    pub tag: String,
+    #[serde(with = "dates::required")]
+    pub from: NaiveDate,
+    #[serde(with = "dates::optional", default)]
+    pub until: Option<NaiveDate>,
+}
+
+impl TagSpan {
+    /// Whether the tag holds on `day`: set by then and not yet cleared.
+    pub fn holds_on(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day < u)
+    }
+}
+
+/// How one of the four principles (aman secara politis, yuridis, teknis, keamanan) was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    #[default]
+    NotAssessed,
+    Safe,
+    Concerns,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 3] = [Verdict::NotAssessed, Verdict::Safe, Verdict::Concerns];
+}
+
+/// One principle's verdict with the reasoning behind it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Judgement {
+    #[serde(default)]
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The four principles every cooperation with a foreign party must be safe on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Principle {
+    Political,
+    Juridical,
+    Technical,
+    Security,
+}
+
+impl Principle {
+    pub const ALL: [Principle; 4] = [
+        Principle::Political,
+        Principle::Juridical,
+        Principle::Technical,
+        Principle::Security,
+    ];
+}
+
+/// A dated assessment (kajian) of an agreement's term: the four principles and mutual
+/// benefit, judged against the region's authority, needs, potential and priorities.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// When it was made.
+    #[serde(with = "dates::required")]
+    pub on: NaiveDate,
+    #[serde(default)]
+    pub political: Judgement,
+    #[serde(default)]
+    pub juridical: Judgement,
+    #[serde(default)]
+    pub technical: Judgement,
+    #[serde(default)]
+    pub security: Judgement,
+    /// What the region gains.
+    #[serde(default)]
+    pub benefit_region: String,
+    /// What the partner gains.
+    #[serde(default)]
+    pub benefit_partner: String,
+    /// How it fits the region's authority, needs, potential and priorities.
+    #[serde(default)]
+    pub fit: String,
+}
+
+impl Assessment {
+    pub fn new(on: NaiveDate) -> Assessment {
+        Assessment {
+            on,
+            political: Judgement::default(),
+            juridical: Judgement::default(),
+            technical: Judgement::default(),
+            security: Judgement::default(),
+            benefit_region: String::new(),
+            benefit_partner: String::new(),
+            fit: String::new(),
+        }
+    }
+
+    pub fn judgement(&self, p: Principle) -> &Judgement {
+        match p {
+            Principle::Political => &self.political,
+            Principle::Juridical => &self.juridical,
+            Principle::Technical => &self.technical,
+            Principle::Security => &self.security,
+        }
+    }
+
+    pub fn judgement_mut(&mut self, p: Principle) -> &mut Judgement {
+        match p {
+            Principle::Political => &mut self.political,
+            Principle::Juridical => &mut self.juridical,
+            Principle::Technical => &mut self.technical,
+            Principle::Security => &mut self.security,
+        }
+    }
 }
 
 /// A previous term of the MoU, kept when the agreement is renewed.
@@ -179,7 +318,10 @@ pub struct Agreement {
     /// Partner id.
     pub partner: String,
     pub kind: AgreementKind,
-    pub status: Status,
+    /// Statuses recorded by coordinators, in date order (see [`StatusChange`]); the status
+    /// on a day is [`Agreement::status_on`].
+    #[serde(default)]
+    pub statuses: Vec<StatusChange>,
     /// Stage id from the stage list.
     pub stage: String,
     /// When the MoU in force was signed.
@@ -198,11 +340,14 @@ pub struct Agreement {
     pub contacts: Vec<Contact>,
     #[serde(default)]
     pub notes: String,
-    /// Obstacle tag ids set by hand.
+    /// Obstacle tags set by hand, each over the time it held, in the order they were set.
     #[serde(default)]
-    pub obstacles: Vec<String>,
+    pub obstacles: Vec<TagSpan>,
     #[serde(default)]
     pub reporting: Reporting,
+    /// Assessments (kajian) of the agreement, in date order.
+    #[serde(default)]
+    pub assessments: Vec<Assessment>,
 }
 
 impl Agreement {
@@ -214,7 +359,7 @@ impl Agreement {
             region: region.to_string(),
             partner: partner.to_string(),
             kind: AgreementKind::SisterCity,
-            status: Status::Proposed,
+            statuses: Vec::new(),
             stage: stage.to_string(),
             signed: None,
             expires: None,
@@ -224,6 +369,7 @@ impl Agreement {
             notes: String::new(),
             obstacles: Vec::new(),
             reporting: Reporting::default(),
+            assessments: Vec::new(),
         }
     }
 }
@@ -272,6 +418,28 @@ pub struct Activity {
     pub description: String,
     #[serde(default)]
     pub participants: Vec<String>,
+    /// The fields of cooperation the activity served.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// What came of it, when recorded.
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+}
+
+/// What an activity achieved: in words, and in figures where there are some.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    #[serde(default)]
+    pub text: String,
+    /// How many people took part (students exchanged, officials trained...).
+    #[serde(default)]
+    pub participants: Option<u32>,
+    /// An amount, with its unit in `unit`: 120000 "USD", 40 "tonnes", 3 "scholarships".
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// An obstacle tag: the six named at the 2019 evaluation meeting, or one a user defined.
@@ -324,6 +492,20 @@ pub struct FollowUp {
     /// When it was done; open until then.
     #[serde(with = "dates::optional", default)]
     pub done: Option<NaiveDate>,
+    /// When it was agreed; empty when not known (follow-ups kept before dates were).
+    #[serde(with = "dates::optional", default)]
+    pub noted: Option<NaiveDate>,
+}
+
+/// A decision that no longer holds: taken on `decided`, replaced or taken back on `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PastDecision {
+    pub decision: Decision,
+    #[serde(with = "dates::optional", default)]
+    pub decided: Option<NaiveDate>,
+    #[serde(with = "dates::required")]
+    pub until: NaiveDate,
 }
 
 /// What triage decided about one agreement and what follows from it. At most one per
@@ -338,9 +520,15 @@ pub struct Attention {
     /// When the decision was taken.
     #[serde(with = "dates::optional", default)]
     pub decided: Option<NaiveDate>,
+    /// Earlier decisions, oldest first, so that a past meeting can be seen as it was.
+    #[serde(default)]
+    pub past_decisions: Vec<PastDecision>,
     /// Out of the triage queue until this day (exclusive).
     #[serde(with = "dates::optional", default)]
     pub snoozed_until: Option<NaiveDate>,
+    /// When it was snoozed; empty when not known.
+    #[serde(with = "dates::optional", default)]
+    pub snoozed_on: Option<NaiveDate>,
     /// Why it was snoozed.
     #[serde(default)]
     pub snooze_note: String,
@@ -354,15 +542,20 @@ impl Attention {
             agreement,
             decision: None,
             decided: None,
+            past_decisions: Vec::new(),
             snoozed_until: None,
+            snoozed_on: None,
             snooze_note: String::new(),
             follow_ups: Vec::new(),
         }
     }
 
-    /// Nothing decided, snoozed or to follow up: the record can go.
+    /// Nothing decided (now or before), snoozed or to follow up: the record can go.
     pub fn is_empty(&self) -> bool {
-        self.decision.is_none() && self.snoozed_until.is_none() && self.follow_ups.is_empty()
+        self.decision.is_none()
+            && self.past_decisions.is_empty()
+            && self.snoozed_until.is_none()
+            && self.follow_ups.is_empty()
     }
 
     /// Whether the agreement is out of the queue on `today`.

@@ -127,7 +127,8 @@ pub fn assess_with(
     let today_day = day(today);
     let term = term_in_force(a, today);
     // A terminated agreement is closed; one not yet signed by today is not triaged yet.
-    let open = a.status != Status::Terminated && term.is_some();
+    let status = a.status_on(today);
+    let open = status != Status::Terminated && term.is_some();
 
     if let (true, Some((signed, expires))) = (open, term) {
         match expires {
@@ -197,12 +198,14 @@ pub fn assess_with(
         reasons.push(Reason::ReportsLate { count: late });
     }
     if open {
-        for tag in &a.obstacles {
-            reasons.push(Reason::Obstacle { tag: tag.clone() });
+        for tag in a.tags_on(today) {
+            reasons.push(Reason::Obstacle {
+                tag: tag.to_string(),
+            });
         }
     }
 
-    if a.status != Status::Terminated
+    if status != Status::Terminated
         && let Some(n) = attention
     {
         for f in n.due_by(today) {
@@ -232,7 +235,7 @@ pub fn assess_with(
             Some(Recommendation::FollowUp)
         };
     let derived_late_reports =
-        (overdue > 0 || late > 0) && !a.obstacles.iter().any(|t| t == LATE_REPORTS_TAG);
+        (overdue > 0 || late > 0) && !a.tags_on(today).any(|t| t == LATE_REPORTS_TAG);
     Assessment {
         agreement: a.id,
         severity,
@@ -301,7 +304,7 @@ mod tests {
             region: "r".into(),
             partner: "p".into(),
             kind: AgreementKind::SisterCity,
-            status: Status::Active,
+            statuses: vec![],
             stage: "pelaksanaan".into(),
             signed: Some(d(signed)),
             expires: expires.map(d),
@@ -311,6 +314,7 @@ mod tests {
             notes: String::new(),
             obstacles: vec![],
             reporting: Reporting::default(),
+            assessments: vec![],
         }
     }
 
@@ -442,7 +446,11 @@ mod tests {
     #[test]
     fn a_hand_set_late_reports_tag_is_not_derived_twice() {
         let mut a = agreement("2015-01-01", None);
-        a.obstacles = vec!["late-reports".into()];
+        a.obstacles = vec![TagSpan {
+            tag: "late-reports".into(),
+            from: d("2015-06-01"),
+            until: None,
+        }];
         a.reporting.reports = vec![ReportDue {
             due: d("2016-01-01"),
             submitted: None,
@@ -501,7 +509,7 @@ mod tests {
     #[test]
     fn terminated_and_not_yet_signed_agreements_are_not_in_the_queue() {
         let mut a = agreement("2015-01-01", Some("2016-01-01"));
-        a.status = Status::Terminated;
+        crate::domain::edits::set_status(&mut a, Status::Terminated, d("2015-06-01"));
         let s = activities(&[("2015-01-01", SIGNED)]);
         assert_eq!(
             assess(&a, Some(&s), d("2020-01-01"), &HealthRules::default()).severity,

@@ -168,6 +168,21 @@ impl<'a> Checker<'a> {
         }
     }
 
+    pub fn coordinates(&mut self, at: Option<Coordinates>) {
+        if let Some(Coordinates { lat, lon }) = at
+            && !(lat.is_finite()
+                && (-90.0..=90.0).contains(&lat)
+                && lon.is_finite()
+                && (-180.0..=180.0).contains(&lon))
+        {
+            self.fail(
+                "coordinates",
+                format!("({lat}, {lon}) is not a point on Earth"),
+                "use decimal degrees: lat -90 to 90, lon -180 to 180",
+            );
+        }
+    }
+
     pub fn date_order(
         &mut self,
         earlier_field: &str,
@@ -213,6 +228,7 @@ pub fn check_region(r: &Region, problems: &mut Vec<Invalid>) {
     for s in &r.short_names {
         c.name("short_names", s);
     }
+    c.coordinates(r.coordinates);
     match (r.level, &r.province) {
         (RegionLevel::Province, Some(_)) => c.fail(
             "province",
@@ -241,18 +257,7 @@ pub fn check_partner(p: &Partner, problems: &mut Vec<Invalid>) {
     for a in &p.aliases {
         c.name("aliases", a);
     }
-    if let Some(Coordinates { lat, lon }) = p.coordinates
-        && !(lat.is_finite()
-            && (-90.0..=90.0).contains(&lat)
-            && lon.is_finite()
-            && (-180.0..=180.0).contains(&lon))
-    {
-        c.fail(
-            "coordinates",
-            format!("({lat}, {lon}) is not a point on Earth"),
-            "use decimal degrees: lat -90 to 90, lon -180 to 180",
-        );
-    }
+    c.coordinates(p.coordinates);
 }
 
 pub fn check_tag(t: &Tag, problems: &mut Vec<Invalid>) {
@@ -346,17 +351,61 @@ pub fn check_agreement(a: &Agreement, problems: &mut Vec<Invalid>) {
         c.line("contacts.phone", &contact.phone);
     }
     c.text("notes", &a.notes);
-    c.list_len("obstacles", &a.obstacles);
-    let mut seen = HashSet::new();
-    for t in &a.obstacles {
-        c.slug("obstacles", t);
-        if !seen.insert(t.as_str()) {
-            c.fail(
-                "obstacles",
-                format!("lists {t:?} twice"),
-                "list each obstacle tag once",
+    c.list_len("statuses", &a.statuses);
+    for (i, change) in a.statuses.iter().enumerate() {
+        c.plausible_date("statuses.on", Some(change.on));
+        if i > 0 {
+            c.date_order(
+                &format!("statuses[{}].on", i - 1),
+                Some(a.statuses[i - 1].on),
+                &format!("statuses[{i}].on"),
+                Some(change.on),
             );
         }
+    }
+    c.list_len("obstacles", &a.obstacles);
+    for (i, span) in a.obstacles.iter().enumerate() {
+        c.slug("obstacles.tag", &span.tag);
+        c.plausible_date("obstacles.from", Some(span.from));
+        c.plausible_date("obstacles.until", span.until);
+        if let Some(until) = span.until
+            && until <= span.from
+        {
+            c.fail(
+                &format!("obstacles[{i}].until"),
+                format!(
+                    "{until} is not after the day the tag was set, {}",
+                    span.from
+                ),
+                "set `until` to the day the obstacle was cleared, after `from`, or leave it \
+                 null while it holds",
+            );
+        }
+        let overlaps = a.obstacles[..i].iter().any(|other| {
+            other.tag == span.tag
+                && other.until.is_none_or(|u| span.from < u)
+                && span.until.is_none_or(|u| other.from < u)
+        });
+        if overlaps {
+            c.fail(
+                &format!("obstacles[{i}]"),
+                format!(
+                    "tag {:?} is set twice over the same days",
+                    display_safe(&span.tag)
+                ),
+                "give each stretch of time a tag held one entry, with `until` on the earlier",
+            );
+        }
+    }
+    c.list_len("assessments", &a.assessments);
+    for x in &a.assessments {
+        c.plausible_date("assessments.on", Some(x.on));
+        for p in Principle::ALL {
+            c.text("assessments.note", &x.judgement(p).note);
+        }
+        c.text("assessments.benefit_region", &x.benefit_region);
+        c.text("assessments.benefit_partner", &x.benefit_partner);
+        c.text("assessments.fit", &x.fit);
     }
     if let Some(p) = a.reporting.period_months
         && !(1..=120).contains(&p)
@@ -386,6 +435,30 @@ pub fn check_activity(a: &Activity, problems: &mut Vec<Invalid>) {
     c.list_len("participants", &a.participants);
     for p in &a.participants {
         c.name("participants", p);
+    }
+    c.list_len("fields", &a.fields);
+    for f in &a.fields {
+        c.name("fields", f);
+    }
+    if let Some(o) = &a.outcome {
+        c.text("outcome.text", &o.text);
+        c.line("outcome.unit", &o.unit);
+        if let Some(v) = o.value
+            && !v.is_finite()
+        {
+            c.fail(
+                "outcome.value",
+                format!("{v} is not a number"),
+                "give the amount as a plain number, e.g. 120000",
+            );
+        }
+        if o.value.is_some() && o.unit.trim().is_empty() {
+            c.fail(
+                "outcome.unit",
+                "is empty while a value is given",
+                "say what the value counts, e.g. \"USD\" or \"scholarships\"",
+            );
+        }
     }
 }
 
@@ -427,10 +500,11 @@ pub fn check_references(a: &Agreement, known: &Known<'_>, problems: &mut Vec<Inv
             "use one of the stage ids listed under `stages` (e.g. \"pelaksanaan\")",
         );
     }
-    for t in &a.obstacles {
+    for span in &a.obstacles {
+        let t = &span.tag;
         if !known.tags.contains(t.as_str()) {
             c.fail(
-                "obstacles",
+                "obstacles.tag",
                 format!("{:?} is not a known obstacle tag", display_safe(t)),
                 "use a built-in tag (communication, ownership, regulation, administration, \
                  late-reports, ceremonial) or define it under `tags`",
@@ -629,13 +703,26 @@ pub fn attention_label(n: &Attention) -> String {
 pub fn check_attention(n: &Attention, problems: &mut Vec<Invalid>) {
     let mut c = Checker::new(attention_label(n), problems);
     c.plausible_date("decided", n.decided);
+    c.list_len("past_decisions", &n.past_decisions);
+    for p in &n.past_decisions {
+        c.plausible_date("past_decisions.decided", p.decided);
+        c.plausible_date("past_decisions.until", Some(p.until));
+        c.date_order(
+            "past_decisions.decided",
+            p.decided,
+            "past_decisions.until",
+            Some(p.until),
+        );
+    }
     c.plausible_date("snoozed_until", n.snoozed_until);
+    c.plausible_date("snoozed_on", n.snoozed_on);
     c.text("snooze_note", &n.snooze_note);
     c.list_len("follow_ups", &n.follow_ups);
     for f in &n.follow_ups {
         c.name("follow_ups.owner", &f.owner);
         c.plausible_date("follow_ups.due", Some(f.due));
         c.plausible_date("follow_ups.done", f.done);
+        c.plausible_date("follow_ups.noted", f.noted);
         if f.next_step.trim().is_empty() {
             c.fail(
                 "follow_ups.next_step",

@@ -29,8 +29,7 @@ pub fn agreement_summary(c: &Catalog, a: &Agreement, today: NaiveDate, lang: Lan
     let last = summary.and_then(|s| s.last_by(today));
     let count = summary.map(|s| s.count()).unwrap_or(0);
     let obstacles: Vec<&str> = a
-        .obstacles
-        .iter()
+        .tags_on(today)
         .map(|t| {
             c.tag(t)
                 .map(|t| lang.pick(&t.label_id, &t.label_en))
@@ -44,7 +43,7 @@ pub fn agreement_summary(c: &Catalog, a: &Agreement, today: NaiveDate, lang: Lan
              MoU signed {signed}, expires {expires}{renewals}. Fields: {fields}. \
              {activities}, the last on {last}{quiet}. Obstacles: {obstacles}.",
             kind = text::kind(a.kind, lang),
-            status = text::status(a.status, lang),
+            status = text::status(a.status_on(today), lang),
             signed = date(a.signed),
             expires = date(a.expires),
             renewals = match a.renewals.len() {
@@ -68,7 +67,7 @@ pub fn agreement_summary(c: &Catalog, a: &Agreement, today: NaiveDate, lang: Lan
              MoU ditandatangani {signed}, berakhir {expires}{renewals}. Bidang: {fields}. \
              {count} kegiatan tercatat, terakhir {last}{quiet}. Hambatan: {obstacles}.",
             kind = text::kind(a.kind, lang),
-            status = text::status(a.status, lang),
+            status = text::status(a.status_on(today), lang),
             signed = date(a.signed),
             expires = date(a.expires),
             renewals = if a.renewals.is_empty() {

@@ -112,6 +112,10 @@ pub enum T {
     KeyReload,
     KeyToggle,
     KeyNewTag,
+    KeyTagsDay,
+    StatusSince,
+    TagsDated,
+    TagsDayKey,
     Saved,
     Undone,
     Redone,
@@ -293,6 +297,10 @@ impl T {
             T::KeyReload => ("muat ulang dari penyimpanan", "reload from the store"),
             T::KeyToggle => ("centang", "check"),
             T::KeyNewTag => ("tag baru", "new tag"),
+            T::KeyTagsDay => ("tanggal", "date"),
+            T::StatusSince => ("Status sejak", "Status since"),
+            T::TagsDated => ("Berlaku sejak", "Dated"),
+            T::TagsDayKey => ("d untuk mengubah", "d to change"),
             T::Saved => ("Tersimpan", "Saved"),
             T::Undone => ("Diurungkan", "Undone"),
             T::Redone => ("Diulangi", "Redone"),
@@ -509,6 +517,45 @@ pub fn agreements(n: usize, lang: Lang) -> String {
         (Lang::Id, n) => format!("{n} kerja sama"),
         (Lang::En, 1) => "1 agreement".to_string(),
         (Lang::En, n) => format!("{n} agreements"),
+    }
+}
+
+/// "since 15 Mar 2020", "sejak 15 Mar 2020".
+pub fn since(day: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("sejak {day}"),
+        Lang::En => format!("since {day}"),
+    }
+}
+
+/// A day typed after the latest one allowed.
+pub fn not_after(latest: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!("Tanggal tidak boleh sesudah {latest}."),
+        Lang::En => format!("The day cannot be after {latest}."),
+    }
+}
+
+/// Why a replay of a past day does not change a record with later history.
+pub fn later_records(day: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!(
+            "Kerja sama ini punya catatan sesudah {day}; tampilan per {day} tidak mengubahnya. \
+             Jalankan tanpa --today untuk mengubah."
+        ),
+        Lang::En => format!(
+            "This agreement has records after {day}; the view as of {day} does not change \
+             it. Run without --today to edit it."
+        ),
+    }
+}
+
+/// "1 partner", "4 partners", "4 mitra".
+pub fn partners(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Id, n) => format!("{n} mitra"),
+        (Lang::En, 1) => "1 partner".to_string(),
+        (Lang::En, n) => format!("{n} partners"),
     }
 }
 

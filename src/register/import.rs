@@ -184,7 +184,7 @@ fn import_register(
     let plan = super::plan::plan(&register, &ctx);
     let source = register.source();
     if request.check {
-        out.write_all(summary(&register, &plan, request.update, true).as_bytes())?;
+        out.write_all(summary(&register, &plan, request.update, true, settings.today).as_bytes())?;
         if !plan.is_clean() {
             bail!(
                 "{source} has {} (listed above); nothing would be imported",
@@ -220,7 +220,10 @@ fn import_register(
     } else {
         Vec::new()
     };
-    eprint!("{}", summary(&register, &plan, request.update, false));
+    eprint!(
+        "{}",
+        summary(&register, &plan, request.update, false, settings.today)
+    );
     if data.agreements.is_empty() && data.regions.is_empty() && replacements.is_empty() {
         eprintln!("Nothing new in {source}; the store was not changed.");
         return Ok(());
@@ -255,7 +258,13 @@ pub fn problems_message(source: &str, plan: &Plan) -> String {
 }
 
 /// What the import does (or would do, with `check`), row by row where it matters.
-pub fn summary(register: &Register, plan: &Plan, update: bool, check: bool) -> String {
+pub fn summary(
+    register: &Register,
+    plan: &Plan,
+    update: bool,
+    check: bool,
+    today: NaiveDate,
+) -> String {
     let mut s = String::new();
     let header = &register.header;
     let rows = if header.rows.0 == header.rows.1 {
@@ -313,7 +322,7 @@ pub fn summary(register: &Register, plan: &Plan, update: bool, check: bool) -> S
                 p.row,
                 display_safe(&p.label),
                 interchange::enum_name(&a.kind),
-                interchange::enum_name(&a.status),
+                interchange::enum_name(&a.status_on(today)),
                 date(a.signed),
                 date(a.expires),
             ));

@@ -837,6 +837,7 @@ impl<'a> Planner<'a> {
                     base
                 };
                 let region = Region {
+                    coordinates: None,
                     id: id.clone(),
                     official_name: format!("{word} {name}"),
                     name,
@@ -1153,7 +1154,7 @@ impl<'a> Planner<'a> {
         // Without a match by date: the pair's latest agreement still open.
         let latest = stored
             .iter()
-            .filter(|a| a.status != Status::Terminated)
+            .filter(|a| a.status_on(self.ctx.today) != Status::Terminated)
             .max_by_key(|a| (a.signed, a.id))
             .copied();
         let (target, relation) = match (same, earlier, latest) {
@@ -1214,14 +1215,16 @@ impl<'a> Planner<'a> {
         });
         a.signed = given.signed;
         a.expires = given.expires;
-        a.status = given.status.unwrap_or(match (given.signed, given.expires) {
-            (None, _) => Status::Proposed,
-            (Some(_), Some(e)) if e < self.ctx.today => Status::Expired,
-            _ => Status::Active,
-        });
+        // The register tells how things stand today; what its dates give is not recorded
+        // again, and the rest counts from the signing (or from today, unsigned).
+        let today = self.ctx.today;
+        let since = given.signed.filter(|s| *s <= today).unwrap_or(today);
+        if let Some(status) = given.status {
+            crate::domain::edits::adopt_status(&mut a, status, since, today);
+        }
         a.fields = given.fields.unwrap_or_default();
         a.notes = given.notes.unwrap_or_default();
-        a.obstacles = given.obstacles.unwrap_or_default();
+        crate::domain::edits::set_tags(&mut a, &given.obstacles.unwrap_or_default(), since);
         if self.valid(n, &a) {
             let label = format!(
                 "{} – {}",
@@ -1377,15 +1380,16 @@ impl<'a> Planner<'a> {
             );
             after.kind = k;
         }
+        let today = self.ctx.today;
         if let Some(s) = given.status
-            && s != target.status
+            && s != target.status_on(today)
         {
             differ(
                 Column::Status,
-                crate::store::interchange::enum_name(&target.status),
+                crate::store::interchange::enum_name(&target.status_on(today)),
                 crate::store::interchange::enum_name(&s),
             );
-            after.status = s;
+            crate::domain::edits::set_status(after, s, today);
         }
         if let Some(stage) = &given.stage
             && *stage != target.stage
@@ -1420,15 +1424,15 @@ impl<'a> Planner<'a> {
             after.notes = notes.clone();
         }
         if let Some(tags) = &given.obstacles {
-            let a: HashSet<&String> = tags.iter().collect();
-            let b: HashSet<&String> = target.obstacles.iter().collect();
+            let a: HashSet<&str> = tags.iter().map(String::as_str).collect();
+            let b: HashSet<&str> = target.tags_on(today).collect();
             if a != b {
                 differ(
                     Column::Obstacles,
-                    target.obstacles.join(", "),
+                    target.tags_on(today).collect::<Vec<_>>().join(", "),
                     tags.join(", "),
                 );
-                after.obstacles = tags.clone();
+                crate::domain::edits::set_tags(after, tags, today);
             }
         }
     }

@@ -6,7 +6,7 @@
 //! prefix ("Kota Semarang", "Kabupaten Badung"), which says what they are, and their province
 //! comes from the register or from `--province`.
 
-use crate::domain::{Region, RegionLevel};
+use crate::domain::{Coordinates, Region, RegionLevel};
 
 /// One province: id, name, official name, short forms stored with it, and other names that
 /// find it but are not stored.
@@ -27,6 +27,7 @@ impl Province {
             level: RegionLevel::Province,
             province: None,
             short_names: self.short_names.iter().map(|s| s.to_string()).collect(),
+            coordinates: seat(self.id),
         }
     }
 
@@ -37,6 +38,57 @@ impl Province {
             .chain(self.short_names.iter().copied())
             .chain(self.other_names.iter().copied())
     }
+}
+
+/// Where each province's government sits (its capital's governor's office or city centre),
+/// in decimal degrees.
+const SEATS: &[(&str, f64, f64)] = &[
+    ("aceh", 5.5483, 95.3238),
+    ("sumatera-utara", 3.5833, 98.6667),
+    ("sumatera-barat", -0.9471, 100.4172),
+    ("riau", 0.5071, 101.4478),
+    ("kepulauan-riau", 0.9186, 104.4665),
+    ("jambi", -1.6101, 103.6131),
+    ("sumatera-selatan", -2.9761, 104.7754),
+    ("kepulauan-bangka-belitung", -2.1291, 106.1139),
+    ("bengkulu", -3.7928, 102.2608),
+    ("lampung", -5.4292, 105.2610),
+    ("dki-jakarta", -6.1811, 106.8284),
+    ("jawa-barat", -6.9025, 107.6188),
+    ("banten", -6.1200, 106.1503),
+    ("jawa-tengah", -6.9932, 110.4203),
+    ("di-yogyakarta", -7.7925, 110.3670),
+    ("jawa-timur", -7.2636, 112.7426),
+    ("bali", -8.6725, 115.2334),
+    ("nusa-tenggara-barat", -8.5833, 116.1167),
+    ("nusa-tenggara-timur", -10.1772, 123.6070),
+    ("kalimantan-barat", -0.0263, 109.3425),
+    ("kalimantan-tengah", -2.2096, 113.9108),
+    ("kalimantan-selatan", -3.4572, 114.8103),
+    ("kalimantan-timur", -0.5022, 117.1536),
+    ("kalimantan-utara", 2.8375, 117.3653),
+    ("sulawesi-utara", 1.4748, 124.8421),
+    ("gorontalo", 0.5435, 123.0568),
+    ("sulawesi-tengah", -0.8917, 119.8707),
+    ("sulawesi-barat", -2.6786, 118.8867),
+    ("sulawesi-selatan", -5.1477, 119.4327),
+    ("sulawesi-tenggara", -3.9985, 122.5129),
+    ("maluku", -3.6954, 128.1814),
+    ("maluku-utara", 0.7372, 127.5588),
+    ("papua", -2.5337, 140.7181),
+    ("papua-barat", -0.8615, 134.0620),
+    ("papua-barat-daya", -0.8762, 131.2558),
+    ("papua-selatan", -8.4932, 140.4018),
+    ("papua-tengah", -3.3667, 135.4833),
+    ("papua-pegunungan", -4.0956, 138.9481),
+];
+
+/// The seat of a province's government.
+pub fn seat(id: &str) -> Option<Coordinates> {
+    SEATS
+        .iter()
+        .find(|(p, ..)| *p == id)
+        .map(|&(_, lat, lon)| Coordinates { lat, lon })
 }
 
 const fn p(
@@ -312,5 +364,16 @@ mod tests {
                 .unwrap_or_else(|| panic!("{} not in the table", r.id));
             assert_eq!(&p.region(), r);
         }
+    }
+
+    #[test]
+    fn every_province_has_its_seat() {
+        for p in PROVINCES {
+            let at = seat(p.id).unwrap_or_else(|| panic!("no seat for {}", p.id));
+            // Indonesia lies within these bounds.
+            assert!((-11.5..6.5).contains(&at.lat), "{}", p.id);
+            assert!((94.5..141.5).contains(&at.lon), "{}", p.id);
+        }
+        assert_eq!(SEATS.len(), PROVINCES.len());
     }
 }

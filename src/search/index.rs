@@ -231,6 +231,16 @@ impl Index {
         }
     }
 
+    /// The day of an activity document.
+    pub fn activity_date(&self, doc: u32) -> Option<chrono::NaiveDate> {
+        if self.kind(doc) != DocKind::Activity {
+            return None;
+        }
+        let i = doc.checked_sub(self.layout.first_activity)? as usize;
+        let day = read_u32(self.bytes.get(), self.layout.activity_dates.0 + 4 * i) as i32;
+        chrono::NaiveDate::from_num_days_from_ce_opt(day)
+    }
+
     /// Where a result sits: "Jawa Tengah – Fujian · 2018-05-12", "China · province"...
     pub fn context(&self, doc: u32) -> String {
         display_safe(&self.raw_context(doc)).into_owned()
@@ -393,9 +403,12 @@ impl IndexBuilder {
             );
         }
 
-        let mut countries: BTreeMap<&str, usize> = BTreeMap::new();
+        // How many partners a country has, an agreement's status and how many agreements a
+        // tag is on change with the day they are seen on: they are not in the index but
+        // worked out when shown (`Lens::context`).
+        let mut countries: BTreeMap<&str, ()> = BTreeMap::new();
         for p in &catalog.partners {
-            *countries.entry(p.country.as_str()).or_default() += 1;
+            countries.insert(p.country.as_str(), ());
             let mut parts: Vec<&str> = vec![&p.name];
             parts.extend(p.aliases.iter().map(String::as_str));
             let country = crate::domain::countries::display(&p.country, lang);
@@ -411,11 +424,7 @@ impl IndexBuilder {
                 Some(context),
             );
         }
-        for (country, partners) in countries {
-            let context = match lang {
-                Lang::Id => format!("{partners} mitra"),
-                Lang::En => format!("{partners} partners"),
-            };
+        for country in countries.into_keys() {
             // The country as the reader says it first, then every other name it goes by.
             let shown = crate::domain::countries::display(country, lang);
             let mut names: Vec<&str> = vec![&shown];
@@ -426,7 +435,7 @@ impl IndexBuilder {
                 DocKind::Country,
                 Target::Country(country.to_string()),
                 &names.join(" · "),
-                Some(context),
+                None,
             );
         }
 
@@ -448,43 +457,24 @@ impl IndexBuilder {
             } else {
                 format!("{label} ({})", extra_terms.join(" · "))
             };
-            let context = format!(
-                "{} · {}",
-                partner
-                    .map(|p| crate::domain::countries::display(&p.country, lang))
-                    .unwrap_or_default(),
-                crate::i18n::text::status(a.status, lang)
-            );
-            b.push(
-                DocKind::Agreement,
-                Target::Agreement(a.id),
-                &text,
-                Some(context),
-            );
+            let context =
+                partner.map(|p| crate::domain::countries::display(&p.country, lang).into_owned());
+            b.push(DocKind::Agreement, Target::Agreement(a.id), &text, context);
             b.records
                 .agreement_labels
                 .insert(a.id, display_safe(&label).into_owned());
         }
 
         for t in &catalog.tags {
-            let uses = catalog
-                .agreements
-                .iter()
-                .filter(|a| a.obstacles.contains(&t.id))
-                .count();
             let (first, second) = match lang {
                 Lang::Id => (&t.label_id, &t.label_en),
                 Lang::En => (&t.label_en, &t.label_id),
-            };
-            let context = match lang {
-                Lang::Id => format!("{uses} kerja sama"),
-                Lang::En => format!("{uses} agreements"),
             };
             b.push(
                 DocKind::Tag,
                 Target::Tag(t.id.clone()),
                 &format!("{first} · {second}"),
-                Some(context),
+                None,
             );
         }
         b

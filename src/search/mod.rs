@@ -20,7 +20,13 @@ pub use index::{DocKind, Index, IndexBuilder, Target, region_terms};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use crate::domain::Catalog;
 use crate::domain::text::{fold_for_search, is_unsafe_char};
+use crate::i18n::Lang;
 
 /// Longest query that is matched; the rest is ignored (a pasted page must not stall typing).
 pub const QUERY_MAX: usize = 128;
@@ -59,6 +65,157 @@ pub fn build(
     let mut builder = IndexBuilder::new(catalog, lang, aliases);
     store.visit_activities(|a| builder.add_activity(&a))?;
     Ok(builder.finish())
+}
+
+/// What a search sees of the index: the records of a catalog as of a day. The index holds
+/// every record and activity of the store; in a replay of a past day (`--today`), the
+/// agreements that did not exist yet, the activities after that day, and the partners and
+/// countries known only through later agreements are not found. It also says what changes
+/// with the day beside a result: an agreement's status, a tag's and a country's counts.
+pub struct Lens<'a> {
+    /// `None` when the catalog could not be read: everything is shown, as indexed.
+    catalog: Option<&'a Catalog>,
+    today: NaiveDate,
+    replay: bool,
+    lang: Lang,
+    counts: std::borrow::Cow<'a, Counts>,
+}
+
+/// What a lens works out once from its catalog: the partners and countries with agreements,
+/// and how many agreements each tag is on, as of its day. Kept by a finder that stays open
+/// so that typing does not count them again.
+#[derive(Debug, Clone, Default)]
+pub struct Counts {
+    partners: HashSet<String>,
+    countries: HashMap<String, usize>,
+    tags: HashMap<String, usize>,
+}
+
+impl Counts {
+    pub fn of(catalog: &Catalog, today: NaiveDate, replay: bool) -> Counts {
+        let mut partners = HashSet::new();
+        let mut tags: HashMap<String, usize> = HashMap::new();
+        for a in &catalog.agreements {
+            if !partners.contains(a.partner.as_str()) {
+                partners.insert(a.partner.clone());
+            }
+            for t in a.tags_on(today) {
+                match tags.get_mut(t) {
+                    Some(n) => *n += 1,
+                    None => {
+                        tags.insert(t.to_string(), 1);
+                    }
+                }
+            }
+        }
+        let mut countries: HashMap<String, usize> = HashMap::new();
+        for p in &catalog.partners {
+            if !replay || partners.contains(p.id.as_str()) {
+                *countries.entry(p.country.clone()).or_default() += 1;
+            }
+        }
+        Counts {
+            partners,
+            countries,
+            tags,
+        }
+    }
+}
+
+impl<'a> Lens<'a> {
+    /// `catalog` is what is shown (as of `today` in a replay); `replay` is whether results
+    /// dated after `today` are to be left out.
+    pub fn new(catalog: &'a Catalog, today: NaiveDate, replay: bool, lang: Lang) -> Lens<'a> {
+        Lens {
+            catalog: Some(catalog),
+            today,
+            replay,
+            lang,
+            counts: std::borrow::Cow::Owned(Counts::of(catalog, today, replay)),
+        }
+    }
+
+    /// A lens with its counts worked out already (by [`Counts::of`] on the same catalog).
+    pub fn with_counts(
+        catalog: &'a Catalog,
+        today: NaiveDate,
+        replay: bool,
+        lang: Lang,
+        counts: &'a Counts,
+    ) -> Lens<'a> {
+        Lens {
+            catalog: Some(catalog),
+            today,
+            replay,
+            lang,
+            counts: std::borrow::Cow::Borrowed(counts),
+        }
+    }
+
+    /// A lens for an index read without its store (held by another process): everything is
+    /// shown, with only what the index itself says beside it.
+    pub fn blind(today: NaiveDate, lang: Lang) -> Lens<'static> {
+        Lens {
+            catalog: None,
+            today,
+            replay: false,
+            lang,
+            counts: std::borrow::Cow::Owned(Counts::default()),
+        }
+    }
+
+    /// Whether every document is shown (no replay).
+    pub fn shows_all(&self) -> bool {
+        !self.replay || self.catalog.is_none()
+    }
+
+    pub fn shows(&self, index: &Index, doc: u32) -> bool {
+        let Some(catalog) = self.catalog.filter(|_| self.replay) else {
+            return true;
+        };
+        match index.target(doc) {
+            Target::Agreement(id) => catalog.agreement(id).is_some(),
+            Target::Activity { agreement, .. } => {
+                catalog.agreement(agreement).is_some()
+                    && index.activity_date(doc).is_none_or(|d| d <= self.today)
+            }
+            Target::Partner(id) => self.counts.partners.contains(id.as_str()),
+            Target::Country(c) => self.counts.countries.contains_key(c.as_str()),
+            Target::Region(_) | Target::Tag(_) => true,
+        }
+    }
+
+    /// What is shown beside a result: where it sits, and what it is like that day.
+    pub fn context(&self, index: &Index, doc: u32) -> String {
+        let stored = index.context(doc);
+        let Some(catalog) = self.catalog else {
+            return stored;
+        };
+        let joined = |extra: String| {
+            if stored.is_empty() {
+                extra
+            } else {
+                format!("{stored} · {extra}")
+            }
+        };
+        match index.target(doc) {
+            Target::Agreement(id) => match catalog.agreement(id) {
+                Some(a) => joined(
+                    crate::i18n::text::status(a.status_on(self.today), self.lang).to_string(),
+                ),
+                None => stored,
+            },
+            Target::Tag(id) => {
+                let uses = self.counts.tags.get(id.as_str()).copied().unwrap_or(0);
+                joined(crate::i18n::text::agreements(uses, self.lang))
+            }
+            Target::Country(c) => {
+                let partners = self.counts.countries.get(c.as_str()).copied().unwrap_or(0);
+                joined(crate::i18n::text::partners(partners, self.lang))
+            }
+            _ => stored,
+        }
+    }
 }
 
 /// One match: a document and its score (higher is better).
@@ -488,8 +645,14 @@ impl Finder {
         }
     }
 
-    /// Runs `raw_query` and returns the number of matches.
+    /// Runs `raw_query` over the whole index and returns the number of matches.
     pub fn search(&mut self, index: &Index, raw_query: &str) -> usize {
+        let everything = Lens::blind(NaiveDate::MIN, Lang::En);
+        self.search_through(index, raw_query, &everything)
+    }
+
+    /// Runs `raw_query` over what `lens` shows and returns the number of matches.
+    pub fn search_through(&mut self, index: &Index, raw_query: &str, lens: &Lens<'_>) -> usize {
         let query = normalize_query(raw_query);
         let narrowing =
             !self.query.is_empty() && query.starts_with(&self.query) && query != self.query;
@@ -498,12 +661,13 @@ impl Finder {
         }
         let within: Option<Vec<u32>> = if narrowing {
             Some(self.hits.iter().map(|h| h.doc).collect())
-        } else if self.kinds.is_empty() {
+        } else if self.kinds.is_empty() && lens.shows_all() {
             None
         } else {
             Some(
                 (0..index.len() as u32)
-                    .filter(|&d| self.kinds.contains(&index.kind(d)))
+                    .filter(|&d| self.kinds.is_empty() || self.kinds.contains(&index.kind(d)))
+                    .filter(|&d| lens.shows(index, d))
                     .collect(),
             )
         };

@@ -21,7 +21,7 @@ use crate::store::{StoreId, read_stamp};
 use super::Index;
 use super::index::{Layout, Records};
 
-const MAGIC: &[u8; 8] = b"KBSRCH04";
+const MAGIC: &[u8; 8] = b"KBSRCH05";
 
 /// File layout: MAGIC, then a u32 length and that many bytes of [`Header`] (postcard),
 /// padding to 8 bytes, then the index's column bytes.

@@ -317,6 +317,11 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
         lang: cli.lang.unwrap_or(settings.lang),
     };
     let catalog = Arc::clone(&lock(&hub.catalog));
+    // Triage and the report show a past day as it stood (see `domain::asof`); the export
+    // is the store itself.
+    let as_of = cli.today.or(settings.today);
+    let past = as_of.map(|day| catalog.as_of(day));
+    let shown: &crate::domain::Catalog = past.as_ref().unwrap_or(&catalog);
     let failed = |e: String| (format!("kembar: {e}\n"), 1);
     // Writes an answer made in memory (triage, report: bounded by COMPUTING_AT_ONCE) to a
     // spool, so that the memory goes before the sending starts.
@@ -342,14 +347,14 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
         }) => {
             let file = Spool::create().map_err(failed)?;
             let mut out = BufWriter::with_capacity(64 * 1024, &file);
-            crate::store::interchange::write_csv(&catalog, &mut out)
+            crate::store::interchange::write_csv(&catalog, judging.today, &mut out)
                 .map_err(|e| failed(e.to_string()))?;
             out.flush().map_err(|e| failed(spool_error(&e)))?;
             drop(out);
             Spool::finish(file).map_err(failed)
         }
         Some(Command::Triage { json, csv, limit }) => spooled(crate::commands::triage_bytes(
-            &catalog, judging, *json, *csv, *limit,
+            shown, judging, *json, *csv, *limit,
         )),
         Some(Command::Report {
             output: Some(_), ..
@@ -367,7 +372,7 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
                 meeting: crate::report::Meeting::from_flags(title, place, participants),
             };
             spooled(crate::commands::report_bytes(
-                &catalog, judging, &request, *format,
+                shown, judging, &request, *format,
             ))
         }
         _ => Err((

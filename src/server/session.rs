@@ -808,6 +808,7 @@ fn run_session(
     };
     let start = Start {
         today,
+        as_of: settings.today,
         rules: settings.rules,
         lang: settings.lang,
         access,

@@ -522,7 +522,8 @@ impl Store {
                     {
                         partners.insert(a.partner.as_str());
                     }
-                    for t in &a.obstacles {
+                    for span in &a.obstacles {
+                        let t = &span.tag;
                         if is_builtin_tag(t)
                             || created_tags.contains(t.as_str())
                             || self.exists(&keys::slug(keys::TAG, t))?
@@ -627,7 +628,7 @@ impl Store {
             for record in &going {
                 let used = match record {
                     Record::Partner(p) => a.partner == p.id,
-                    Record::Tag(t) => a.obstacles.contains(&t.id),
+                    Record::Tag(t) => a.obstacles.iter().any(|s| s.tag == t.id),
                     _ => false,
                 };
                 if used {
@@ -730,10 +731,31 @@ pub(super) fn records_json<'a>(records: impl Iterator<Item = &'a Record>) -> Opt
     }
 }
 
-/// Whether an audit entry's JSON holds the record.
+/// Whether an audit entry's JSON holds the record. Read loosely, by kind and id, so that
+/// entries written in an older schema are still understood.
 fn mentions_key(json: &str, key: &RecordKey) -> bool {
-    let Ok(records) = serde_json::from_str::<Vec<Record>>(json) else {
+    let Ok(records) = serde_json::from_str::<Vec<serde_json::Value>>(json) else {
         return false;
     };
-    records.iter().any(|r| &r.key() == key)
+    let number = |v: &serde_json::Value, field: &str| v.get(field).and_then(|n| n.as_u64());
+    let text = |v: &serde_json::Value, field: &str| {
+        v.get(field).and_then(|n| n.as_str()).map(str::to_string)
+    };
+    records.iter().any(|r| match key {
+        RecordKey::Agreement(id) => r
+            .get("agreement")
+            .is_some_and(|a| number(a, "id") == Some(*id)),
+        RecordKey::Activity(agreement, id) => r.get("activity").is_some_and(|a| {
+            number(a, "agreement") == Some(*agreement) && number(a, "id") == Some(*id)
+        }),
+        RecordKey::Tag(id) => r
+            .get("tag")
+            .is_some_and(|t| text(t, "id").as_deref() == Some(id)),
+        RecordKey::Partner(id) => r
+            .get("partner")
+            .is_some_and(|p| text(p, "id").as_deref() == Some(id)),
+        RecordKey::Attention(id) => r
+            .get("attention")
+            .is_some_and(|n| number(n, "agreement") == Some(*id)),
+    })
 }

@@ -304,6 +304,12 @@ pub fn parse_dataset(bytes: &[u8], source_name: &str) -> Result<Dataset, ImportE
                 reason: "it has no valid \"schema\" number".into(),
             });
         }
+        Some(crate::domain::v1::SCHEMA) => {
+            // Undated tags and statuses are dated as well as can be known (see `domain::v1`).
+            let old: crate::domain::v1::Dataset1 =
+                serde_json::from_str(text).map_err(|e| parse_error(&source_name, &e))?;
+            return Ok(old.upgrade(chrono::Local::now().date_naive()));
+        }
         Some(_) => {}
     }
     serde_json::from_str(text).map_err(|e| parse_error(&source_name, &e))
@@ -804,7 +810,12 @@ pub fn cell(text: &str) -> String {
 }
 
 /// One row per agreement, for spreadsheets.
-pub fn write_csv(catalog: &Catalog, out: &mut dyn Write) -> Result<(), csv::Error> {
+/// The agreements as one spreadsheet row each, with the status and tags of `today`.
+pub fn write_csv(
+    catalog: &Catalog,
+    today: chrono::NaiveDate,
+    out: &mut dyn Write,
+) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "id",
@@ -860,13 +871,13 @@ pub fn write_csv(catalog: &Catalog, out: &mut dyn Write) -> Result<(), csv::Erro
             cell(&partner.map(|p| p.aliases.join("; ")).unwrap_or_default()),
             cell(partner.map(|p| p.country.as_str()).unwrap_or("")),
             enum_name(&a.kind),
-            enum_name(&a.status),
+            enum_name(&a.status_on(today)),
             cell(&a.stage),
             date(a.signed),
             date(a.expires),
             a.renewals.len().to_string(),
             cell(&a.fields.join("; ")),
-            cell(&a.obstacles.join("; ")),
+            cell(&a.tags_on(today).collect::<Vec<_>>().join("; ")),
             summary.map(|s| s.count()).unwrap_or(0).to_string(),
             date(summary.and_then(|s| s.first())),
             date(summary.and_then(|s| s.last())),

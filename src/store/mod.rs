@@ -13,6 +13,7 @@ pub(crate) mod folder;
 pub mod interchange;
 pub mod keys;
 pub mod lock;
+pub mod migrate;
 pub mod stream;
 
 use std::collections::HashMap;
@@ -134,7 +135,9 @@ impl Store {
             space_reserve: AtomicU64::new(SPACE_RESERVE),
             stalled: AtomicBool::new(false),
         };
-        store.check_schema()?;
+        if let Some(migrated) = store.check_schema()? {
+            store.notices.push(migrated.to_string());
+        }
         store.id = store.identity();
         // A store without a current stamp of its own (after a crash between a change and its
         // new number, or with a `generation` file from elsewhere) gets a new one; the lock is
@@ -260,7 +263,9 @@ impl Store {
         Ok(self.db()?.scan_prefix(prefix))
     }
 
-    fn check_schema(&self) -> Result<(), StoreError> {
+    /// Checks the store's schema number, migrating an older store (what was done is
+    /// returned, to be said once).
+    fn check_schema(&self) -> Result<Option<migrate::Migrated>, StoreError> {
         match self.get(keys::META_SCHEMA)? {
             Some(bytes) => {
                 let found = bytes
@@ -279,8 +284,6 @@ impl Store {
                         supported: SCHEMA_VERSION,
                     });
                 }
-                // Schema 1 is the first; later versions add their migration steps here, each
-                // taking the store from schema n to n + 1 in one batch.
                 if self.get(keys::META_STORE_ID)?.is_none() {
                     // Stores made before identities existed get one now. Best effort: a store
                     // that cannot be written still opens, and its indexes are not saved.
@@ -288,14 +291,21 @@ impl Store {
                     batch.insert(keys::META_STORE_ID, &new_store_id());
                     let _ = self.commit(batch, Some(keys::META_STORE_ID), 0);
                 }
-                Ok(())
+                // Each step takes the store from schema n to n + 1 in one batch.
+                match found {
+                    1 => Ok(Some(
+                        self.migrate_from_1(chrono::Local::now().date_naive())?,
+                    )),
+                    _ => Ok(None),
+                }
             }
             None if self.db()?.is_empty() => {
                 let mut batch = sled::Batch::default();
                 batch.insert(keys::META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
                 batch.insert(keys::META_STAGES, encode(&default_stages())?);
                 batch.insert(keys::META_STORE_ID, &new_store_id());
-                self.commit(batch, Some(keys::META_SCHEMA), 0)
+                self.commit(batch, Some(keys::META_SCHEMA), 0)?;
+                Ok(None)
             }
             None => Err(StoreError::NotAStore {
                 path: self.path.clone(),

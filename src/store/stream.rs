@@ -158,7 +158,7 @@ impl<T: DeserializeOwned, U: Serialize> Serialize for Records<'_, T, U> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Decision, FollowUp};
+    use crate::domain::{Decision, FollowUp, PastDecision};
     use crate::store::interchange::{read_dataset, write_json};
     use crate::store::{Actor, ImportMode};
 
@@ -199,13 +199,20 @@ mod tests {
             agreement: first,
             decision: Some(Decision::Renewal),
             decided: chrono::NaiveDate::from_ymd_opt(2026, 1, 5),
+            past_decisions: vec![PastDecision {
+                decision: Decision::Revitalization,
+                decided: chrono::NaiveDate::from_ymd_opt(2025, 3, 1),
+                until: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+            }],
             snoozed_until: None,
+            snoozed_on: None,
             snooze_note: "\"quoted\" note, ü".into(),
             follow_ups: vec![FollowUp {
                 owner: "Siti".into(),
                 due: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap_or_default(),
                 next_step: "call".into(),
                 done: None,
+                noted: chrono::NaiveDate::from_ymd_opt(2026, 1, 5),
             }],
         });
         store

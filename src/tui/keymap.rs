@@ -339,6 +339,7 @@ pub const CHECKLIST: &[Binding] = &[
     hint(MOVE, Cmd::Down, T::KeyMove),
     hint(&[K(' '), K('x')], Cmd::Toggle, T::KeyToggle),
     hint(&[K('n')], Cmd::New, T::KeyNewTag),
+    hint(&[K('d')], Cmd::Edit, T::KeyTagsDay),
     hint(&[C(Enter), Ctrl('s')], Cmd::Save, T::KeySave),
     hint(&[C(Esc)], Cmd::Back, T::KeyCancel),
     more(QUIT, Cmd::Quit, T::KeyQuit),

@@ -62,6 +62,7 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
     let catalog = session.store.load_catalog()?;
     let start = Start {
         today: session.today,
+        as_of: session.as_of,
         rules: session.config.health,
         lang: session.lang,
         access: crate::domain::access::Access::full(),
@@ -91,7 +92,7 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         deliver,
     );
     if !cli.exit_after_first_frame {
-        indexer.refresh(Arc::clone(&model.ctx.catalog));
+        indexer.refresh(Arc::clone(model.ctx.records()));
     }
     let refresh = |catalog| indexer.refresh(catalog);
     let env = LoopEnv {

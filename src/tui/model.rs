@@ -31,9 +31,13 @@ use super::screens::browse::Browse;
 /// Everything every screen and overlay reads: the records, the day they are judged on, the
 /// session's language and permissions, and what the session has done.
 pub struct Ctx {
-    /// Shared with background work (the search index build) and, on a server, with every
-    /// other session, without a copy.
+    /// What the screens show: every record, or in a replay of a past day the records as
+    /// they stood then (`domain::asof`). Shared with background work and, on a server, with
+    /// every other session, without a copy.
     pub catalog: Arc<Catalog>,
+    /// Set in a replay of a past day (`--today`): the day, and every record as the store
+    /// holds it (what saves start from and the search index is built of).
+    pub replay: Option<Replay>,
     pub today: NaiveDate,
     pub rules: HealthRules,
     pub lang: Lang,
@@ -52,7 +56,56 @@ pub struct Ctx {
     pub quit: bool,
 }
 
+/// Which records of an agreement a change writes: the agreement itself, its triage notes,
+/// its timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Touches {
+    pub agreement: bool,
+    pub notes: bool,
+    pub timeline: bool,
+}
+
+/// A past day shown as it stood.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    pub day: NaiveDate,
+    pub records: Arc<Catalog>,
+}
+
 impl Ctx {
+    /// Every record as the store holds it, whatever day is shown.
+    pub fn records(&self) -> &Arc<Catalog> {
+        match &self.replay {
+            Some(r) => &r.records,
+            None => &self.catalog,
+        }
+    }
+
+    /// The day shown, when it is a past day's replay.
+    pub fn as_of(&self) -> Option<NaiveDate> {
+        self.replay.as_ref().map(|r| r.day)
+    }
+
+    /// In a replay, a record can be changed only when nothing of it is dated after the day
+    /// shown: what is on screen is then the whole record, and a save cannot undo what
+    /// happened later. `what` names the records of agreement `id` a change would write.
+    pub fn unchanged_since(&self, id: AgreementId, what: Touches) -> Result<(), Why> {
+        let Some(replay) = &self.replay else {
+            return Ok(());
+        };
+        let later = || Why::LaterRecords(crate::domain::dates::format_date(replay.day));
+        if what.agreement && replay.records.agreement(id) != self.catalog.agreement(id) {
+            return Err(later());
+        }
+        if what.notes && replay.records.attention.get(&id) != self.catalog.attention.get(&id) {
+            return Err(later());
+        }
+        if what.timeline && replay.records.summary(id) != self.catalog.summary(id) {
+            return Err(later());
+        }
+        Ok(())
+    }
+
     pub fn say(&mut self, text: impl Into<String>, kind: StatusKind) {
         self.status = Some(StatusLine {
             text: text.into(),
@@ -137,7 +190,7 @@ pub enum Theirs {
     /// They deleted it (or it was never an agreement).
     Deleted,
     /// Someone changed (or removed) the triage notes this form adds to.
-    Notes(Option<crate::domain::Attention>),
+    Notes(Option<Box<crate::domain::Attention>>),
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +263,8 @@ pub enum Why {
     NoOpenFollowUp,
     /// The key has no meaning in this place (filtering the detail pane).
     NotHere,
+    /// A replay of a past day (shown) cannot change a record with later history.
+    LaterRecords(String),
 }
 
 impl Why {
@@ -223,6 +278,7 @@ impl Why {
             Why::LastStage => T::LastStage.in_lang(lang).to_string(),
             Why::NoOpenFollowUp => T::NoFollowUpDue.in_lang(lang).to_string(),
             Why::NotHere => T::NotHere.in_lang(lang).to_string(),
+            Why::LaterRecords(day) => crate::i18n::text::later_records(day, lang),
         }
     }
 }
@@ -287,6 +343,8 @@ pub struct Model {
 #[derive(Debug, Clone)]
 pub struct Start {
     pub today: NaiveDate,
+    /// Show this past day as it stood (`--today`); `None`: every record.
+    pub as_of: Option<NaiveDate>,
     pub rules: HealthRules,
     pub lang: Lang,
     pub access: Access,
@@ -299,6 +357,7 @@ impl Start {
     pub fn local(today: NaiveDate, lang: Lang) -> Start {
         Start {
             today,
+            as_of: None,
             rules: HealthRules::default(),
             lang,
             access: Access::full(),
@@ -315,8 +374,19 @@ impl Model {
 
     /// A model over a catalog other sessions share (a server's).
     pub fn shared(catalog: Arc<Catalog>, start: Start) -> (Model, Vec<Effect>) {
+        let (catalog, replay) = match start.as_of {
+            Some(day) => (
+                Arc::new(catalog.as_of(day)),
+                Some(Replay {
+                    day,
+                    records: catalog,
+                }),
+            ),
+            None => (catalog, None),
+        };
         let ctx = Ctx {
             catalog,
+            replay,
             today: start.today,
             rules: start.rules,
             lang: start.lang,
@@ -391,6 +461,22 @@ impl Model {
                 .map_err(|d| why_denied(ctx, d))?;
             Ok(a)
         };
+        // What a replay of a past day may change (see `Ctx::unchanged_since`).
+        let whole = |notes: bool, timeline: bool| -> Result<&Agreement, Why> {
+            let a = edit_target()?;
+            let what = Touches {
+                agreement: true,
+                notes,
+                timeline,
+            };
+            ctx.unchanged_since(a.id, what)?;
+            Ok(a)
+        };
+        let notes_only = Touches {
+            agreement: false,
+            notes: true,
+            timeline: false,
+        };
         match cmd {
             Cmd::New => {
                 if ctx.access.read_only() {
@@ -398,19 +484,20 @@ impl Model {
                 }
                 Ok(())
             }
-            Cmd::Edit
-            | Cmd::LogActivity
-            | Cmd::Tags
-            | Cmd::Renew
-            | Cmd::Delete
-            | Cmd::MarkRenewal
+            Cmd::LogActivity => edit_target().map(|_| ()),
+            Cmd::Edit | Cmd::Tags | Cmd::Renew => whole(false, false).map(|_| ()),
+            Cmd::Delete => whole(true, true).map(|_| ()),
+            Cmd::MarkRenewal
             | Cmd::MarkRevitalization
             | Cmd::ProposeTermination
             | Cmd::Snooze
             | Cmd::FollowUp
-            | Cmd::ClearMarks => edit_target().map(|_| ()),
-            Cmd::AdvanceStage => {
+            | Cmd::ClearMarks => {
                 let a = edit_target()?;
+                ctx.unchanged_since(a.id, notes_only)
+            }
+            Cmd::AdvanceStage => {
+                let a = whole(false, false)?;
                 let last = ctx.catalog.stages.last().map(|s| s.id.as_str());
                 if last == Some(a.stage.as_str()) {
                     return Err(Why::LastStage);
@@ -419,6 +506,7 @@ impl Model {
             }
             Cmd::FollowUpDone => {
                 let a = edit_target()?;
+                ctx.unchanged_since(a.id, notes_only)?;
                 let open = ctx
                     .catalog
                     .attention
@@ -516,11 +604,16 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::TimelineLoaded { agreement, result } => {
             // A late answer for an agreement no longer shown is dropped.
+            let as_of = model.ctx.as_of();
             let t = &mut model.ctx.timeline;
             if t.agreement == Some(agreement) {
                 t.loading = false;
                 match result {
                     Ok(mut activities) => {
+                        // A replay shows the timeline up to its day.
+                        if let Some(day) = as_of {
+                            activities.retain(|v| v.date <= day);
+                        }
                         activities.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
                         t.activities = activities;
                         t.error = None;

@@ -220,7 +220,7 @@ where
                 continue;
             }
             if effect == Effect::RefreshIndex {
-                refresh_index(Arc::clone(&model.ctx.catalog));
+                refresh_index(Arc::clone(model.ctx.records()));
                 continue;
             }
             if let Some(mut action) = run_effect(effect, store, actor, terminal.backend_mut()) {
@@ -365,7 +365,7 @@ pub fn save(
                 by: Some(Box::new((c.by.clone(), c.at.clone()))),
                 conflict: Some(match (c.current, &c.record) {
                     (Some((v, Record::Agreement(a))), _) => Theirs::Changed(Box::new((v, a))),
-                    (Some((_, Record::Attention(n))), _) => Theirs::Notes(Some(n)),
+                    (Some((_, Record::Attention(n))), _) => Theirs::Notes(Some(Box::new(n))),
                     (None, crate::store::RecordKey::Attention(_)) => Theirs::Notes(None),
                     _ => Theirs::Deleted,
                 }),

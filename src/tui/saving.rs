@@ -124,7 +124,9 @@ fn failed(model: &mut Model, origin: Origin, mut failure: SaveFailure) {
                         form.conflicted(ctx, failure.message, Some(*current))
                     }
                     Some(Theirs::Deleted) => form.conflicted(ctx, failure.message, None),
-                    Some(Theirs::Notes(theirs)) => form.rebase_notes(failure.message, theirs),
+                    Some(Theirs::Notes(theirs)) => {
+                        form.rebase_notes(failure.message, theirs.map(|b| *b))
+                    }
                     None => form.failed(failure.message),
                 }
                 model.ctx.status = None;
@@ -202,17 +204,69 @@ pub fn changed_elsewhere(
 /// a newer), or this session's own, patched in place. The timeline on screen is read again.
 fn take_change(model: &mut Model, applied: &Applied, shared: Option<Arc<Catalog>>) {
     let ctx = &mut model.ctx;
-    match shared {
-        Some(shared) => {
-            if shared.generation > ctx.catalog.generation {
-                ctx.catalog = shared;
+    match &mut ctx.replay {
+        None => match shared {
+            Some(shared) => {
+                if shared.generation > ctx.catalog.generation {
+                    ctx.catalog = shared;
+                }
+            }
+            None => Arc::make_mut(&mut ctx.catalog).patch(
+                &applied.change,
+                &applied.versions,
+                &applied.summaries,
+            ),
+        },
+        Some(replay) => {
+            // The records take the change; what is shown of them is projected again, in
+            // whole when a server's catalog arrives, else only the agreements it touched.
+            match shared {
+                Some(shared) => {
+                    if shared.generation > replay.records.generation {
+                        replay.records = shared;
+                        ctx.catalog = Arc::new(replay.records.as_of(replay.day));
+                    }
+                }
+                None => {
+                    Arc::make_mut(&mut replay.records).patch(
+                        &applied.change,
+                        &applied.versions,
+                        &applied.summaries,
+                    );
+                    let shown = Arc::make_mut(&mut ctx.catalog);
+                    for edit in &applied.change.edits {
+                        match (&edit.before, &edit.after) {
+                            (_, Some(Record::Partner(p))) => {
+                                shown.put_partner(&p.id, Some(p.clone()))
+                            }
+                            (Some(Record::Partner(p)), None) => shown.put_partner(&p.id, None),
+                            (_, Some(Record::Tag(t))) => shown.put_tag(&t.id, Some(t.clone())),
+                            (Some(Record::Tag(t)), None) => shown.put_tag(&t.id, None),
+                            _ => {}
+                        }
+                    }
+                    let mut ids: Vec<AgreementId> = applied
+                        .change
+                        .edits
+                        .iter()
+                        .flat_map(|e| [&e.before, &e.after])
+                        .flatten()
+                        .filter_map(|r| match r {
+                            Record::Agreement(a) => Some(a.id),
+                            Record::Activity(v) => Some(v.agreement),
+                            Record::Attention(n) => Some(n.agreement),
+                            _ => None,
+                        })
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    for id in ids {
+                        shown.follow(&replay.records, id, replay.day);
+                    }
+                    shown.generation = replay.records.generation;
+                }
             }
         }
-        None => Arc::make_mut(&mut ctx.catalog).patch(
-            &applied.change,
-            &applied.versions,
-            &applied.summaries,
-        ),
     }
     let about: Option<AgreementId> = applied.change.about();
     if about.is_none() || ctx.timeline.agreement == about {

@@ -66,6 +66,8 @@ impl ActivityForm {
             title: form.text(FieldId::Title).trim().to_string(),
             description: form.text(FieldId::Description).to_string(),
             participants: split_list(form.text(FieldId::Participants)),
+            fields: Vec::new(),
+            outcome: None,
         };
         let mut problems = Vec::new();
         crate::domain::validate::check_activity(&activity, &mut problems);

@@ -1,8 +1,11 @@
 //! The agreement form (`n`, `e`): region and partner by completion, a new partner with its
-//! country, kind, status, stage, dates, fields, one contact on each side, notes.
+//! country, kind, status (with the day a changed status holds from), stage, dates, fields,
+//! one contact on each side, notes.
 
-use crate::domain::edits::{agreement_change, split_list, unique_slug};
-use crate::domain::{Agreement, AgreementKind, Contact, Partner, RegionLevel, Side, Status};
+use crate::domain::edits::{agreement_change, set_status, split_list, unique_slug};
+use crate::domain::{
+    Agreement, AgreementKind, Contact, Partner, RegionLevel, Side, Status, StatusChange,
+};
 use crate::i18n::Lang;
 use crate::i18n::text::{self, T};
 
@@ -80,7 +83,12 @@ fn fields(ctx: &Ctx, a: &Agreement) -> Vec<super::field::Field> {
             FieldId::Status,
             T::Status.in_lang(lang),
             enum_options(&Status::ALL, |s| text::status(s, lang)),
-            &enum_name(&a.status),
+            &enum_name(&a.status_on(ctx.today)),
+        ),
+        date_field(
+            FieldId::StatusSince,
+            T::StatusSince.in_lang(lang),
+            Some(ctx.today),
         ),
         choice_field(FieldId::Stage, T::Stage.in_lang(lang), stages, &a.stage),
         date_field(FieldId::Signed, T::Signed.in_lang(lang), a.signed),
@@ -266,12 +274,21 @@ impl AgreementForm {
         }
         let kind: AgreementKind = parse_enum(form.text(FieldId::Kind))?;
         let status: Status = parse_enum(form.text(FieldId::Status))?;
-        let agreement = Agreement {
+        let since = form.date(FieldId::StatusSince, ctx, e).unwrap_or(ctx.today);
+        if since > ctx.today {
+            e.error(
+                FieldId::StatusSince,
+                text::not_after(&crate::domain::dates::format_date(ctx.today), lang),
+            );
+        }
+        let mut agreement = Agreement {
             id: original.map_or(0, |(o, _)| o.id),
             region: region?,
             partner: partner?,
             kind,
-            status,
+            statuses: original
+                .map(|(o, _)| o.statuses.clone())
+                .unwrap_or_default(),
             stage: form.text(FieldId::Stage).to_string(),
             signed,
             expires,
@@ -287,7 +304,24 @@ impl AgreementForm {
             reporting: original
                 .map(|(o, _)| o.reporting.clone())
                 .unwrap_or_default(),
+            assessments: original
+                .map(|(o, _)| o.assessments.clone())
+                .unwrap_or_default(),
         };
+        match original {
+            // A status chosen in the form is recorded from its day; one left as it was is
+            // left to follow from the dates typed.
+            Some((o, _)) if o.status_on(ctx.today) != status => {
+                set_status(&mut agreement, status, since)
+            }
+            Some(_) => {}
+            // A new agreement records the day it was proposed, so that a replay of an
+            // earlier day does not show it.
+            None if status == Status::Proposed && signed.is_none() => {
+                agreement.statuses.push(StatusChange { status, on: since })
+            }
+            None => set_status(&mut agreement, status, since),
+        }
         let mut problems = Vec::new();
         crate::domain::validate::check_agreement(&agreement, &mut problems);
         if let Some(p) = &new_partner {

@@ -34,10 +34,11 @@ pub fn differences(ctx: &Ctx, mine: &Agreement, theirs: &Agreement) -> Vec<Strin
             lang.pick(&s.label_id, &s.label_en).to_string()
         })
     };
-    let tags = |ids: &[String]| {
-        ids.iter()
+    let today = ctx.today;
+    let tags = |a: &Agreement| {
+        a.tags_on(today)
             .map(|t| {
-                c.tag(t).map_or(t.clone(), |x| {
+                c.tag(t).map_or(t.to_string(), |x| {
                     lang.pick(&x.label_id, &x.label_en).to_string()
                 })
             })
@@ -53,8 +54,8 @@ pub fn differences(ctx: &Ctx, mine: &Agreement, theirs: &Agreement) -> Vec<Strin
     );
     diff(
         T::Status,
-        text::status(mine.status, lang).to_string(),
-        text::status(theirs.status, lang).to_string(),
+        text::status(mine.status_on(today), lang).to_string(),
+        text::status(theirs.status_on(today), lang).to_string(),
     );
     diff(T::Stage, stage(&mine.stage), stage(&theirs.stage));
     diff(T::Signed, date_text(mine.signed), date_text(theirs.signed));
@@ -81,7 +82,7 @@ pub fn differences(ctx: &Ctx, mine: &Agreement, theirs: &Agreement) -> Vec<Strin
         }
     };
     diff(T::Notes, clip(&mine.notes), clip(&theirs.notes));
-    diff(T::Obstacles, tags(&mine.obstacles), tags(&theirs.obstacles));
+    diff(T::Obstacles, tags(mine), tags(theirs));
     diff(
         T::Renewals,
         mine.renewals.len().to_string(),

@@ -25,6 +25,8 @@ pub enum FieldId {
     Country,
     Kind,
     Status,
+    /// From when a changed status holds.
+    StatusSince,
     Stage,
     Signed,
     Expires,

@@ -94,7 +94,7 @@ impl SnoozeForm {
             e.error(FieldId::SnoozeUntil, text::after_today(ctx.today, ctx.lang));
         }
         let note = form.text(FieldId::SnoozeNote);
-        until.map(|u| snooze_change(self.agreement, self.before.as_ref(), u, note))
+        until.map(|u| snooze_change(self.agreement, self.before.as_ref(), u, note, ctx.today))
     }
 }
 
@@ -111,6 +111,7 @@ impl FollowUpForm {
             due,
             next_step: form.text(FieldId::NextStep).trim().to_string(),
             done: None,
+            noted: Some(ctx.today),
         };
         Some(follow_up_change(
             self.agreement,

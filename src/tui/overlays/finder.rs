@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::domain::text::{display_safe, is_unsafe_char};
 use crate::i18n::T;
-use crate::search::{Finder, Hit, Index, Target};
+use crate::search::{Counts, Finder, Hit, Index, Lens, Target};
 
 use super::super::keymap::Cmd;
 use super::super::layout::{Geometry, centered};
@@ -40,19 +40,37 @@ pub struct FinderOverlay {
     pub list: Picker<Target>,
     /// The index the hits refer to.
     index: Option<Arc<Index>>,
+    /// What the results need to know of the catalog, worked out when the finder opens and
+    /// when the records change.
+    counts: Box<Counts>,
 }
 
 impl FinderOverlay {
     pub fn new(ctx: &Ctx) -> FinderOverlay {
-        let mut f = FinderOverlay::default();
+        let mut f = FinderOverlay {
+            counts: Box::new(Counts::of(&ctx.catalog, ctx.today, ctx.replay.is_some())),
+            ..FinderOverlay::default()
+        };
         f.run(ctx);
         f
     }
 
     /// The search index changed (built anew after a save): search it again.
     pub fn index_changed(&mut self, ctx: &Ctx) {
+        *self.counts = Counts::of(&ctx.catalog, ctx.today, ctx.replay.is_some());
         self.finder.reset();
         self.run(ctx);
+    }
+
+    /// What the finder sees of the index: the records shown, as of the day shown.
+    pub fn lens<'a>(&'a self, ctx: &'a Ctx) -> Lens<'a> {
+        Lens::with_counts(
+            &ctx.catalog,
+            ctx.today,
+            ctx.replay.is_some(),
+            ctx.lang,
+            &self.counts,
+        )
     }
 
     fn run(&mut self, ctx: &Ctx) {
@@ -60,7 +78,14 @@ impl FinderOverlay {
             return;
         };
         let follow_best = self.list.at_top();
-        self.total = self.finder.search(&index, &self.input);
+        let lens = Lens::with_counts(
+            &ctx.catalog,
+            ctx.today,
+            ctx.replay.is_some(),
+            ctx.lang,
+            &self.counts,
+        );
+        self.total = self.finder.search_through(&index, &self.input, &lens);
         self.hits = self.finder.top(RESULTS);
         let targets: Vec<Target> = self.hits.iter().map(|h| index.target(h.doc)).collect();
         self.list.set_rows(targets);
@@ -138,6 +163,7 @@ pub fn draw(
     geometry: &mut Geometry,
 ) {
     let lang = ctx.lang;
+    let lens = f.lens(ctx);
     let width = area.width.saturating_sub(4).clamp(20, 110);
     let height = (area.height.saturating_sub(2) * 3 / 4)
         .max(8)
@@ -192,7 +218,7 @@ pub fn draw(
             let hit = f.hit_of(row)?;
             let kind = index.kind(hit.doc).label(lang);
             let text_width = (list_area.width as usize).saturating_sub(kind_width + 1);
-            let context = display_safe(&index.context(hit.doc)).into_owned();
+            let context = display_safe(&lens.context(index, hit.doc)).into_owned();
             let shown = fit(
                 &display_safe(&index.display(hit.doc)),
                 text_width.saturating_sub(context.width().min(text_width / 2) + 2),

@@ -1,6 +1,8 @@
 //! `t`: the obstacle-tag checklist of one agreement: the six obstacles of the 2019 meeting,
 //! the store's own tags, and new ones made here. It is not a form: Space checks, Enter
-//! saves; Esc on a changed checklist asks before anything is dropped.
+//! saves; Esc on a changed checklist asks before anything is dropped. Tags are dated facts:
+//! those checked hold from the day shown at the bottom (today, or the day replayed), and
+//! those unchecked are cleared that day; `d` changes the day.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -40,6 +42,12 @@ pub struct TagChecklist {
     pub created: Vec<Tag>,
     pub error: Option<String>,
     pub saving: bool,
+    /// The day the changes are dated.
+    pub on: chrono::NaiveDate,
+    /// The latest day allowed (today, or the day a replay shows).
+    pub latest: chrono::NaiveDate,
+    /// The day being typed, after `d`.
+    pub typing_day: Option<TextInput>,
 }
 
 impl TagChecklist {
@@ -50,17 +58,20 @@ impl TagChecklist {
             agreement: agreement.clone(),
             version,
             tags,
-            checked: agreement.obstacles.clone(),
+            checked: agreement.tags_on(ctx.today).map(str::to_string).collect(),
             list,
             new_tag: None,
             created: Vec::new(),
             error: None,
             saving: false,
+            on: ctx.today,
+            latest: ctx.today,
+            typing_day: None,
         }
     }
 
     pub fn context(&self) -> Context {
-        if self.new_tag.is_some() {
+        if self.new_tag.is_some() || self.typing_day.is_some() {
             Context::Form
         } else {
             Context::Checklist
@@ -70,12 +81,36 @@ impl TagChecklist {
     /// Whether anything differs from the agreement's tags.
     pub fn changed(&self) -> bool {
         !self.created.is_empty()
-            || tags_change(&self.agreement, self.version, &self.checked, &[]).is_some()
+            || tags_change(&self.agreement, self.version, &self.checked, &[], self.on).is_some()
     }
 
     pub fn paste(&mut self, text: &str) {
-        if let Some(input) = self.new_tag.as_mut() {
+        if let Some(input) = self.new_tag.as_mut().or(self.typing_day.as_mut()) {
             input.insert(text);
+        }
+    }
+
+    /// Takes the day typed, or says what is wrong with it.
+    fn set_day(&mut self, ctx: &Ctx) -> Result<(), String> {
+        let Some(input) = self.typing_day.take() else {
+            return Ok(());
+        };
+        match crate::domain::dates::parse_ymd(input.text()) {
+            Ok(day) if day <= self.latest => {
+                self.on = day;
+                Ok(())
+            }
+            Ok(_) => {
+                self.typing_day = Some(input);
+                Err(crate::i18n::text::not_after(
+                    &crate::domain::dates::format_date(self.latest),
+                    ctx.lang,
+                ))
+            }
+            Err(e) => {
+                self.typing_day = Some(input);
+                Err(crate::i18n::text::date_error(&e, ctx.lang))
+            }
         }
     }
 
@@ -91,6 +126,20 @@ impl TagChecklist {
     pub fn key(&mut self, ctx: &mut Ctx, cmd: Cmd) -> Reply {
         if self.saving {
             // Keys wait until the store answers.
+            return Reply::stay();
+        }
+        if let Some(input) = self.typing_day.as_mut() {
+            match cmd {
+                Cmd::Open | Cmd::Save => self.error = self.set_day(ctx).err(),
+                Cmd::Back => {
+                    self.typing_day = None;
+                    self.error = None;
+                }
+                Cmd::Quit => return self.leave(ctx, true),
+                other => {
+                    super::super::form::field::edit_text(input, other);
+                }
+            }
             return Reply::stay();
         }
         if let Some(input) = self.new_tag.as_mut() {
@@ -119,8 +168,15 @@ impl TagChecklist {
                 }
             }
             Cmd::New => self.new_tag = Some(TextInput::new("", NAME_MAX)),
+            Cmd::Edit => self.typing_day = Some(TextInput::new(&self.on.to_string(), 10)),
             Cmd::Save => {
-                match tags_change(&self.agreement, self.version, &self.checked, &self.created) {
+                match tags_change(
+                    &self.agreement,
+                    self.version,
+                    &self.checked,
+                    &self.created,
+                    self.on,
+                ) {
                     Some(change) => {
                         self.saving = true;
                         ctx.say(
@@ -144,7 +200,7 @@ impl TagChecklist {
 
     /// Esc or quit: asks first when something changed.
     fn leave(&mut self, ctx: &mut Ctx, quit: bool) -> Reply {
-        if !self.changed() && self.new_tag.is_none() {
+        if !self.changed() && self.new_tag.is_none() && self.typing_day.is_none() {
             if quit {
                 ctx.quit = true;
             }
@@ -212,7 +268,7 @@ impl TagChecklist {
 
 pub fn draw(t: &TagChecklist, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: Rect) {
     let lang = ctx.lang;
-    let rows = t.tags.len() as u16 + 4;
+    let rows = t.tags.len() as u16 + 5;
     let rect = centered(area, 64.min(area.width), rows.min(area.height));
     frame.render_widget(Clear, rect);
     let title = format!(
@@ -224,7 +280,7 @@ pub fn draw(t: &TagChecklist, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area:
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let width = inner.width as usize;
-    let list_height = inner.height.saturating_sub(2) as usize;
+    let list_height = inner.height.saturating_sub(3) as usize;
     let offset = t.list.offset_for(list_height);
     let lines: Vec<Line> = t
         .tags
@@ -234,7 +290,24 @@ pub fn draw(t: &TagChecklist, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area:
         .map(|tag| {
             let on = t.checked.contains(&tag.id);
             let label = lang.pick(&tag.label_id, &tag.label_en);
-            let text = format!("[{}] {}", if on { "x" } else { " " }, display_safe(label));
+            // When a tag still set was set: the history the checklist changes.
+            let since = t
+                .agreement
+                .obstacles
+                .iter()
+                .find(|s| s.tag == tag.id && s.until.is_none() && on)
+                .map(|s| {
+                    format!(
+                        " · {}",
+                        crate::i18n::text::since(&crate::domain::dates::format_date(s.from), lang)
+                    )
+                })
+                .unwrap_or_default();
+            let text = format!(
+                "[{}] {}{since}",
+                if on { "x" } else { " " },
+                display_safe(label)
+            );
             let style = if t.list.selected() == Some(&tag.id) && t.new_tag.is_none() {
                 theme.selected
             } else if on {
@@ -256,6 +329,25 @@ pub fn draw(t: &TagChecklist, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area:
         inner.height.saturating_sub(list_height as u16),
     );
     let mut extra: Vec<Line> = Vec::new();
+    let dated = format!("{}: ", T::TagsDated.in_lang(lang));
+    match &t.typing_day {
+        Some(input) => {
+            let (shown, at) = input.window(width.saturating_sub(dated.width() + 1));
+            extra.push(Line::from(vec![
+                Span::styled(dated.clone(), theme.key),
+                Span::styled(display_safe(&shown).into_owned(), theme.selected),
+            ]));
+            frame.set_cursor_position(Position::new(
+                bottom.x + (dated.width() + at) as u16,
+                bottom.y,
+            ));
+        }
+        None => extra.push(Line::from(vec![
+            Span::styled(dated, theme.muted),
+            Span::styled(crate::domain::dates::format_date(t.on), theme.base),
+            Span::styled(format!("  ({})", T::TagsDayKey.in_lang(lang)), theme.muted),
+        ])),
+    }
     if let Some(input) = &t.new_tag {
         let label = format!("{}: ", T::NewTagLabel.in_lang(lang));
         let room = width.saturating_sub(label.width() + 1);
@@ -266,7 +358,7 @@ pub fn draw(t: &TagChecklist, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area:
         ]));
         frame.set_cursor_position(Position::new(
             bottom.x + (label.width() + at) as u16,
-            bottom.y,
+            bottom.y + 1,
         ));
     }
     if let Some(error) = &t.error {

@@ -78,7 +78,7 @@ pub fn lines(
     lines.push(Line::from(vec![
         Span::raw(format!("{} · ", text::kind(a.kind, lang))),
         label(T::Status),
-        Span::raw(format!("{} · ", text::status(a.status, lang))),
+        Span::raw(format!("{} · ", text::status(a.status_on(ctx.today), lang))),
         Span::styled(
             format!(
                 "{} {}",
@@ -124,10 +124,10 @@ pub fn lines(
             Span::raw(display_safe(&a.fields.join(", ")).into_owned()),
         ]));
     }
-    if !a.obstacles.is_empty() {
+    if a.tags_on(ctx.today).next().is_some() {
         let mut spans = vec![label(T::Obstacles)];
-        for t in &a.obstacles {
-            let index = c.tags.iter().position(|x| &x.id == t).unwrap_or(0);
+        for t in a.tags_on(ctx.today) {
+            let index = c.tags.iter().position(|x| x.id == t).unwrap_or(0);
             spans.push(Span::styled(
                 format!(" {} ", tag_label(ctx, t)),
                 theme.tag_style(index),

@@ -281,7 +281,7 @@ impl Browse {
                 catalog.partner_name(a).to_string(),
                 aliases,
                 country,
-                crate::i18n::text::status(a.status, lang).to_string(),
+                crate::i18n::text::status(a.status_on(ctx.today), lang).to_string(),
             ]
         });
         self.agreement_marks = marks

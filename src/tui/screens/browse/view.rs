@@ -300,7 +300,7 @@ fn cell<'a>(
             width,
         )),
         Column::Kind => Cell::from(text::kind_short(a.kind, lang)),
-        Column::Status => Cell::from(fit(text::status(a.status, lang), width)),
+        Column::Status => Cell::from(fit(text::status(a.status_on(ctx.today), lang), width)),
         Column::Stage => Cell::from(fit(&stage_label(ctx, &a.stage), width)),
         Column::Signed => Cell::from(date_text(a.signed)),
         Column::Expires => {
@@ -324,7 +324,7 @@ fn cell<'a>(
             ))
         }
         // The count, not initials: "ALR" reads as a word; the detail pane names each tag.
-        Column::Obstacles => match a.obstacles.len() {
+        Column::Obstacles => match a.tags_on(ctx.today).count() {
             0 => Cell::from(""),
             n => Cell::from(Span::styled(format!("⚑ {n}"), theme.quiet)),
         },

@@ -5,6 +5,7 @@ pub mod view;
 
 use crate::domain::{Agreement, AgreementId, Catalog};
 use crate::search::Target;
+use chrono::NaiveDate;
 
 use super::super::keymap::{Cmd, Context};
 use super::super::layout::Geometry;
@@ -25,9 +26,9 @@ pub struct ListScreen {
 }
 
 /// Whether agreement `a` belongs in the list for `target`.
-fn belongs(catalog: &Catalog, target: &Target, a: &Agreement) -> bool {
+fn belongs(catalog: &Catalog, target: &Target, a: &Agreement, today: NaiveDate) -> bool {
     match target {
-        Target::Tag(tag) => a.obstacles.contains(tag),
+        Target::Tag(tag) => a.tags_on(today).any(|t| t == tag),
         Target::Partner(p) => &a.partner == p,
         Target::Country(country) => catalog
             .partner(&a.partner)
@@ -81,7 +82,7 @@ impl ListScreen {
         let mut all: Vec<&Agreement> = c
             .agreements
             .iter()
-            .filter(|a| belongs(c, &self.target, a))
+            .filter(|a| belongs(c, &self.target, a, ctx.today))
             .collect();
         all.sort_by_cached_key(|a| {
             (

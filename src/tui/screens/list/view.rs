@@ -116,7 +116,7 @@ pub fn draw(
                     })),
                     country_w,
                 )),
-                Cell::from(fit(text::status(a.status, lang), status_w)),
+                Cell::from(fit(text::status(a.status_on(ctx.today), lang), status_w)),
                 Cell::from(date_text(a.expires)),
             ]))
         })

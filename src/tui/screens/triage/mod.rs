@@ -215,12 +215,11 @@ fn queue_row(ctx: &Ctx, x: &Assessment) -> Option<QueueRow> {
         shown = format!("[{}] {shown}", decision(d, lang));
     }
     let tags: Vec<String> = a
-        .obstacles
-        .iter()
+        .tags_on(ctx.today)
         .flat_map(|t| {
             c.tag(t)
                 .map(|t| vec![t.label_id.clone(), t.label_en.clone()])
-                .unwrap_or_else(|| vec![t.clone()])
+                .unwrap_or_else(|| vec![t.to_string()])
         })
         .collect();
     let fields = vec![

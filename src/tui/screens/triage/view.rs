@@ -42,7 +42,11 @@ fn summary_lines(s: &TriageScreen, ctx: &Ctx, theme: &Theme, frame: &mut Frame, 
         theme.muted,
     )];
     for st in crate::domain::Status::ALL {
-        let n = c.agreements.iter().filter(|a| a.status == st).count();
+        let n = c
+            .agreements
+            .iter()
+            .filter(|a| a.status_on(ctx.today) == st)
+            .count();
         status_spans.push(Span::raw(format!("{} ", text::status(st, lang))));
         status_spans.push(Span::styled(format!("{n}  "), theme.accent));
     }
@@ -111,7 +115,7 @@ fn summary_lines(s: &TriageScreen, ctx: &Ctx, theme: &Theme, frame: &mut Frame, 
             let tagged = c
                 .agreements
                 .iter()
-                .filter(|a| a.obstacles.contains(&t.id))
+                .filter(|a| a.tags_on(ctx.today).any(|x| x == t.id))
                 .count();
             let derived = if t.id == LATE_REPORTS_TAG {
                 s.queue.iter().filter(|x| x.derived_late_reports).count()
@@ -119,6 +123,11 @@ fn summary_lines(s: &TriageScreen, ctx: &Ctx, theme: &Theme, frame: &mut Frame, 
                 0
             };
             (i, t, tagged, derived)
+        })
+        // The six obstacles of 2019 always show, at zero too; a tag of the store's own only
+        // when it is on an agreement (in a replay, a tag made later is on none yet).
+        .filter(|(_, t, tagged, derived)| {
+            crate::domain::builtin::is_builtin_tag(&t.id) || tagged + derived > 0
         })
         .collect();
     freq.sort_by(|a, b| (b.2 + b.3).cmp(&(a.2 + a.3)).then(a.0.cmp(&b.0)));
