@@ -620,6 +620,44 @@ fn the_triage_queue_opens_filters_and_jumps() {
     assert!(screen.contains("Triage"), "{screen}");
 }
 
+/// A filter keeps the rows whose words start with the query's words; rows it reaches only
+/// with letters scattered through reasons or country names are left out ("siem" once listed
+/// Los Angeles and Fort Worth beside Siem Reap), unless nothing matches better (a typo).
+#[test]
+fn the_triage_filter_keeps_what_the_words_name() {
+    let (_dir, store) = common::demo_store();
+    let (mut model, _) = Model::new(
+        store.load_catalog().unwrap(),
+        Start::local("2019-08-22".parse().unwrap(), Lang::En),
+    );
+    update(&mut model, Action::Resize(80, 24));
+    update(&mut model, Action::Cmd(Cmd::Triage));
+    let mut shown = |query: &str| -> Vec<String> {
+        update(&mut model, Action::Cmd(Cmd::Filter));
+        for c in query.chars() {
+            update(&mut model, Action::Cmd(Cmd::Insert(c)));
+        }
+        let view = model.triage().unwrap();
+        let names = view
+            .list
+            .rows()
+            .iter()
+            .map(|id| model.ctx.name_of(*id))
+            .collect();
+        update(&mut model, Action::Cmd(Cmd::Back));
+        names
+    };
+    assert_eq!(shown("siem"), ["Jawa Tengah – Siem Reap"]);
+    assert_eq!(shown("cambodia"), ["Jawa Tengah – Siem Reap"]);
+    assert_eq!(shown("siem reap"), ["Jawa Tengah – Siem Reap"]);
+    // Words of the reasons count from the start of a word.
+    let expired = shown("expired");
+    assert!(expired.len() > 3, "{expired:?}");
+    assert!(expired.contains(&"Jawa Barat – Guangxi".to_string()), "{expired:?}");
+    // A typo still finds what it can.
+    assert_eq!(shown("gangxi"), ["Jawa Barat – Guangxi"]);
+}
+
 /// Jumping to the first agreement of another region reads its timeline (the selection used
 /// to drop that read, leaving "loading…" on screen).
 #[test]

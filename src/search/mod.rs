@@ -561,6 +561,9 @@ pub struct FieldMatch {
     /// characters, for highlighting; empty where the field was not matched or where its
     /// folded form does not line up with it.
     pub positions: Vec<Vec<usize>>,
+    /// Whether every word of the query is the start of a word of some field; a list that
+    /// has such matches leaves out the rest, which only matched with gaps.
+    pub exact: bool,
 }
 
 /// Matches a folded query (see [`normalize_query`]) against the fields of one record the way
@@ -569,9 +572,18 @@ pub struct FieldMatch {
 /// finds Queensland); queries in other scripts matched by skim. Every word must match for
 /// the record to match. For filtering lists on screen.
 pub fn match_fields(fields: &[&str], query: &str) -> Option<FieldMatch> {
+    match_fields_loose_until(fields, fields.len(), query)
+}
+
+/// [`match_fields`] where only the first `loose` fields (names) allow gaps between matched
+/// letters; the rest (sentences: reasons, tag labels) match a query word only as the start
+/// of one of their words, since a sentence holds enough letters to match almost any short
+/// word with gaps ("siem" in "since … MoU").
+pub fn match_fields_loose_until(fields: &[&str], loose: usize, query: &str) -> Option<FieldMatch> {
     let mut result = FieldMatch {
         score: 0,
         positions: vec![Vec::new(); fields.len()],
+        exact: true,
     };
     if query.is_empty() {
         return Some(result);
@@ -582,10 +594,18 @@ pub fn match_fields(fields: &[&str], query: &str) -> Option<FieldMatch> {
         let best = folded
             .iter()
             .enumerate()
-            .filter_map(|(i, text)| field_score(&m, text, word).map(|(s, p)| (s, i, p)))
+            .filter_map(|(i, text)| {
+                if i < loose {
+                    field_score(&m, text, word)
+                } else {
+                    word_start_score(text, word)
+                }
+                .map(|(s, p)| (s, i, p))
+            })
             .max_by_key(|(s, i, _)| (*s, std::cmp::Reverse(*i)))?;
         let (score, field, positions) = best;
         result.score += score;
+        result.exact &= folded.iter().any(|t| word_start_score(t, word).is_some());
         let aligned = folded[field].chars().count() == fields[field].chars().count();
         if aligned {
             let slot = &mut result.positions[field];
@@ -622,6 +642,17 @@ fn field_score(m: &SkimMatcherV2, text: &str, word: &str) -> Option<(i64, Vec<us
     } else {
         m.fuzzy(text, word, true)
     }
+}
+
+/// `word` as the start of a word of `text` (both folded): a score below any gapped match of
+/// the same word in a name, and the character positions it took.
+fn word_start_score(text: &str, word: &str) -> Option<(i64, Vec<usize>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let wanted: Vec<char> = word.chars().collect();
+    (0..chars.len())
+        .filter(|&i| i == 0 || !chars[i - 1].is_alphanumeric())
+        .find(|&i| chars[i..].starts_with(&wanted))
+        .map(|i| (16 * wanted.len() as i64, (i..i + wanted.len()).collect()))
 }
 
 /// Incremental search state: remembers the last query's matches so that typing one more

@@ -103,6 +103,17 @@ pub type Marks<K> = Vec<(K, Vec<Vec<usize>>)>;
 pub fn filtered<K: Clone>(
     rows: &[K],
     filter: Option<&FilterInput>,
+    fields: impl FnMut(&K) -> Vec<String>,
+) -> (Vec<K>, Marks<K>) {
+    filtered_loose_until(rows, filter, usize::MAX, fields)
+}
+
+/// [`filtered`] where fields after the first `loose` are sentences, matched only at the
+/// start of their words (see [`crate::search::match_fields_loose_until`]).
+pub fn filtered_loose_until<K: Clone>(
+    rows: &[K],
+    filter: Option<&FilterInput>,
+    loose: usize,
     mut fields: impl FnMut(&K) -> Vec<String>,
 ) -> (Vec<K>, Marks<K>) {
     let query = filter.map(FilterInput::query).unwrap_or_default();
@@ -114,10 +125,20 @@ pub fn filtered<K: Clone>(
     for row in rows {
         let texts = fields(row);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        if let Some(m) = crate::search::match_fields(&refs, &query) {
-            kept.push(row.clone());
+        if let Some(m) = crate::search::match_fields_loose_until(&refs, loose, &query) {
+            kept.push((row.clone(), m.exact));
             marks.push((row.clone(), m.positions));
         }
     }
-    (kept, marks)
+    // Rows where the query's words start words win: "siem" keeps Siem Reap and leaves out
+    // the names it only matches with gaps. A typo ("queenslnd") has no such row and keeps
+    // its gapped matches.
+    if kept.iter().any(|(_, exact)| *exact) {
+        let gapped: Vec<usize> = (0..kept.len()).filter(|&i| !kept[i].1).collect();
+        for i in gapped.into_iter().rev() {
+            kept.remove(i);
+            marks.remove(i);
+        }
+    }
+    (kept.into_iter().map(|(row, _)| row).collect(), marks)
 }

@@ -18,7 +18,7 @@ use super::super::model::{Ctx, Reply, Then, Why};
 use super::Screen;
 use super::agreement::AgreementScreen;
 use super::browse::movement;
-use super::filter::{FilterInput, FilterKey, filtered};
+use super::filter::{FilterInput, FilterKey, filtered_loose_until};
 
 /// What the queue shows of one agreement.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,9 +27,14 @@ pub struct QueueRow {
     pub partner: String,
     /// Reasons in words, with the decision taken first.
     pub reasons: String,
-    /// Everything the filter matches, region and partner first.
+    /// Everything the filter matches: the [`NAMES`] first (region and partner, then the
+    /// region's, the province's and the partner's other names and the country), then
+    /// sentences (advice, reasons, tags).
     fields: Vec<String>,
 }
+
+/// How many of a row's filter fields are names, matched with gaps allowed.
+const NAMES: usize = 6;
 
 pub struct TriageScreen {
     /// The whole queue, worst first.
@@ -87,7 +92,7 @@ impl TriageScreen {
     fn refilter(&mut self) {
         let all: Vec<AgreementId> = self.queue.iter().map(|x| x.agreement).collect();
         let rows = &self.rows;
-        let (shown, marks) = filtered(&all, self.filter.as_ref(), |id| {
+        let (shown, marks) = filtered_loose_until(&all, self.filter.as_ref(), NAMES, |id| {
             rows.get(id).map(|r| r.fields.clone()).unwrap_or_default()
         });
         self.marks = marks
