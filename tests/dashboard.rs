@@ -653,7 +653,10 @@ fn the_triage_filter_keeps_what_the_words_name() {
     // Words of the reasons count from the start of a word.
     let expired = shown("expired");
     assert!(expired.len() > 3, "{expired:?}");
-    assert!(expired.contains(&"Jawa Barat – Guangxi".to_string()), "{expired:?}");
+    assert!(
+        expired.contains(&"Jawa Barat – Guangxi".to_string()),
+        "{expired:?}"
+    );
     // A typo still finds what it can.
     assert_eq!(shown("gangxi"), ["Jawa Barat – Guangxi"]);
 }

@@ -265,3 +265,39 @@ fn the_check_command_exits_1_while_problems_remain() {
         common::text(&out.stderr)
     );
 }
+
+/// A change that never finished (its store has no `generation` stamp) may have left a derived
+/// record behind (sled can, when the disk fills in the middle of a write): opening the store
+/// rebuilds summaries and counters, says so once, and leaves what only a person may decide
+/// about (an orphaned activity) to `kembar check --repair`.
+#[test]
+fn opening_after_an_interrupted_change_rebuilds_derived_records() {
+    let (_dir, path, _) = closed_demo_store();
+    damage_repairably(&path);
+
+    // With the stamp in place the store trusts its records: nothing is rebuilt unasked.
+    let store = Store::open(&path, "test").unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+    assert!(!store.check().unwrap().is_clean());
+    drop(store);
+
+    std::fs::remove_file(path.join("generation")).unwrap();
+    let store = Store::open(&path, "test").unwrap();
+    let said = store.notices().join("\n");
+    assert!(said.contains("interrupted"), "{said}");
+    assert!(said.contains("activity summary of agreement 1"), "{said}");
+    let left = records_of(&store.check().unwrap());
+    assert!(
+        !left.iter().any(|r| r.contains("summary of agreement 1")),
+        "{left:?}"
+    );
+    assert!(
+        left.iter().any(|r| r.contains("activity 90001")),
+        "the orphan waits for a person: {left:?}"
+    );
+    drop(store);
+
+    // Once: the stamp is back.
+    let store = Store::open(&path, "test").unwrap();
+    assert!(store.notices().is_empty(), "{:?}", store.notices());
+}

@@ -184,6 +184,24 @@ impl Store {
     /// Rebuilds what can be rebuilt and removes records orphaned by a missing agreement, in
     /// one audited change, then checks again. Returns what was done and what remains.
     pub fn repair(&self, actor: &Actor) -> Result<(RepairReport, CheckReport), StoreError> {
+        self.repair_with(actor, false)
+    }
+
+    /// Rebuilds only what is derived from other records (activity summaries, id counters):
+    /// what an interrupted change can leave behind, and safe to do unasked when the store
+    /// is opened. Removing orphaned records stays a decision for `kembar check --repair`.
+    pub(crate) fn rebuild_derived(
+        &self,
+        actor: &Actor,
+    ) -> Result<(RepairReport, CheckReport), StoreError> {
+        self.repair_with(actor, true)
+    }
+
+    fn repair_with(
+        &self,
+        actor: &Actor,
+        derived_only: bool,
+    ) -> Result<(RepairReport, CheckReport), StoreError> {
         let _writing = self
             .writing
             .lock()
@@ -223,7 +241,7 @@ impl Store {
                 ));
             }
         }
-        for (owner, a) in &survey.orphans {
+        for (owner, a) in survey.orphans.iter().filter(|_| !derived_only) {
             batch.remove(&keys::activity(*owner, a.id));
             done.push(format!(
                 "removed activity {} ({:?}, {}) of agreement {owner}, which does not exist; the \
@@ -234,7 +252,7 @@ impl Store {
             ));
             removed.push(Record::Activity(a.clone()));
         }
-        for n in &survey.attention {
+        for n in survey.attention.iter().filter(|_| !derived_only) {
             if !survey.agreements.contains_key(&n.agreement) {
                 batch.remove(&keys::numbered(keys::ATTENTION, n.agreement));
                 done.push(format!(
@@ -245,7 +263,7 @@ impl Store {
                 removed.push(Record::Attention(n.clone()));
             }
         }
-        for id in &survey.tombstones {
+        for id in survey.tombstones.iter().filter(|_| !derived_only) {
             if survey.agreements.contains_key(id) {
                 batch.remove(tombstone_key(*id));
                 done.push(format!(
@@ -274,7 +292,7 @@ impl Store {
                 "set the next activity id to {activity_floor}, past every id in use"
             ));
         }
-        if !survey.has_identity && survey.has_schema {
+        if !derived_only && !survey.has_identity && survey.has_schema {
             batch.insert(keys::META_STORE_ID, &super::new_store_id());
             done.push("gave the store an identity for its saved search indexes".into());
         }
@@ -287,10 +305,17 @@ impl Store {
                 batch,
                 actor,
                 "repair",
-                format!(
-                    "kembar check --repair: {n} repair{}",
-                    if n == 1 { "" } else { "s" }
-                ),
+                if derived_only {
+                    format!(
+                        "after an interrupted change: {n} derived record{} rebuilt",
+                        if n == 1 { "" } else { "s" }
+                    )
+                } else {
+                    format!(
+                        "kembar check --repair: {n} repair{}",
+                        if n == 1 { "" } else { "s" }
+                    )
+                },
                 records_json(removed.iter()),
                 None,
                 0,

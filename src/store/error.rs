@@ -106,6 +106,18 @@ pub enum StoreError {
         next: String,
     },
 
+    /// A write failed and the store could not be read back to see whether the change had
+    /// reached the disk before it did: it may be there or not, and saying either would lie.
+    #[error(
+        "the change may not have been saved: the store at {path} failed while writing it \
+         ({reason}) and could not be checked afterwards.\n{next}"
+    )]
+    MaybeSaved {
+        path: PathBuf,
+        reason: String,
+        next: String,
+    },
+
     #[error(
         "the store at {path} cannot be used until its files can be opened again: {reason}.\n\
          An earlier write failed and kembar is waiting to reopen the store; {fix} Nothing \

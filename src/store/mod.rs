@@ -143,6 +143,18 @@ impl Store {
         // new number, or with a `generation` file from elsewhere) gets a new one; the lock is
         // held, so nothing is changing it.
         let stamp = read_stamp(path);
+        if stamp.is_none() && !store.is_empty() {
+            // No stamp: a change began and never finished (a kill, a crash, a disk that
+            // filled up halfway). The change itself is all there or not at all, but sled can
+            // leave a derived record of a failed write behind on a full disk; rebuild those.
+            let (repaired, _) = store.rebuild_derived(&Actor::local())?;
+            if !repaired.done.is_empty() {
+                store.notices.push(format!(
+                    "the last change to this store was interrupted; {}",
+                    repaired.done.join("; ")
+                ));
+            }
+        }
         if stamp.is_none() || stamp.and_then(|s| s.store) != store.id {
             store.advance_generation();
         }
@@ -450,19 +462,30 @@ impl Store {
         } else {
             "fix that, then save again"
         };
-        let next = match reopened {
-            Ok(()) => format!("The store is as it was before this change and still open; {hint}."),
-            Err(why) => format!(
-                "kembar could not reopen the store to continue ({}); it tries again at your \
-                 next action. Nothing saved earlier is lost; {hint}.",
-                why.reason()
-            ),
-        };
-        Err(StoreError::NotSaved {
-            path: self.path.clone(),
-            reason,
-            next,
-        })
+        match reopened {
+            Ok(()) => Err(StoreError::NotSaved {
+                path: self.path.clone(),
+                reason,
+                next: format!("The store is as it was before this change and still open; {hint}."),
+            }),
+            // The write may have reached the disk before it failed; without the store open
+            // there is no telling.
+            Err(why) => Err(StoreError::MaybeSaved {
+                path: self.path.clone(),
+                reason,
+                next: format!(
+                    "kembar could not reopen the store to look ({}); it tries again at your \
+                     next action. Nothing saved earlier is lost. {}, then look whether this \
+                     change is there before making it again.",
+                    why.reason(),
+                    if is_full(e) {
+                        "Free some disk space"
+                    } else {
+                        "Fix that"
+                    }
+                ),
+            }),
+        }
     }
 
     /// Removes the generation number before a change, durably (the folder is synced, so a
