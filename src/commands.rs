@@ -460,6 +460,18 @@ fn search(
     let today = cli
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    // Today (no replay) with a current saved index and a saved view of today, the store is
+    // not opened at all: the answer is the same, in a fraction of the time on a large store.
+    if cli.today.is_none()
+        && !cli.demo
+        && let Ok(path) = store_path(cli)
+        && let Some(view) = crate::search::saved::load_today(&path, today)
+        && let Some(index) =
+            crate::search::saved::load(&path, settings.lang, &settings.config.aliases)
+    {
+        let lens = crate::search::Lens::saved(&view, settings.lang);
+        return print_search(&index, &lens, settings.lang, query, limit, json, kinds);
+    }
     let (index, catalog) = match Session::open(cli, "search") {
         Ok(session) => {
             let aliases = &session.config.aliases;
@@ -468,7 +480,17 @@ fn search(
                 crate::search::load_or_build(&catalog, &session.store, session.lang, aliases)?;
             let catalog = match session.as_of {
                 Some(day) => catalog.as_of(day),
-                None => catalog,
+                None => {
+                    if let Some(generation) = session.store.generation().filter(|_| !cli.demo) {
+                        // A failed save only costs the next search the store's opening.
+                        let _ = crate::search::saved::save_today(
+                            session.store.path(),
+                            generation,
+                            &crate::search::Today::of(&catalog, today),
+                        );
+                    }
+                    catalog
+                }
             };
             (index, Some(catalog))
         }
@@ -495,15 +517,27 @@ fn search(
         }
         None => crate::search::Lens::blind(today, settings.lang),
     };
+    print_search(&index, &lens, settings.lang, query, limit, json, kinds)
+}
+
+fn print_search(
+    index: &crate::search::Index,
+    lens: &crate::search::Lens<'_>,
+    lang: Lang,
+    query: &str,
+    limit: usize,
+    json: bool,
+    kinds: &[crate::search::DocKind],
+) -> Result<()> {
     let mut finder = crate::search::Finder::new(kinds.to_vec());
-    finder.search_through(&index, query, &lens);
+    finder.search_through(index, query, lens);
     let hits = finder.top(limit);
     let rows: Vec<SearchRow> = hits
         .iter()
         .map(|h| SearchRow {
             kind: index.kind(h.doc),
             text: index.display(h.doc),
-            context: lens.context(&index, h.doc),
+            context: lens.context(index, h.doc),
             score: h.score,
             target: index.target(h.doc),
         })
@@ -517,7 +551,7 @@ fn search(
                 writeln!(
                     out,
                     "{:<10} {}  ({})",
-                    r.kind.label(settings.lang),
+                    r.kind.label(lang),
                     r.text,
                     r.context
                 )?;

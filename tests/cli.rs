@@ -322,6 +322,34 @@ fn search_uses_the_saved_index_while_another_process_holds_the_store() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(home.path().join("store/search-index.en").exists());
 
+    // Agreements (with their status today), countries and tags (with their counts).
+    let query = |home: &std::path::Path| {
+        kembar(
+            home,
+            &[
+                "--db",
+                db,
+                "--lang",
+                "en",
+                "search",
+                "--limit",
+                "30",
+                "--kind",
+                "agreement",
+                "--kind",
+                "country",
+                "--kind",
+                "tag",
+                "ja",
+            ],
+        )
+    };
+    let free = query(home.path());
+    assert!(free.status.success(), "{}", text(&free.stderr));
+    let free = text(&free.stdout);
+    assert!(free.contains("· active)"), "{free}");
+    assert!(free.contains("partners)"), "{free}");
+
     let held = kembar::store::Store::open(std::path::Path::new(db), "dashboard").unwrap();
     let out = kembar(
         home.path(),
@@ -329,7 +357,16 @@ fn search_uses_the_saved_index_while_another_process_holds_the_store() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Siem Reap"));
+    // The same answer, statuses and counts included, from what was saved beside the store.
+    let busy = query(home.path());
+    assert!(busy.status.success(), "{}", text(&busy.stderr));
+    assert_eq!(text(&busy.stdout), free);
     drop(held);
+
+    // Without the saved view of today, the store is opened (it is free again): same answer.
+    std::fs::remove_file(home.path().join("store/search-today")).unwrap();
+    assert_eq!(text(&query(home.path()).stdout), free);
+    assert!(home.path().join("store/search-today").exists());
 }
 
 #[test]

@@ -75,16 +75,42 @@ pub fn build(
 pub struct Lens<'a> {
     /// `None` when the catalog could not be read: everything is shown, as indexed.
     catalog: Option<&'a Catalog>,
+    /// Without a catalog, the statuses of a saved [`Today`] view, if any.
+    statuses: Option<&'a HashMap<crate::domain::AgreementId, crate::domain::Status>>,
     today: NaiveDate,
     replay: bool,
     lang: Lang,
     counts: std::borrow::Cow<'a, Counts>,
 }
 
+/// What a search shows beside its results on one day, saved beside the store with the index
+/// (see [`saved::save_today`]) so that `kembar search` without `--today` answers without
+/// opening the store: each agreement's status and the counts, as of `day`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Today {
+    pub day: NaiveDate,
+    statuses: HashMap<crate::domain::AgreementId, crate::domain::Status>,
+    counts: Counts,
+}
+
+impl Today {
+    pub fn of(catalog: &Catalog, day: NaiveDate) -> Today {
+        Today {
+            day,
+            statuses: catalog
+                .agreements
+                .iter()
+                .map(|a| (a.id, a.status_on(day)))
+                .collect(),
+            counts: Counts::of(catalog, day, false),
+        }
+    }
+}
+
 /// What a lens works out once from its catalog: the partners and countries with agreements,
 /// and how many agreements each tag is on, as of its day. Kept by a finder that stays open
 /// so that typing does not count them again.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     partners: HashSet<String>,
     countries: HashMap<String, usize>,
@@ -128,6 +154,7 @@ impl<'a> Lens<'a> {
     pub fn new(catalog: &'a Catalog, today: NaiveDate, replay: bool, lang: Lang) -> Lens<'a> {
         Lens {
             catalog: Some(catalog),
+            statuses: None,
             today,
             replay,
             lang,
@@ -145,6 +172,7 @@ impl<'a> Lens<'a> {
     ) -> Lens<'a> {
         Lens {
             catalog: Some(catalog),
+            statuses: None,
             today,
             replay,
             lang,
@@ -157,10 +185,24 @@ impl<'a> Lens<'a> {
     pub fn blind(today: NaiveDate, lang: Lang) -> Lens<'static> {
         Lens {
             catalog: None,
+            statuses: None,
             today,
             replay: false,
             lang,
             counts: std::borrow::Cow::Owned(Counts::default()),
+        }
+    }
+
+    /// A lens from a saved view of today (no replay): what it says beside results is what
+    /// a lens on the catalog would say that day.
+    pub fn saved(view: &'a Today, lang: Lang) -> Lens<'a> {
+        Lens {
+            catalog: None,
+            statuses: Some(&view.statuses),
+            today: view.day,
+            replay: false,
+            lang,
+            counts: std::borrow::Cow::Borrowed(&view.counts),
         }
     }
 
@@ -188,9 +230,9 @@ impl<'a> Lens<'a> {
     /// What is shown beside a result: where it sits, and what it is like that day.
     pub fn context(&self, index: &Index, doc: u32) -> String {
         let stored = index.context(doc);
-        let Some(catalog) = self.catalog else {
+        if self.catalog.is_none() && self.statuses.is_none() {
             return stored;
-        };
+        }
         let joined = |extra: String| {
             if stored.is_empty() {
                 extra
@@ -199,12 +241,19 @@ impl<'a> Lens<'a> {
             }
         };
         match index.target(doc) {
-            Target::Agreement(id) => match catalog.agreement(id) {
-                Some(a) => joined(
-                    crate::i18n::text::status(a.status_on(self.today), self.lang).to_string(),
-                ),
-                None => stored,
-            },
+            Target::Agreement(id) => {
+                let status = match (self.catalog, self.statuses) {
+                    (Some(catalog), _) => catalog.agreement(id).map(|a| a.status_on(self.today)),
+                    (None, Some(statuses)) => statuses.get(&id).copied(),
+                    (None, None) => None,
+                };
+                match status {
+                    Some(status) => {
+                        joined(crate::i18n::text::status(status, self.lang).to_string())
+                    }
+                    None => stored,
+                }
+            }
             Target::Tag(id) => {
                 let uses = self.counts.tags.get(id.as_str()).copied().unwrap_or(0);
                 joined(crate::i18n::text::agreements(uses, self.lang))

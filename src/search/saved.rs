@@ -114,3 +114,50 @@ pub fn save(
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&tmp, &target)
 }
+
+/// Where the view of today ([`super::Today`]) is saved: one small file for every language.
+fn today_path(store_dir: &Path) -> PathBuf {
+    store_dir.join("search-today")
+}
+
+#[derive(Serialize, Deserialize)]
+struct TodayFile {
+    store: StoreId,
+    generation: u64,
+    version: String,
+    view: super::Today,
+}
+
+/// Saves what search results show on `view.day`, for the store at `generation`; written
+/// beside and renamed, like the index.
+pub fn save_today(store_dir: &Path, generation: u64, view: &super::Today) -> std::io::Result<()> {
+    use std::io::Write;
+    let store = read_stamp(store_dir).and_then(|s| s.store).ok_or_else(|| {
+        std::io::Error::other("the store has no identity yet; the view is not saved")
+    })?;
+    let file = TodayFile {
+        store,
+        generation,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        view: view.clone(),
+    };
+    let encoded = postcard::to_stdvec(&file).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let target = today_path(store_dir);
+    let tmp = store_dir.join("search-today.tmp");
+    let mut out = crate::store::folder::create_fresh(&tmp)?;
+    out.write_all(&encoded)?;
+    out.sync_all()?;
+    std::fs::rename(&tmp, &target)
+}
+
+/// The saved view of `day`, if it was made for the store as it is now, by this version.
+pub fn load_today(store_dir: &Path, day: chrono::NaiveDate) -> Option<super::Today> {
+    let stamp = read_stamp(store_dir)?;
+    let bytes = std::fs::read(today_path(store_dir)).ok()?;
+    let file: TodayFile = postcard::from_bytes(&bytes).ok()?;
+    (Some(file.store) == stamp.store
+        && file.generation == stamp.generation
+        && file.version == env!("CARGO_PKG_VERSION")
+        && file.view.day == day)
+        .then_some(file.view)
+}

@@ -48,7 +48,7 @@ fn is_store_file(name: &str) -> bool {
         || name.starts_with("snap.")
         || name.starts_with(SET_ASIDE_PREFIX)
         || name.starts_with(super::GENERATION_FILE)
-        || name.starts_with("search-index.")
+        || name.starts_with("search-")
 }
 
 /// Refuses a folder that holds anything but a kembar store (or nothing), and any link in
@@ -169,7 +169,7 @@ pub(crate) fn clear_leftovers(dir: &Path) -> Vec<String> {
         let name = entry.file_name().to_string_lossy().into_owned();
         let snapshot = name.starts_with("snap.") && name.ends_with(UNFINISHED_SNAPSHOT);
         let temporary = name.ends_with(".tmp")
-            && (name.starts_with(super::GENERATION_FILE) || name.starts_with("search-index."));
+            && (name.starts_with(super::GENERATION_FILE) || name.starts_with("search-"));
         if !(snapshot || temporary) {
             continue;
         }
