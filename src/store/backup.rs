@@ -377,6 +377,10 @@ fn take_picture(store: &Store) -> Result<Option<Picture>, BackupError> {
 
 /// Listens to sled's change events on a thread of its own (sled makes a writer wait when
 /// 1,024 events are unread, so they are read as they come).
+///
+/// When told to stop (with the write lock held, so every change has finished and each of
+/// its events is filled in), it reads every event still waiting before it stops: `Pending`
+/// then only means that none is left.
 struct Watch {
     stop: Arc<AtomicBool>,
     changed: Arc<Mutex<BTreeSet<Vec<u8>>>>,
@@ -393,21 +397,29 @@ impl Watch {
             std::thread::Builder::new()
                 .name("kembar-backup-watch".into())
                 .spawn(move || {
-                    use std::sync::mpsc::RecvTimeoutError;
+                    // The subscriber is polled as a future rather than read with its
+                    // timeout: in sled 0.34 `next_timeout` takes a write that turned out to
+                    // change nothing (its reservation dropped unfilled) for the end of the
+                    // stream and stays stuck on it, while `poll` skips it.
+                    use std::future::Future;
+                    use std::task::{Context, Poll, Waker};
+                    let mut cx = Context::from_waker(Waker::noop());
                     loop {
-                        match events.next_timeout(Duration::from_millis(5)) {
-                            Ok(event) => {
+                        match std::pin::Pin::new(&mut events).poll(&mut cx) {
+                            Poll::Ready(Some(event)) => {
                                 changed
                                     .lock()
                                     .unwrap_or_else(PoisonError::into_inner)
                                     .insert(event.key().to_vec());
                             }
-                            Err(RecvTimeoutError::Timeout) => {
+                            // The database closed.
+                            Poll::Ready(None) => break,
+                            Poll::Pending => {
                                 if stop.load(Ordering::Acquire) {
                                     break;
                                 }
+                                std::thread::sleep(Duration::from_millis(1));
                             }
-                            Err(RecvTimeoutError::Disconnected) => break,
                         }
                     }
                 })?
@@ -991,16 +1003,20 @@ fn check_target(target: &Path) -> Result<PathBuf, RestoreError> {
 // ---------------------------------------------------------------------------------------
 // Backups before an upgrade.
 
+/// The time in the names of backups taken before upgrades (UTC, to the millisecond).
+const UPGRADE_TIME: &str = "%Y%m%dT%H%M%S%.3fZ";
+
 /// How many backups taken before schema upgrades are kept beside a store.
 pub const UPGRADE_BACKUPS_KEPT: usize = 2;
 
 /// Where the backup taken before migrating the store at `store_dir` to `schema` goes:
-/// beside the store folder, `<folder>.pre-schema-<schema>-<UTC time>.kbak`.
+/// beside the store folder, `<folder>.pre-schema-<schema>-<UTC time>.kbak`, e.g.
+/// `store.pre-schema-2-20261202T103015.250Z.kbak`.
 pub fn upgrade_backup_path(store_dir: &Path, schema: u32, at: DateTime<Utc>) -> PathBuf {
     let (parent, name) = beside(store_dir);
     parent.join(format!(
         "{name}.pre-schema-{schema}-{}.{EXTENSION}",
-        at.format("%Y%m%dT%H%M%SZ")
+        at.format(UPGRADE_TIME)
     ))
 }
 
@@ -1032,7 +1048,7 @@ pub fn upgrade_backups(store_dir: &Path) -> Vec<PathBuf> {
             // "<schema>-<time>": ordered by time, whatever the schema's digits.
             let (schema, time) = rest.split_once('-')?;
             schema.parse::<u32>().ok()?;
-            DateTime::parse_from_str(&format!("{time}+0000"), "%Y%m%dT%H%M%SZ%z").ok()?;
+            chrono::NaiveDateTime::parse_from_str(time, UPGRADE_TIME).ok()?;
             e.file_type()
                 .ok()?
                 .is_file()
@@ -1115,7 +1131,8 @@ mod tests {
         }
         std::fs::write(dir.path().join("store.pre-schema-2-notatime.kbak"), b"x").unwrap();
         std::fs::write(
-            dir.path().join("other.pre-schema-2-20250101T000000Z.kbak"),
+            dir.path()
+                .join("other.pre-schema-2-20250101T000000.000Z.kbak"),
             b"x",
         )
         .unwrap();
