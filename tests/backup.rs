@@ -245,7 +245,7 @@ fn backups_taken_while_another_session_saves_are_consistent() {
                 // Spread over the key space, so that some land behind the scan and some
                 // ahead of it.
                 let id = 1 + (n * 7919) % 1500;
-                let applied = if n % 3 == 0 {
+                let applied = if n.is_multiple_of(3) {
                     log_activity(&store, id, &format!("visit {n}"))
                 } else {
                     set_notes(&store, id, &format!("note {n}"))
