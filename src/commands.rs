@@ -56,6 +56,16 @@ impl Settings {
 
 impl Session {
     pub fn open(cli: &Cli, purpose: &str) -> Result<Session> {
+        let session = Session::open_quietly(cli, purpose)?;
+        for notice in session.store.notices() {
+            eprintln!("kembar: {}", display_safe(notice));
+        }
+        Ok(session)
+    }
+
+    /// Opens the store without printing what opening it did ([`Store::notices`]), for a
+    /// caller that reports it its own way (the server's log).
+    pub fn open_quietly(cli: &Cli, purpose: &str) -> Result<Session> {
         let Settings { config, lang } = Settings::load(cli)?;
         let actor = Actor::local();
         let (store, demo_dir) = if cli.demo {
@@ -74,9 +84,6 @@ impl Session {
             let path = store_path(cli)?;
             (Store::open(&path, purpose)?, None)
         };
-        for notice in store.notices() {
-            eprintln!("kembar: {}", display_safe(notice));
-        }
         Ok(Session {
             store: std::sync::Arc::new(store),
             demo_dir,

@@ -793,3 +793,62 @@ fn restore_errors_name_what_to_do() {
     assert!(matches!(e, RestoreError::Read { .. }), "{e}");
     assert!(e.to_string().contains("Nothing was written"));
 }
+
+/// The restore drill from README.md: its commands are the script's, and the script passes
+/// (on the demo, and on a backup given to it).
+#[test]
+fn the_restore_drill_in_the_readme_passes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = std::fs::read_to_string(root.join("packaging/restore-drill")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let drill = script
+        .split("# drill: begin\n")
+        .nth(1)
+        .and_then(|rest| rest.split("# drill: end\n").next())
+        .expect("the script marks its drill");
+    assert!(
+        readme.contains(&format!("```sh\n{drill}```")),
+        "README.md must list the drill's commands as packaging/restore-drill runs them:\n{drill}"
+    );
+
+    let home = TempDir::new().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new("sh")
+            .arg(root.join("packaging/restore-drill"))
+            .args(args)
+            .env("KEMBAR", env!("CARGO_BIN_EXE_kembar"))
+            .env("TMPDIR", home.path())
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env_remove("KEMBAR_DB")
+            .env_remove("KEMBAR_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert!(
+        out.status.success(),
+        "the drill failed:\n{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("restore drill passed"));
+
+    let file = home.path().join("mine.kbak");
+    schema_1_backup(&file);
+    let out = run(&[s(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // It cleans up after itself.
+    assert_eq!(listing(home.path()), ["mine.kbak"]);
+    // A damaged backup fails the drill.
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() - 10]).unwrap();
+    let out = run(&[s(&file)]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is cut short"),
+        "{}",
+        text(&out.stderr)
+    );
+}
