@@ -310,13 +310,13 @@ fn backup(cli: &Cli, output: Option<&std::path::Path>) -> Result<()> {
     let session = match Session::open(cli, "backup") {
         Ok(session) => session,
         Err(e) => {
-            if let Some(StoreError::InUse { .. }) = e.downcast_ref::<StoreError>() {
-                return Err(e.context(
-                    "kembar backup needs the store to itself here: back it up through its \
-                     holder instead, with an editor key (`ssh -p PORT NAME@HOST backup > \
-                     FILE` to a kembar server), or stop the process holding it and run this \
-                     again",
-                ));
+            if let Some(busy @ StoreError::InUse { .. }) = e.downcast_ref::<StoreError>() {
+                bail!(
+                    "{busy}\n\
+                     To back it up while it runs, go through its holder: `ssh -p PORT \
+                     NAME@HOST backup > FILE` with an editor key when a kembar server holds \
+                     it; otherwise stop the process holding it and run this again."
+                );
             }
             return Err(e);
         }
