@@ -62,7 +62,7 @@ fn main() {
     };
     let store = Arc::new(Store::open(std::path::Path::new(&db), "bench").unwrap());
     let agreements = store.next_agreement_id().unwrap() - 1;
-    let pick = |i: u64| 1 + (i * 7919) % agreements;
+    let pick = move |i: u64| 1 + (i * 7919) % agreements;
 
     let alone: Vec<Duration> = (0..200).map(|i| save(&store, pick(i), i)).collect();
     describe("saves alone", alone);
