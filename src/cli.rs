@@ -219,6 +219,37 @@ pub enum Command {
         repair: bool,
     },
 
+    /// Back up the whole store into one file: every record with its dated history, triage
+    /// decisions and follow-ups, tags and aliases, and the whole audit trail with the records
+    /// before and after each change.
+    ///
+    /// The backup is one consistent picture of the store, taken while others keep saving
+    /// (they wait for it a few milliseconds at most), compressed, with a header (kembar
+    /// version, store schema, identity and generation, time, counts) and SHA-256 checksums.
+    /// A file is written beside FILE and renamed when complete, so FILE is never half a
+    /// backup. While a dashboard or `kembar serve` holds the store, back it up through the
+    /// server with an editor key: `ssh -p PORT NAME@HOST backup > FILE`. `kembar restore`
+    /// reads it back.
+    Backup {
+        /// Write to this file (`-`: standard output, which must not be a terminal).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+
+    /// Restore a backup into a new store: --db names a folder that does not exist yet, or an
+    /// empty one.
+    ///
+    /// The whole file is checked first (what it is, its length, its checksums, its schema:
+    /// a newer one is refused, an older one migrated). The store is written into a new folder
+    /// beside the target, checked as `kembar check` does, and only then renamed, so a damaged
+    /// backup or a full disk leaves nothing behind. Prints what was restored and the check;
+    /// exits with 1 if the check finds problems (the store is restored as the backup holds
+    /// it; `kembar check --repair` repairs what it can).
+    Restore {
+        /// The backup file, as `kembar backup` wrote it.
+        file: PathBuf,
+    },
+
     /// Fill an empty store with deterministic synthetic data, for benchmarks.
     Gen {
         /// How many agreements.

@@ -56,6 +56,16 @@ impl Settings {
 
 impl Session {
     pub fn open(cli: &Cli, purpose: &str) -> Result<Session> {
+        let session = Session::open_quietly(cli, purpose)?;
+        for notice in session.store.notices() {
+            eprintln!("kembar: {}", display_safe(notice));
+        }
+        Ok(session)
+    }
+
+    /// Opens the store without printing what opening it did ([`Store::notices`]), for a
+    /// caller that reports it its own way (the server's log).
+    pub fn open_quietly(cli: &Cli, purpose: &str) -> Result<Session> {
         let Settings { config, lang } = Settings::load(cli)?;
         let actor = Actor::local();
         let (store, demo_dir) = if cli.demo {
@@ -74,9 +84,6 @@ impl Session {
             let path = store_path(cli)?;
             (Store::open(&path, purpose)?, None)
         };
-        for notice in store.notices() {
-            eprintln!("kembar: {}", display_safe(notice));
-        }
         Ok(Session {
             store: std::sync::Arc::new(store),
             demo_dir,
@@ -258,6 +265,8 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Some(Command::Backup { output }) => backup(&cli, output.as_deref()),
+        Some(Command::Restore { file }) => restore(&cli, file),
         Some(Command::Completions { shell }) => with_output(None, |out| {
             Ok(crate::manual::write_completions(*shell, out)?)
         }),
@@ -265,6 +274,167 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(crate::manual::write_man_page(out)?)
         }),
     }
+}
+
+/// `kembar backup`: the whole store into one file (or standard output).
+fn backup(cli: &Cli, output: Option<&std::path::Path>) -> Result<()> {
+    use crate::store::StoreError;
+    let output = output.filter(|o| *o != std::path::Path::new("-"));
+    if output.is_none() && std::io::stdout().is_terminal() {
+        bail!(
+            "a backup is a compressed file, not text for the terminal.\n\
+             fix: give --output FILE (e.g. --output kembar-$(date +%F).kbak), or redirect \
+             the output to a file"
+        );
+    }
+    if !cli.demo {
+        let path = store_path(cli)?;
+        if !path.is_dir() {
+            bail!(
+                "there is no store at {} to back up.\n\
+                 fix: name the store with --db PATH (or KEMBAR_DB)",
+                path.display()
+            );
+        }
+        if let Some(out) = output
+            && inside(out, &path)
+        {
+            bail!(
+                "{} is inside the store folder {}, where kembar keeps only its own files.\n\
+                 fix: write the backup elsewhere, e.g. in a backups folder beside the store",
+                out.display(),
+                path.display()
+            );
+        }
+    }
+    let session = match Session::open(cli, "backup") {
+        Ok(session) => session,
+        Err(e) => {
+            if let Some(busy @ StoreError::InUse { .. }) = e.downcast_ref::<StoreError>() {
+                bail!(
+                    "{busy}\n\
+                     To back it up while it runs, go through its holder: `ssh -p PORT \
+                     NAME@HOST backup > FILE` with an editor key when a kembar server holds \
+                     it; otherwise stop the process holding it and run this again."
+                );
+            }
+            return Err(e);
+        }
+    };
+    let store = &session.store;
+    let summary = match output {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            // Written beside the target and renamed: FILE is a whole backup or untouched.
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".kembar-backup-")
+                .tempfile_in(dir)
+                .with_context(|| format!("cannot write in {}", dir.display()))?;
+            let summary = {
+                let mut out = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+                let summary = store.backup_to(&mut out)?;
+                out.flush()
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                summary
+            };
+            tmp.as_file()
+                .sync_all()
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tmp.persist(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+            summary
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+            let summary = store.backup_to(&mut out)?;
+            out.flush()
+                .context("cannot write the backup to standard output")?;
+            summary
+        }
+    };
+    let header = &summary.header;
+    eprintln!(
+        "kembar: backed up {} to {}: {}; {} bytes, store schema {}, generation {}; saves \
+         waited at most {} ms",
+        store.path().display(),
+        output.map_or("standard output".into(), |p| p.display().to_string()),
+        header.counts,
+        summary.bytes,
+        header.schema,
+        header
+            .generation
+            .map_or("unknown".into(), |g| g.to_string()),
+        summary.held.as_millis()
+    );
+    Ok(())
+}
+
+/// Whether `file` would be written inside the folder `dir`.
+fn inside(file: &std::path::Path, dir: &std::path::Path) -> bool {
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    match (parent.canonicalize(), dir.canonicalize()) {
+        (Ok(parent), Ok(dir)) => parent.starts_with(dir),
+        _ => false,
+    }
+}
+
+/// `kembar restore FILE --db PATH`.
+fn restore(cli: &Cli, file: &std::path::Path) -> Result<()> {
+    if cli.demo {
+        bail!(
+            "--demo uses a temporary store that is deleted on exit, so nothing can be \
+             restored into it.\n\
+             fix: name a new folder with --db PATH"
+        );
+    }
+    let target = store_path(cli)?;
+    let restored = crate::store::backup::restore(file, &target)?;
+    let header = &restored.header;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "restored {} into {}:\n  taken {} by kembar {} from store {} (schema {}, generation \
+         {})\n  {}",
+        file.display(),
+        target.display(),
+        header.taken.format("%Y-%m-%d %H:%M:%S UTC"),
+        display_safe(&header.kembar),
+        display_safe(header.store.as_deref().unwrap_or("without an identity")),
+        header.schema,
+        header
+            .generation
+            .map_or("unknown".into(), |g| g.to_string()),
+        header.counts
+    )?;
+    for notice in &restored.notices {
+        writeln!(out, "  {}", display_safe(notice))?;
+    }
+    writeln!(out, "checking the restored store:")?;
+    write!(out, "{}", restored.check)?;
+    drop(out);
+    if restored.check.is_clean() {
+        return Ok(());
+    }
+    let n = restored.check.findings.len();
+    bail!(
+        "the restored store at {} has {n} problem{} (the backup holds the store as it was, \
+         problems included).\n\
+         fix: run `kembar --db {} check --repair`, which repairs what it can and names the fix \
+         for the rest",
+        target.display(),
+        if n == 1 { "" } else { "s" },
+        target.display()
+    )
 }
 
 /// Writes to a file or standard output; a closed pipe (`| head`) ends quietly.

@@ -260,6 +260,18 @@ fn trailing_sections() -> Roff {
     );
     entry(
         &mut roff,
+        vec![italic("STORE.pre-schema-N-TIME.kbak")],
+        "Beside the store folder: the backup a newer kembar takes before it migrates an older \
+         store to schema N (the last two are kept). kembar restore reads it.",
+    );
+    entry(
+        &mut roff,
+        vec![italic("/usr/lib/kembar/restore-drill")],
+        "With the Debian package: restores the demo data, or a backup given to it, into a \
+         temporary folder and checks the result.",
+    );
+    entry(
+        &mut roff,
         vec![italic("/etc/kembar/authorized_keys")],
         "With the Debian package: who may connect to kembar serve, and as what \
          (OpenSSH's format; kembar-role=\"editor\" in front of a key lets it edit). \

@@ -495,6 +495,7 @@ proptest! {
 fn packaging_scripts_parse() {
     for script in [
         "packaging/backup-rotate",
+        "packaging/restore-drill",
         "packaging/build-deb",
         "packaging/debian/postinst",
         "packaging/debian/prerm",
@@ -665,6 +666,7 @@ fn debian_package_installs_binary_units_manual_and_completions() {
     for (path, mode) in [
         ("usr/bin/kembar", "-rwxr-xr-x"),
         ("usr/lib/kembar/backup-rotate", "-rwxr-xr-x"),
+        ("usr/lib/kembar/restore-drill", "-rwxr-xr-x"),
         ("usr/lib/systemd/system/kembar.service", "-rw-r--r--"),
         ("usr/lib/systemd/system/kembar-backup.service", "-rw-r--r--"),
         ("usr/lib/systemd/system/kembar-backup.timer", "-rw-r--r--"),

@@ -576,7 +576,7 @@ async fn a_viewer_exports_and_reads_reports_with_ssh_commands() {
     let (_, err, status) = run(&server, &bob, "import /etc/passwd").await;
     assert_eq!(status, 2);
     assert!(
-        err.contains("answers `export`, `triage` and `report`"),
+        err.contains("answers `export`, `triage`, `report` and, for an editor key, `backup`"),
         "{err}"
     );
     let (_, err, status) = run(&server, &bob, "export --output /tmp/stolen.json").await;
@@ -585,6 +585,72 @@ async fn a_viewer_exports_and_reads_reports_with_ssh_commands() {
         err.contains("would write the export on the server"),
         "{err}"
     );
+}
+
+/// `ssh ... backup` with an editor key streams a backup of the store the server holds, taken
+/// while a dashboard edits; it restores to a store that passes the check and holds the
+/// edit saved before it. A viewer key is refused, and so is `--output` on the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_backs_up_the_served_store_over_ssh() {
+    let (alice, bob, keys) = two_users();
+    let mut server = Served::start(&keys);
+    let mut a = server.login("alice", &alice, 100, 30).await;
+    a.wait_for("Regions").await;
+    // One saved change first: an activity on the first agreement.
+    a.send("\ta").await;
+    a.wait_for("Log activity").await;
+    a.send("Dicadangkan").await;
+    a.send("\x13").await;
+    a.wait_for("Saved: activity logged").await;
+
+    let (out, err, status) = run(&server, &bob, "backup").await;
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("only an editor key may take one"), "{err}");
+    let (_, err, status) = run(&server, &alice, "backup --output /tmp/stolen.kbak").await;
+    assert_eq!(status, 2, "{err}");
+    assert!(
+        err.contains("would write the backup on the server"),
+        "{err}"
+    );
+    assert!(out.is_empty());
+
+    let (out, err, status) = run(&server, &alice, "backup").await;
+    assert_eq!(status, 0, "{err}");
+    let file = server.path("served.kbak");
+    std::fs::write(&file, &out).unwrap();
+    drop(a);
+    server.stop();
+
+    let restored = server.path("restored");
+    let home = server.home.path();
+    let done = common::kembar(
+        home,
+        &[
+            "--db",
+            restored.to_str().unwrap(),
+            "restore",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(done.status.success(), "{}", common::text(&done.stderr));
+    assert!(common::text(&done.stdout).contains("no problems found"));
+    for args in [&["export"][..], &["log", "--json"]] {
+        let original = common::kembar(
+            home,
+            &[&["--db", server.db.to_str().unwrap()], args].concat(),
+        );
+        let copy = common::kembar(
+            home,
+            &[&["--db", restored.to_str().unwrap()], args].concat(),
+        );
+        assert!(
+            original.stdout == copy.stdout,
+            "`{}` differs",
+            args.join(" ")
+        );
+    }
+    let log = common::kembar(home, &["--db", restored.to_str().unwrap(), "log", "--json"]);
+    assert!(common::text(&log.stdout).contains("Dicadangkan"));
 }
 
 /// Two editors change the same agreement: the second save is stopped and shown what the

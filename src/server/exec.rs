@@ -21,6 +21,7 @@ use russh::server::Handle;
 
 use crate::store::stream::StreamError;
 
+use super::keys::Role;
 use super::log::log_event;
 use super::session::Authed;
 use super::{Hub, lock};
@@ -164,8 +165,8 @@ pub(super) async fn answer(
         Some(_seat) => {
             let prepared = {
                 let _turn = hub.computing.acquire().await;
-                let (hub, line) = (Arc::clone(&hub), line.clone());
-                tokio::task::spawn_blocking(move || prepare(&hub, &line))
+                let (hub, line, asking) = (Arc::clone(&hub), line.clone(), user.clone());
+                tokio::task::spawn_blocking(move || prepare(&hub, &line, &asking))
                     .await
                     .unwrap_or_else(|_| Err(("kembar: the command failed inside\n".into(), 1)))
             };
@@ -279,8 +280,46 @@ fn split_words(line: &str) -> Vec<String> {
     words
 }
 
+/// A backup of the store the server holds, into a spool. Saves by the dashboards wait for
+/// it only while it starts and while it takes in what changed as it read the store.
+fn backup(hub: &Hub, user: &Authed) -> Result<Spool, String> {
+    let file = Spool::create()?;
+    let mut out = BufWriter::with_capacity(256 * 1024, &file);
+    let summary = match crate::store::backup::write_backup(&hub.store, &mut out)
+        .map_err(|e| e.to_string())
+        .and_then(|s| out.flush().map(|()| s).map_err(|e| spool_error(&e)))
+    {
+        Ok(summary) => summary,
+        Err(e) => {
+            log_event!(
+                "error",
+                user = &user.name,
+                fingerprint = &user.fingerprint,
+                during = "backup",
+                reason = &e,
+            );
+            return Err(e);
+        }
+    };
+    drop(out);
+    let header = &summary.header;
+    log_event!(
+        "backup",
+        user = &user.name,
+        fingerprint = &user.fingerprint,
+        records = header.counts.records(),
+        agreements = header.counts.agreements,
+        audit_entries = header.counts.audit_entries,
+        generation = header.generation.unwrap_or_default(),
+        bytes = summary.bytes,
+        caught_up = summary.caught_up,
+        saves_held_ms = summary.held.as_millis() as u64,
+    );
+    Spool::finish(file)
+}
+
 /// Works out the answer to a command line into a spool, or a message and an exit status.
-fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
+fn prepare(hub: &Hub, line: &str, user: &Authed) -> Result<Spool, (String, u32)> {
     use crate::cli::{Cli, Command, ExportFormat};
     use clap::{CommandFactory, FromArgMatches, parser::ValueSource};
     let words = split_words(line);
@@ -375,9 +414,20 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
                 shown, judging, &request, *format,
             ))
         }
+        Some(Command::Backup { output: Some(o) }) if o.as_os_str() != "-" => {
+            Err(on_server("the backup"))
+        }
+        Some(Command::Backup { .. }) if user.role != Role::Editor => Err((
+            "kembar: a backup holds the whole audit trail (who changed what, with the records \
+             before and after), so only an editor key may take one; `export` gives the \
+             records to any key\n"
+                .into(),
+            1,
+        )),
+        Some(Command::Backup { .. }) => backup(hub, user).map_err(failed),
         _ => Err((
-            "kembar: over SSH kembar answers `export`, `triage` and `report`; connect without a \
-             command for the dashboard\n"
+            "kembar: over SSH kembar answers `export`, `triage`, `report` and, for an editor \
+             key, `backup`; connect without a command for the dashboard\n"
                 .into(),
             2,
         )),

@@ -206,7 +206,12 @@ pub fn serve(
             .context("no data directory for the host key; pass --host-key PATH")?,
     };
     let host = keys::host_key(&host_path)?;
-    let session = Session::open(cli, &format!("serve {listen}"))?;
+    let session = Session::open_quietly(cli, &format!("serve {listen}"))?;
+    // What opening did (a migration and the backup taken before it, a damaged file set
+    // aside) goes to the log like every other event.
+    for notice in session.store.notices() {
+        log_event!("store_notice", message = notice);
+    }
     let (theme, warning) = Theme::resolve(
         session.theme.as_deref(),
         crate::config::themes_dir().as_deref(),

@@ -617,6 +617,12 @@ impl Store {
                 problems,
             });
         }
+        // Held throughout, like every write: a backup running meanwhile must see no change
+        // begin while it starts listening for changes or takes in the last ones.
+        let _writing = self
+            .writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut sink = Sink::chunked(self, GENERATED_CHUNK);
         let mut report = ImportReport::default();
         self.plan_fresh(data, &mut sink, &mut report)?;

@@ -6,6 +6,7 @@
 //! audit entry and is flushed before the call returns, so "saved" always means durable.
 
 pub mod audit;
+pub mod backup;
 pub mod check;
 pub mod edit;
 pub mod error;
@@ -82,6 +83,12 @@ pub struct Store {
     /// sled stopped answering (a write failed in a way it cannot recover from while running):
     /// nothing more is asked of it, and the store needs kembar to be started again.
     stalled: AtomicBool,
+    /// How many times sled's files were opened again after a failed write (a backup
+    /// listening to the old handle's changes must start again).
+    pub(crate) reopens: AtomicU64,
+    /// Whether opening an older store backs it up before migrating it (not for a store
+    /// being restored: its backup is the file it comes from).
+    backup_before_migrating: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -99,7 +106,24 @@ impl Store {
     /// cleared. A damaged snapshot is set aside and the store rebuilt from its log; only when
     /// nothing recovers does the error say to restore a backup. [`Store::notices`] says what
     /// was done.
+    ///
+    /// A store of an older schema is first backed up beside its folder (see
+    /// [`backup::upgrade_backup_path`]), then migrated.
     pub fn open(path: &Path, purpose: &str) -> Result<Store, StoreError> {
+        Store::open_with(path, purpose, true)
+    }
+
+    /// Opens a store just restored from a backup: an older schema is migrated without a
+    /// second backup.
+    pub(crate) fn open_restored(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, "restore", false)
+    }
+
+    fn open_with(
+        path: &Path,
+        purpose: &str,
+        backup_before_migrating: bool,
+    ) -> Result<Store, StoreError> {
         if path.is_file() {
             return Err(StoreError::NotAStore {
                 path: path.to_path_buf(),
@@ -134,8 +158,18 @@ impl Store {
             id: None,
             space_reserve: AtomicU64::new(SPACE_RESERVE),
             stalled: AtomicBool::new(false),
+            reopens: AtomicU64::new(0),
+            backup_before_migrating,
         };
-        if let Some(migrated) = store.check_schema()? {
+        if let Some((migrated, backup)) = store.check_schema()? {
+            if let Some(file) = backup {
+                store.notices.push(format!(
+                    "backed up the store to {} before migrating it (the last {} backups taken \
+                     before upgrades are kept beside the store)",
+                    file.display(),
+                    backup::UPGRADE_BACKUPS_KEPT
+                ));
+            }
             store.notices.push(migrated.to_string());
         }
         store.id = store.identity();
@@ -237,6 +271,7 @@ impl Store {
     /// locks its log while any does), so this waits a little for them.
     fn reopen(&self, slot: &mut Option<sled::Db>) -> Result<(), StoreError> {
         *slot = None;
+        self.reopens.fetch_add(1, Ordering::AcqRel);
         let start = Instant::now();
         loop {
             let mut ignored = Vec::new();
@@ -275,9 +310,10 @@ impl Store {
         Ok(self.db()?.scan_prefix(prefix))
     }
 
-    /// Checks the store's schema number, migrating an older store (what was done is
-    /// returned, to be said once).
-    fn check_schema(&self) -> Result<Option<migrate::Migrated>, StoreError> {
+    /// Checks the store's schema number, migrating an older store after backing it up (what
+    /// was done, and the backup, are returned, to be said once).
+    #[allow(clippy::type_complexity)]
+    fn check_schema(&self) -> Result<Option<(migrate::Migrated, Option<PathBuf>)>, StoreError> {
         match self.get(keys::META_SCHEMA)? {
             Some(bytes) => {
                 let found = bytes
@@ -304,10 +340,20 @@ impl Store {
                     let _ = self.commit(batch, Some(keys::META_STORE_ID), 0);
                 }
                 // Each step takes the store from schema n to n + 1 in one batch.
+                if found == SCHEMA_VERSION {
+                    return Ok(None);
+                }
+                // Nothing is migrated without a backup of the store as it was.
+                let backup = if self.backup_before_migrating {
+                    Some(backup::before_upgrade(self, SCHEMA_VERSION)?)
+                } else {
+                    None
+                };
                 match found {
-                    1 => Ok(Some(
+                    1 => Ok(Some((
                         self.migrate_from_1(chrono::Local::now().date_naive())?,
-                    )),
+                        backup,
+                    ))),
                     _ => Ok(None),
                 }
             }
