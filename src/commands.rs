@@ -93,9 +93,24 @@ impl Session {
 }
 
 impl Session {
+    /// Reads the store with no change landing part way (changes wait), so that what a
+    /// command prints is the store as it was at one moment, also while a dashboard or a
+    /// server is saving.
+    pub fn consistent<T, E: Into<anyhow::Error>>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, E>,
+    ) -> Result<T> {
+        let _writing = self
+            .store
+            .writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        read(&self.store).map_err(Into::into)
+    }
+
     /// The catalog as the commands show it: as of `--today` when one was given.
     pub fn catalog(&self) -> Result<Catalog> {
-        let catalog = self.store.load_catalog()?;
+        let catalog = self.consistent(|store| store.load_catalog())?;
         Ok(match self.as_of {
             Some(day) => catalog.as_of(day),
             None => catalog,
@@ -154,68 +169,6 @@ pub fn run(cli: Cli) -> Result<()> {
                 )
             })
         }
-        Some(Command::Export { format, output }) => {
-            let session = Session::open(&cli, "export")?;
-            export(&session, *format, output.as_deref())
-        }
-        Some(Command::List { json }) => {
-            let session = Session::open(&cli, "list")?;
-            list(&session, *json)
-        }
-        Some(Command::Search {
-            query,
-            limit,
-            json,
-            kind,
-        }) => search(&cli, query, *limit, *json, kind),
-        Some(Command::Triage { json, csv, limit }) => {
-            let session = Session::open(&cli, "triage")?;
-            triage(&session, *json, *csv, *limit)
-        }
-        Some(Command::Report {
-            province,
-            title,
-            place,
-            participants,
-            format,
-            output,
-        }) => {
-            let session = Session::open(&cli, "report")?;
-            let request = crate::report::Request {
-                province: province.as_deref(),
-                meeting: crate::report::Meeting::from_flags(title, place, participants)
-                    .or(&session.config.report),
-            };
-            report(&session, &request, *format, output.as_deref())
-        }
-        Some(Command::Log { since, json }) => {
-            let session = Session::open(&cli, "log")?;
-            let entries: Vec<_> = session
-                .store
-                .audit_entries()?
-                .into_iter()
-                .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
-                .collect();
-            with_output(None, |out| {
-                if *json {
-                    serde_json::to_writer_pretty(&mut *out, &entries)?;
-                    out.write_all(b"\n")?;
-                } else {
-                    for e in &entries {
-                        writeln!(
-                            out,
-                            "{}  {} ({})  {}  {}",
-                            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                            display_safe(&e.user),
-                            display_safe(&e.via),
-                            display_safe(&e.action),
-                            display_safe(&e.record)
-                        )?;
-                    }
-                }
-                Ok(())
-            })
-        }
         Some(Command::Check { repair }) => {
             let session = Session::open(&cli, "check")?;
             crate::store::check::run(&session.store, *repair, &session.actor)
@@ -264,6 +217,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Manpage { output }) => with_output(output.as_deref(), |out| {
             Ok(crate::manual::write_man_page(out)?)
         }),
+        // The commands that only read: `list`, `search`, `triage`, `report`, `export`, `log`.
+        Some(command) => read_only_command(&cli, command),
     }
 }
 
@@ -317,22 +272,21 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Path>) -> Result<()> {
+fn export(session: &Session, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
     match format {
         ExportFormat::Json => {
+            // `export` takes one consistent picture itself.
             let data = session.store.export()?;
-            with_output(output, |out| Ok(interchange::write_json(&data, out)?))
+            Ok(interchange::write_json(&data, out)?)
         }
         ExportFormat::Csv => {
-            let catalog = session.store.load_catalog()?;
-            with_output(output, |out| {
-                Ok(interchange::write_csv(&catalog, session.today, out)?)
-            })
+            let catalog = session.consistent(|store| store.load_catalog())?;
+            Ok(interchange::write_csv(&catalog, session.today, out)?)
         }
         ExportFormat::Xlsx => {
-            refuse_workbook_on_terminal(output, "export --format xlsx")?;
-            let bytes = crate::xlsx::write_dataset(&session.store.export()?, session.today)?;
-            with_output(output, |out| Ok(out.write_all(&bytes)?))
+            let data = session.store.export()?;
+            let bytes = crate::xlsx::write_dataset(&data, session.today)?;
+            Ok(out.write_all(&bytes)?)
         }
     }
 }
@@ -367,10 +321,16 @@ impl Judging {
     }
 }
 
-fn triage(session: &Session, json: bool, csv: bool, limit: Option<usize>) -> Result<()> {
+fn triage(
+    session: &Session,
+    json: bool,
+    csv: bool,
+    limit: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let catalog = session.catalog()?;
     let bytes = triage_bytes(&catalog, Judging::of(session), json, csv, limit)?;
-    with_output(None, |out| Ok(out.write_all(&bytes)?))
+    Ok(out.write_all(&bytes)?)
 }
 
 /// The triage queue as text, JSON or CSV.
@@ -401,14 +361,11 @@ fn report(
     session: &Session,
     request: &crate::report::Request<'_>,
     format: crate::cli::ReportFormat,
-    output: Option<&std::path::Path>,
+    out: &mut dyn Write,
 ) -> Result<()> {
-    if format == crate::cli::ReportFormat::Xlsx {
-        refuse_workbook_on_terminal(output, "report --format xlsx")?;
-    }
     let catalog = session.catalog()?;
     let bytes = report_bytes(&catalog, Judging::of(session), request, format)?;
-    with_output(output, |out| Ok(out.write_all(&bytes)?))
+    Ok(out.write_all(&bytes)?)
 }
 
 /// The evaluation report in Markdown, CSV or as a workbook.
@@ -443,88 +400,90 @@ struct SearchRow<'a> {
     target: crate::search::Target,
 }
 
-fn search(
-    cli: &Cli,
-    query: &str,
+/// What to look for and how to print it.
+struct SearchQuery<'a> {
+    query: &'a str,
     limit: usize,
     json: bool,
-    kinds: &[crate::search::DocKind],
+    kinds: &'a [crate::search::DocKind],
+}
+
+/// Search with the store open: the agreements' statuses and the counts beside tags and
+/// countries are worked out from the catalog as of the day, so the catalog is read even
+/// when a saved index is current (reading it is quick; building the index means reading
+/// every activity, which the saved index spares).
+fn search(session: &Session, q: &SearchQuery<'_>, out: &mut dyn Write) -> Result<()> {
+    let aliases = &session.config.aliases;
+    let (catalog, index) = session.consistent(|store| {
+        let catalog = store.load_catalog()?;
+        let index = crate::search::load_or_build(&catalog, store, session.lang, aliases)?;
+        anyhow::Ok((catalog, index))
+    })?;
+    let catalog = match session.as_of {
+        Some(day) => catalog.as_of(day),
+        None => catalog,
+    };
+    let lens = crate::search::Lens::new(
+        &catalog,
+        session.today,
+        session.as_of.is_some(),
+        session.lang,
+    );
+    write_search(&index, &lens, q, session.lang, out)
+}
+
+/// While another process holds the store and answers nobody (an import, an older kembar),
+/// a current saved index still answers, without what needs the catalog (statuses and
+/// counts beside results). `None` when there is no such index.
+fn search_saved(cli: &Cli, q: &SearchQuery<'_>) -> Option<Result<()>> {
+    if cli.demo || cli.today.is_some() {
+        return None;
+    }
+    let settings = Settings::load(cli).ok()?;
+    let path = store_path(cli).ok()?;
+    let index = crate::search::saved::load(&path, settings.lang, &settings.config.aliases)?;
+    let today = chrono::Local::now().date_naive();
+    let lens = crate::search::Lens::blind(today, settings.lang);
+    Some(with_output(None, |out| {
+        write_search(&index, &lens, q, settings.lang, out)
+    }))
+}
+
+fn write_search(
+    index: &crate::search::Index,
+    lens: &crate::search::Lens<'_>,
+    q: &SearchQuery<'_>,
+    lang: Lang,
+    out: &mut dyn Write,
 ) -> Result<()> {
-    // The agreements' statuses and the counts beside tags and countries are worked out
-    // from the catalog as of the day, so the store is opened even when a saved index is
-    // current (reading the catalog is quick; building the index means reading every
-    // activity, which the saved index spares).
-    // While another process holds the store, a current saved index still answers, without
-    // what needs the catalog (statuses and counts beside results, and a past day's lens).
-    let settings = Settings::load(cli)?;
-    let today = cli
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let (index, catalog) = match Session::open(cli, "search") {
-        Ok(session) => {
-            let aliases = &session.config.aliases;
-            let catalog = session.store.load_catalog()?;
-            let index =
-                crate::search::load_or_build(&catalog, &session.store, session.lang, aliases)?;
-            let catalog = match session.as_of {
-                Some(day) => catalog.as_of(day),
-                None => catalog,
-            };
-            (index, Some(catalog))
-        }
-        Err(e) => {
-            let in_use = matches!(
-                e.downcast_ref::<crate::store::StoreError>(),
-                Some(crate::store::StoreError::InUse { .. })
-            );
-            let saved = match (in_use && !cli.demo && cli.today.is_none(), store_path(cli)) {
-                (true, Ok(path)) => {
-                    crate::search::saved::load(&path, settings.lang, &settings.config.aliases)
-                }
-                _ => None,
-            };
-            match saved {
-                Some(index) => (index, None),
-                None => return Err(e),
-            }
-        }
-    };
-    let lens = match &catalog {
-        Some(catalog) => {
-            crate::search::Lens::new(catalog, today, cli.today.is_some(), settings.lang)
-        }
-        None => crate::search::Lens::blind(today, settings.lang),
-    };
-    let mut finder = crate::search::Finder::new(kinds.to_vec());
-    finder.search_through(&index, query, &lens);
-    let hits = finder.top(limit);
+    let mut finder = crate::search::Finder::new(q.kinds.to_vec());
+    finder.search_through(index, q.query, lens);
+    let hits = finder.top(q.limit);
     let rows: Vec<SearchRow> = hits
         .iter()
         .map(|h| SearchRow {
             kind: index.kind(h.doc),
             text: index.display(h.doc),
-            context: lens.context(&index, h.doc),
+            context: lens.context(index, h.doc),
             score: h.score,
             target: index.target(h.doc),
         })
         .collect();
-    with_output(None, |out| {
-        if json {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            out.write_all(b"\n")?;
-        } else {
-            for r in &rows {
-                writeln!(
-                    out,
-                    "{:<10} {}  ({})",
-                    r.kind.label(settings.lang),
-                    r.text,
-                    r.context
-                )?;
-            }
+    if q.json {
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        out.write_all(b"\n")?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{:<10} {}  ({})",
+                r.kind.label(lang),
+                r.text,
+                r.context
+            )?;
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// One agreement as `kembar list --json` prints it.
@@ -543,7 +502,7 @@ struct ListRow<'a> {
     last_activity: Option<String>,
 }
 
-fn list(session: &Session, json: bool) -> Result<()> {
+fn list(session: &Session, json: bool, out: &mut dyn Write) -> Result<()> {
     let catalog = session.catalog()?;
     if json {
         let rows: Vec<ListRow> = catalog
@@ -551,45 +510,175 @@ fn list(session: &Session, json: bool) -> Result<()> {
             .iter()
             .map(|a| list_row(&catalog, a, session.today))
             .collect();
-        with_output(None, |out| {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        })
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        out.write_all(b"\n")?;
+        return Ok(());
+    }
+    let rules = session.config.health;
+    for a in &catalog.agreements {
+        let summary = catalog.summary(a.id);
+        let mark = match health::health(a, summary, session.today, &rules) {
+            health::Health::Active => "active",
+            health::Health::Quiet => "quiet",
+            health::Health::Expired => "expired",
+        };
+        let country = catalog
+            .partner(&a.partner)
+            .map(|p| p.country.as_str())
+            .unwrap_or("");
+        writeln!(
+            out,
+            "{:>6}  {} – {} ({})  {}  {}  signed {}  expires {}  [{}]",
+            a.id,
+            display_safe(catalog.region_name(a)),
+            display_safe(catalog.partner_name(a)),
+            display_safe(country),
+            enum_name(&a.kind),
+            enum_name(&a.status_on(session.today)),
+            a.signed
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            a.expires
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            mark,
+        )?;
+    }
+    Ok(())
+}
+
+fn audit_log(
+    session: &Session,
+    since: Option<NaiveDate>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let entries: Vec<_> = session
+        .consistent(|store| store.audit_entries())?
+        .into_iter()
+        .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
+        .collect();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        out.write_all(b"\n")?;
     } else {
-        let rules = session.config.health;
-        with_output(None, |out| {
-            for a in &catalog.agreements {
-                let summary = catalog.summary(a.id);
-                let mark = match health::health(a, summary, session.today, &rules) {
-                    health::Health::Active => "active",
-                    health::Health::Quiet => "quiet",
-                    health::Health::Expired => "expired",
+        for e in &entries {
+            writeln!(
+                out,
+                "{}  {} ({})  {}  {}",
+                e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                display_safe(&e.user),
+                display_safe(&e.via),
+                display_safe(&e.action),
+                display_safe(&e.record)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs a command that only reads (see [`crate::owner::answers`]): on the store itself when
+/// it is free, and through the process that holds it when it is busy, with the same output.
+fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
+    debug_assert!(crate::owner::answers(command), "{command:?}");
+    let output = match command {
+        Command::Export { output, .. } | Command::Report { output, .. } => output.as_deref(),
+        _ => None,
+    };
+    match command {
+        Command::Export {
+            format: ExportFormat::Xlsx,
+            ..
+        } => refuse_workbook_on_terminal(output, "export --format xlsx")?,
+        Command::Report {
+            format: crate::cli::ReportFormat::Xlsx,
+            ..
+        } => refuse_workbook_on_terminal(output, "report --format xlsx")?,
+        _ => {}
+    }
+    let purpose = crate::owner::purpose(command);
+    let busy = match Session::open(cli, purpose) {
+        Ok(session) => return with_output(output, |out| answer(&session, command, out)),
+        Err(e) => e,
+    };
+    let in_use = matches!(
+        busy.downcast_ref::<crate::store::StoreError>(),
+        Some(crate::store::StoreError::InUse { .. })
+    );
+    if !in_use || cli.demo {
+        return Err(busy);
+    }
+    let path = store_path(cli)?;
+    let settings = Settings::load(cli)?;
+    let request = crate::owner::Request::new(cli, &settings);
+    match crate::owner::connect(&path) {
+        Some(connection) => with_output(output, |out| connection.ask(&request, out)),
+        None => {
+            if let Command::Search {
+                query,
+                limit,
+                json,
+                kind,
+            } = command
+            {
+                let q = SearchQuery {
+                    query,
+                    limit: *limit,
+                    json: *json,
+                    kinds: kind,
                 };
-                let country = catalog
-                    .partner(&a.partner)
-                    .map(|p| p.country.as_str())
-                    .unwrap_or("");
-                writeln!(
-                    out,
-                    "{:>6}  {} – {} ({})  {}  {}  signed {}  expires {}  [{}]",
-                    a.id,
-                    display_safe(catalog.region_name(a)),
-                    display_safe(catalog.partner_name(a)),
-                    display_safe(country),
-                    enum_name(&a.kind),
-                    enum_name(&a.status_on(session.today)),
-                    a.signed
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    a.expires
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    mark,
-                )?;
+                if let Some(answered) = search_saved(cli, &q) {
+                    return answered;
+                }
             }
-            Ok(())
-        })
+            Err(busy)
+        }
+    }
+}
+
+/// Writes what a command that only reads prints, from an open store: the one code path for
+/// a free store and for the owner of a busy one answering another process. Commands that
+/// only read and write to standard output belong here (add the command's arm, then its name
+/// to [`crate::owner::answers`]); their `--output` file is written by the caller.
+pub fn answer(session: &Session, command: &Command, out: &mut dyn Write) -> Result<()> {
+    match command {
+        Command::List { json } => list(session, *json, out),
+        Command::Search {
+            query,
+            limit,
+            json,
+            kind,
+        } => {
+            let q = SearchQuery {
+                query,
+                limit: *limit,
+                json: *json,
+                kinds: kind,
+            };
+            search(session, &q, out)
+        }
+        Command::Triage { json, csv, limit } => triage(session, *json, *csv, *limit, out),
+        Command::Report {
+            province,
+            title,
+            place,
+            participants,
+            format,
+            output: _,
+        } => {
+            let request = crate::report::Request {
+                province: province.as_deref(),
+                meeting: crate::report::Meeting::from_flags(title, place, participants)
+                    .or(&session.config.report),
+            };
+            report(session, &request, *format, out)
+        }
+        Command::Export { format, output: _ } => export(session, *format, out),
+        Command::Log { since, json } => audit_log(session, *since, *json, out),
+        other => bail!(
+            "`kembar {}` cannot be answered by the process that holds the store",
+            crate::owner::name(other)
+        ),
     }
 }
 

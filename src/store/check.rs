@@ -184,6 +184,7 @@ impl Store {
     /// Rebuilds what can be rebuilt and removes records orphaned by a missing agreement, in
     /// one audited change, then checks again. Returns what was done and what remains.
     pub fn repair(&self, actor: &Actor) -> Result<(RepairReport, CheckReport), StoreError> {
+        self.whole_store_actor(actor)?;
         let _writing = self
             .writing
             .lock()
