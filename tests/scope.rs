@@ -389,10 +389,17 @@ fn a_viewer_with_a_scope_sees_the_whole_country_with_its_scope_first() {
 fn an_undo_is_refused_by_the_store_once_the_agreement_left_the_scope() {
     let mut h = dashboard(scoped(Role::Editor, &["jawa-tengah"]));
     h.open_queensland();
-    h.press(Cmd::AdvanceStage);
     let id = h.model.target().unwrap();
-    assert_eq!(h.model.ctx.undo.len(), 1, "the stage change was saved");
-    // Someone with the whole country moves the agreement to another province.
+    h.press(Cmd::LogActivity);
+    for c in "Call with Brisbane".chars() {
+        h.press(Cmd::Insert(c));
+    }
+    h.press(Cmd::Save);
+    assert!(h.model.overlays.is_empty(), "the activity was not saved");
+    assert_eq!(h.model.ctx.undo.len(), 1);
+    let count = h.store.activities_of(id).unwrap().len();
+    // Someone with the whole country moves the agreement to another province. Undoing the
+    // activity touches no agreement record, so only the scope can stop it.
     let (version, a) = h.store.agreement(id).unwrap().unwrap();
     let mut moved = a.clone();
     moved.region = "jawa-timur".into();
@@ -410,12 +417,17 @@ fn an_undo_is_refused_by_the_store_once_the_agreement_left_the_scope() {
         applied: Box::new(applied),
         by: "admin".into(),
     });
+    // Even a dashboard that offered every key: the store, which holds the session's key
+    // (its actor), refuses.
+    h.model.ctx.access = Access {
+        role: Role::Editor,
+        scope: None,
+    };
     h.press(Cmd::Undo);
     assert_eq!(h.store.audit_entries().unwrap().len(), entries, "undone");
-    assert_eq!(
-        h.store.agreement(id).unwrap().unwrap().1.region,
-        "jawa-timur"
-    );
+    assert_eq!(h.store.activities_of(id).unwrap().len(), count);
+    let status = h.model.ctx.status.as_ref().unwrap().text.clone();
+    assert!(status.contains("outside the scope"), "{status}");
 }
 
 /// For random scopes and agreements, a change goes through exactly when the agreement's
