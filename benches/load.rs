@@ -20,10 +20,7 @@ use ratatui::backend::TestBackend;
 fn store_of(agreements: usize, dir: &std::path::Path) -> Store {
     let store = Store::open(&dir.join(format!("s{agreements}")), "bench").unwrap();
     let data = kembar::synth::generate(agreements, 10, 1);
-    let actor = Actor {
-        user: "bench".into(),
-        via: "bench".into(),
-    };
+    let actor = Actor::new("bench", "bench");
     store.fill_generated(&data, "bench", &actor).unwrap();
     // Closing waits for sled to finish writing the generated data; measured on a store still
     // settling, everything here ran two to three times slower on two cores.

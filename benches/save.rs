@@ -16,10 +16,7 @@ use kembar::store::{Actor, Change, Edit, Record, Store};
 use kembar::tui::model::{Action, Model, Origin, Start, update};
 
 fn actor() -> Actor {
-    Actor {
-        user: "bench".into(),
-        via: "bench".into(),
-    }
+    Actor::new("bench", "bench")
 }
 
 fn store_of(name: &str, dir: &std::path::Path) -> Store {

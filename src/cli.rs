@@ -186,8 +186,10 @@ pub enum Command {
     ///
     /// Only public keys listed in the authorized-keys file get in (OpenSSH's format, one key
     /// per line, with `kembar-role="editor"` in front of the key for those who may edit;
-    /// without it a key may only browse, search and copy). The file is read again when it
-    /// changes. The host key is created on first start (mode 0600) and reused afterwards.
+    /// without it a key may only browse, search and copy; `kembar-scope="jawa-tengah"`
+    /// limits a key's changes to those regions, a province with its regencies and cities).
+    /// The file is read again when it changes. The host key is created on first start
+    /// (mode 0600) and reused afterwards.
     Serve {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:2222", value_name = "ADDR:PORT")]

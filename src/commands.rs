@@ -100,9 +100,24 @@ impl Session {
 }
 
 impl Session {
+    /// Reads the store with no change landing part way (changes wait), so that what a
+    /// command prints is the store as it was at one moment, also while a dashboard or a
+    /// server is saving.
+    pub fn consistent<T, E: Into<anyhow::Error>>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, E>,
+    ) -> Result<T> {
+        let _writing = self
+            .store
+            .writing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        read(&self.store).map_err(Into::into)
+    }
+
     /// The catalog as the commands show it: as of `--today` when one was given.
     pub fn catalog(&self) -> Result<Catalog> {
-        let catalog = self.store.load_catalog()?;
+        let catalog = self.consistent(|store| store.load_catalog())?;
         Ok(match self.as_of {
             Some(day) => catalog.as_of(day),
             None => catalog,
@@ -161,68 +176,6 @@ pub fn run(cli: Cli) -> Result<()> {
                 )
             })
         }
-        Some(Command::Export { format, output }) => {
-            let session = Session::open(&cli, "export")?;
-            export(&session, *format, output.as_deref())
-        }
-        Some(Command::List { json }) => {
-            let session = Session::open(&cli, "list")?;
-            list(&session, *json)
-        }
-        Some(Command::Search {
-            query,
-            limit,
-            json,
-            kind,
-        }) => search(&cli, query, *limit, *json, kind),
-        Some(Command::Triage { json, csv, limit }) => {
-            let session = Session::open(&cli, "triage")?;
-            triage(&session, *json, *csv, *limit)
-        }
-        Some(Command::Report {
-            province,
-            title,
-            place,
-            participants,
-            format,
-            output,
-        }) => {
-            let session = Session::open(&cli, "report")?;
-            let request = crate::report::Request {
-                province: province.as_deref(),
-                meeting: crate::report::Meeting::from_flags(title, place, participants)
-                    .or(&session.config.report),
-            };
-            report(&session, &request, *format, output.as_deref())
-        }
-        Some(Command::Log { since, json }) => {
-            let session = Session::open(&cli, "log")?;
-            let entries: Vec<_> = session
-                .store
-                .audit_entries()?
-                .into_iter()
-                .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
-                .collect();
-            with_output(None, |out| {
-                if *json {
-                    serde_json::to_writer_pretty(&mut *out, &entries)?;
-                    out.write_all(b"\n")?;
-                } else {
-                    for e in &entries {
-                        writeln!(
-                            out,
-                            "{}  {} ({})  {}  {}",
-                            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
-                            display_safe(&e.user),
-                            display_safe(&e.via),
-                            display_safe(&e.action),
-                            display_safe(&e.record)
-                        )?;
-                    }
-                }
-                Ok(())
-            })
-        }
         Some(Command::Check { repair }) => {
             let session = Session::open(&cli, "check")?;
             crate::store::check::run(&session.store, *repair, &session.actor)
@@ -273,6 +226,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Manpage { output }) => with_output(output.as_deref(), |out| {
             Ok(crate::manual::write_man_page(out)?)
         }),
+        // The commands that only read: `list`, `search`, `triage`, `report`, `export`, `log`.
+        Some(command) => read_only_command(&cli, command),
     }
 }
 
@@ -311,6 +266,13 @@ fn backup(cli: &Cli, output: Option<&std::path::Path>) -> Result<()> {
         Ok(session) => session,
         Err(e) => {
             if let Some(busy @ StoreError::InUse { .. }) = e.downcast_ref::<StoreError>() {
+                // A dashboard or a server of this user holds it: it writes the backup for us.
+                #[cfg(unix)]
+                if !cli.demo
+                    && let Some(connection) = crate::owner::connect(&store_path(cli)?)
+                {
+                    return backup_through_owner(cli, connection, output);
+                }
                 bail!(
                     "{busy}\n\
                      To back it up while it runs, go through its holder: `ssh -p PORT \
@@ -372,6 +334,69 @@ fn backup(cli: &Cli, output: Option<&std::path::Path>) -> Result<()> {
             .generation
             .map_or("unknown".into(), |g| g.to_string()),
         summary.held.as_millis()
+    );
+    Ok(())
+}
+
+/// `kembar backup` on a store held by a dashboard or a server of the same user: the holder
+/// writes the backup (from the same code as a free store's) through its socket; to a file,
+/// it is written beside it, checked whole, then renamed into place.
+#[cfg(unix)]
+fn backup_through_owner(
+    cli: &Cli,
+    connection: crate::owner::Connection,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let settings = Settings::load(cli)?;
+    let request = crate::owner::Request::new(cli, &settings);
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+        connection.ask(&request, &mut out)?;
+        out.flush()
+            .context("cannot write the backup to standard output")?;
+        eprintln!("kembar: backed up the store through the process holding it, to standard output");
+        return Ok(());
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kembar-backup-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    {
+        let mut out = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+        connection.ask(&request, &mut out)?;
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // What came through the socket is checked as a restore would, before it takes the name.
+    let verified = crate::store::backup::verify(tmp.path()).map_err(|e| {
+        anyhow::anyhow!(
+            "the backup written through the process holding the store is not whole: {e}"
+        )
+    })?;
+    let header = verified.header.clone();
+    drop(verified);
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    eprintln!(
+        "kembar: backed up the store through the process holding it, to {}: {}; store schema \
+         {}, generation {}",
+        path.display(),
+        header.counts,
+        header.schema,
+        header
+            .generation
+            .map_or("unknown".into(), |g| g.to_string()),
     );
     Ok(())
 }
@@ -487,22 +512,21 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn export(session: &Session, format: ExportFormat, output: Option<&std::path::Path>) -> Result<()> {
+fn export(session: &Session, format: ExportFormat, out: &mut dyn Write) -> Result<()> {
     match format {
         ExportFormat::Json => {
+            // `export` takes one consistent picture itself.
             let data = session.store.export()?;
-            with_output(output, |out| Ok(interchange::write_json(&data, out)?))
+            Ok(interchange::write_json(&data, out)?)
         }
         ExportFormat::Csv => {
-            let catalog = session.store.load_catalog()?;
-            with_output(output, |out| {
-                Ok(interchange::write_csv(&catalog, session.today, out)?)
-            })
+            let catalog = session.consistent(|store| store.load_catalog())?;
+            Ok(interchange::write_csv(&catalog, session.today, out)?)
         }
         ExportFormat::Xlsx => {
-            refuse_workbook_on_terminal(output, "export --format xlsx")?;
-            let bytes = crate::xlsx::write_dataset(&session.store.export()?, session.today)?;
-            with_output(output, |out| Ok(out.write_all(&bytes)?))
+            let data = session.store.export()?;
+            let bytes = crate::xlsx::write_dataset(&data, session.today)?;
+            Ok(out.write_all(&bytes)?)
         }
     }
 }
@@ -537,10 +561,16 @@ impl Judging {
     }
 }
 
-fn triage(session: &Session, json: bool, csv: bool, limit: Option<usize>) -> Result<()> {
+fn triage(
+    session: &Session,
+    json: bool,
+    csv: bool,
+    limit: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let catalog = session.catalog()?;
     let bytes = triage_bytes(&catalog, Judging::of(session), json, csv, limit)?;
-    with_output(None, |out| Ok(out.write_all(&bytes)?))
+    Ok(out.write_all(&bytes)?)
 }
 
 /// The triage queue as text, JSON or CSV.
@@ -571,14 +601,11 @@ fn report(
     session: &Session,
     request: &crate::report::Request<'_>,
     format: crate::cli::ReportFormat,
-    output: Option<&std::path::Path>,
+    out: &mut dyn Write,
 ) -> Result<()> {
-    if format == crate::cli::ReportFormat::Xlsx {
-        refuse_workbook_on_terminal(output, "report --format xlsx")?;
-    }
     let catalog = session.catalog()?;
     let bytes = report_bytes(&catalog, Judging::of(session), request, format)?;
-    with_output(output, |out| Ok(out.write_all(&bytes)?))
+    Ok(out.write_all(&bytes)?)
 }
 
 /// The evaluation report in Markdown, CSV or as a workbook.
@@ -613,95 +640,95 @@ struct SearchRow<'a> {
     target: crate::search::Target,
 }
 
-fn search(
-    cli: &Cli,
-    query: &str,
+/// What to look for and how to print it.
+struct SearchQuery<'a> {
+    query: &'a str,
     limit: usize,
     json: bool,
-    kinds: &[crate::search::DocKind],
-) -> Result<()> {
-    // The agreements' statuses and the counts beside tags and countries are worked out
-    // from the catalog as of the day, so the store is opened even when a saved index is
-    // current (reading the catalog is quick; building the index means reading every
-    // activity, which the saved index spares).
-    // While another process holds the store, a current saved index still answers, without
-    // what needs the catalog (statuses and counts beside results, and a past day's lens).
-    let settings = Settings::load(cli)?;
-    let today = cli
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    // Today (no replay) with a current saved index and a saved view of today, the store is
-    // not opened at all: the answer is the same, in a fraction of the time on a large store.
-    if cli.today.is_none()
-        && !cli.demo
-        && let Ok(path) = store_path(cli)
-        && let Some(view) = crate::search::saved::load_today(&path, today)
-        && let Some(index) =
-            crate::search::saved::load(&path, settings.lang, &settings.config.aliases)
-    {
-        let lens = crate::search::Lens::saved(&view, settings.lang);
-        return print_search(&index, &lens, settings.lang, query, limit, json, kinds);
-    }
-    let (index, catalog) = match Session::open(cli, "search") {
-        Ok(session) => {
-            let aliases = &session.config.aliases;
-            let catalog = session.store.load_catalog()?;
-            let index =
-                crate::search::load_or_build(&catalog, &session.store, session.lang, aliases)?;
-            let catalog = match session.as_of {
-                Some(day) => catalog.as_of(day),
-                None => {
-                    if let Some(generation) = session.store.generation().filter(|_| !cli.demo) {
-                        // A failed save only costs the next search the store's opening.
-                        let _ = crate::search::saved::save_today(
-                            session.store.path(),
-                            generation,
-                            &crate::search::Today::of(&catalog, today),
-                        );
-                    }
-                    catalog
-                }
-            };
-            (index, Some(catalog))
-        }
-        Err(e) => {
-            let in_use = matches!(
-                e.downcast_ref::<crate::store::StoreError>(),
-                Some(crate::store::StoreError::InUse { .. })
-            );
-            let saved = match (in_use && !cli.demo && cli.today.is_none(), store_path(cli)) {
-                (true, Ok(path)) => {
-                    crate::search::saved::load(&path, settings.lang, &settings.config.aliases)
-                }
-                _ => None,
-            };
-            match saved {
-                Some(index) => (index, None),
-                None => return Err(e),
-            }
-        }
-    };
-    let lens = match &catalog {
-        Some(catalog) => {
-            crate::search::Lens::new(catalog, today, cli.today.is_some(), settings.lang)
-        }
-        None => crate::search::Lens::blind(today, settings.lang),
-    };
-    print_search(&index, &lens, settings.lang, query, limit, json, kinds)
+    kinds: &'a [crate::search::DocKind],
 }
 
-fn print_search(
+/// Search with the store open: the agreements' statuses and the counts beside tags and
+/// countries are worked out from the catalog as of the day, so the catalog is read even
+/// when a saved index is current (reading it is quick; building the index means reading
+/// every activity, which the saved index spares).
+fn search(session: &Session, q: &SearchQuery<'_>, out: &mut dyn Write) -> Result<()> {
+    let aliases = &session.config.aliases;
+    let (catalog, index) = session.consistent(|store| {
+        let catalog = store.load_catalog()?;
+        let index = crate::search::load_or_build(&catalog, store, session.lang, aliases)?;
+        anyhow::Ok((catalog, index))
+    })?;
+    let catalog = match session.as_of {
+        Some(day) => catalog.as_of(day),
+        None => {
+            if let Some(generation) = session.store.generation() {
+                // For the next search today (see `search_today`); a failed save only costs
+                // that search the store's opening.
+                let _ = crate::search::saved::save_today(
+                    session.store.path(),
+                    generation,
+                    &crate::search::Today::of(&catalog, session.today),
+                );
+            }
+            catalog
+        }
+    };
+    let lens = crate::search::Lens::new(
+        &catalog,
+        session.today,
+        session.as_of.is_some(),
+        session.lang,
+    );
+    write_search(&index, &lens, q, session.lang, out)
+}
+
+/// Today (no replay), with a current saved index and a saved view of today beside the
+/// store, the store is not opened at all: the same answer as [`search`], in a fraction of
+/// the time on a large store, and whoever holds the store is not asked. `None` when either
+/// is missing or stale.
+fn search_today(cli: &Cli, q: &SearchQuery<'_>) -> Option<Result<()>> {
+    if cli.demo || cli.today.is_some() {
+        return None;
+    }
+    let settings = Settings::load(cli).ok()?;
+    let path = store_path(cli).ok()?;
+    let today = chrono::Local::now().date_naive();
+    let view = crate::search::saved::load_today(&path, today)?;
+    let index = crate::search::saved::load(&path, settings.lang, &settings.config.aliases)?;
+    let lens = crate::search::Lens::saved(&view, settings.lang);
+    Some(with_output(None, |out| {
+        write_search(&index, &lens, q, settings.lang, out)
+    }))
+}
+
+/// While another process holds the store and answers nobody (an import, an older kembar),
+/// a current saved index still answers, without what needs the catalog (statuses and
+/// counts beside results). `None` when there is no such index.
+fn search_saved(cli: &Cli, q: &SearchQuery<'_>) -> Option<Result<()>> {
+    if cli.demo || cli.today.is_some() {
+        return None;
+    }
+    let settings = Settings::load(cli).ok()?;
+    let path = store_path(cli).ok()?;
+    let index = crate::search::saved::load(&path, settings.lang, &settings.config.aliases)?;
+    let today = chrono::Local::now().date_naive();
+    let lens = crate::search::Lens::blind(today, settings.lang);
+    Some(with_output(None, |out| {
+        write_search(&index, &lens, q, settings.lang, out)
+    }))
+}
+
+fn write_search(
     index: &crate::search::Index,
     lens: &crate::search::Lens<'_>,
+    q: &SearchQuery<'_>,
     lang: Lang,
-    query: &str,
-    limit: usize,
-    json: bool,
-    kinds: &[crate::search::DocKind],
+    out: &mut dyn Write,
 ) -> Result<()> {
-    let mut finder = crate::search::Finder::new(kinds.to_vec());
-    finder.search_through(index, query, lens);
-    let hits = finder.top(limit);
+    let mut finder = crate::search::Finder::new(q.kinds.to_vec());
+    finder.search_through(index, q.query, lens);
+    let hits = finder.top(q.limit);
     let rows: Vec<SearchRow> = hits
         .iter()
         .map(|h| SearchRow {
@@ -712,23 +739,21 @@ fn print_search(
             target: index.target(h.doc),
         })
         .collect();
-    with_output(None, |out| {
-        if json {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            out.write_all(b"\n")?;
-        } else {
-            for r in &rows {
-                writeln!(
-                    out,
-                    "{:<10} {}  ({})",
-                    r.kind.label(lang),
-                    r.text,
-                    r.context
-                )?;
-            }
+    if q.json {
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        out.write_all(b"\n")?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{:<10} {}  ({})",
+                r.kind.label(lang),
+                r.text,
+                r.context
+            )?;
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
 /// One agreement as `kembar list --json` prints it.
@@ -747,7 +772,7 @@ struct ListRow<'a> {
     last_activity: Option<String>,
 }
 
-fn list(session: &Session, json: bool) -> Result<()> {
+fn list(session: &Session, json: bool, out: &mut dyn Write) -> Result<()> {
     let catalog = session.catalog()?;
     if json {
         let rows: Vec<ListRow> = catalog
@@ -755,45 +780,196 @@ fn list(session: &Session, json: bool) -> Result<()> {
             .iter()
             .map(|a| list_row(&catalog, a, session.today))
             .collect();
-        with_output(None, |out| {
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        })
+        serde_json::to_writer_pretty(&mut *out, &rows)?;
+        out.write_all(b"\n")?;
+        return Ok(());
+    }
+    let rules = session.config.health;
+    for a in &catalog.agreements {
+        let summary = catalog.summary(a.id);
+        let mark = match health::health(a, summary, session.today, &rules) {
+            health::Health::Active => "active",
+            health::Health::Quiet => "quiet",
+            health::Health::Expired => "expired",
+        };
+        let country = catalog
+            .partner(&a.partner)
+            .map(|p| p.country.as_str())
+            .unwrap_or("");
+        writeln!(
+            out,
+            "{:>6}  {} – {} ({})  {}  {}  signed {}  expires {}  [{}]",
+            a.id,
+            display_safe(catalog.region_name(a)),
+            display_safe(catalog.partner_name(a)),
+            display_safe(country),
+            enum_name(&a.kind),
+            enum_name(&a.status_on(session.today)),
+            a.signed
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            a.expires
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            mark,
+        )?;
+    }
+    Ok(())
+}
+
+fn audit_log(
+    session: &Session,
+    since: Option<NaiveDate>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let entries: Vec<_> = session
+        .consistent(|store| store.audit_entries())?
+        .into_iter()
+        .filter(|e| since.is_none_or(|d| e.at.date_naive() >= d))
+        .collect();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &entries)?;
+        out.write_all(b"\n")?;
     } else {
-        let rules = session.config.health;
-        with_output(None, |out| {
-            for a in &catalog.agreements {
-                let summary = catalog.summary(a.id);
-                let mark = match health::health(a, summary, session.today, &rules) {
-                    health::Health::Active => "active",
-                    health::Health::Quiet => "quiet",
-                    health::Health::Expired => "expired",
+        for e in &entries {
+            writeln!(
+                out,
+                "{}  {} ({})  {}  {}",
+                e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                display_safe(&e.user),
+                display_safe(&e.via),
+                display_safe(&e.action),
+                display_safe(&e.record)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs a command that only reads (see [`crate::owner::answers`]): on the store itself when
+/// it is free, and through the process that holds it when it is busy, with the same output.
+fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
+    debug_assert!(crate::owner::answers(command), "{command:?}");
+    let output = match command {
+        Command::Export { output, .. } | Command::Report { output, .. } => output.as_deref(),
+        _ => None,
+    };
+    match command {
+        Command::Export {
+            format: ExportFormat::Xlsx,
+            ..
+        } => refuse_workbook_on_terminal(output, "export --format xlsx")?,
+        Command::Report {
+            format: crate::cli::ReportFormat::Xlsx,
+            ..
+        } => refuse_workbook_on_terminal(output, "report --format xlsx")?,
+        _ => {}
+    }
+    if let Command::Search {
+        query,
+        limit,
+        json,
+        kind,
+    } = command
+    {
+        let q = SearchQuery {
+            query,
+            limit: *limit,
+            json: *json,
+            kinds: kind,
+        };
+        if let Some(answered) = search_today(cli, &q) {
+            return answered;
+        }
+    }
+    let purpose = crate::owner::purpose(command);
+    let busy = match Session::open(cli, purpose) {
+        Ok(session) => return with_output(output, |out| answer(&session, command, out)),
+        Err(e) => e,
+    };
+    let in_use = matches!(
+        busy.downcast_ref::<crate::store::StoreError>(),
+        Some(crate::store::StoreError::InUse { .. })
+    );
+    if !in_use || cli.demo {
+        return Err(busy);
+    }
+    let path = store_path(cli)?;
+    let settings = Settings::load(cli)?;
+    let request = crate::owner::Request::new(cli, &settings);
+    match crate::owner::connect(&path) {
+        Some(connection) => with_output(output, |out| connection.ask(&request, out)),
+        None => {
+            if let Command::Search {
+                query,
+                limit,
+                json,
+                kind,
+            } = command
+            {
+                let q = SearchQuery {
+                    query,
+                    limit: *limit,
+                    json: *json,
+                    kinds: kind,
                 };
-                let country = catalog
-                    .partner(&a.partner)
-                    .map(|p| p.country.as_str())
-                    .unwrap_or("");
-                writeln!(
-                    out,
-                    "{:>6}  {} – {} ({})  {}  {}  signed {}  expires {}  [{}]",
-                    a.id,
-                    display_safe(catalog.region_name(a)),
-                    display_safe(catalog.partner_name(a)),
-                    display_safe(country),
-                    enum_name(&a.kind),
-                    enum_name(&a.status_on(session.today)),
-                    a.signed
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    a.expires
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                    mark,
-                )?;
+                if let Some(answered) = search_saved(cli, &q) {
+                    return answered;
+                }
             }
+            Err(busy)
+        }
+    }
+}
+
+/// Writes what a command that only reads prints, from an open store: the one code path for
+/// a free store and for the owner of a busy one answering another process. Commands that
+/// only read and write to standard output belong here (add the command's arm, then its name
+/// to [`crate::owner::answers`]); their `--output` file is written by the caller.
+pub fn answer(session: &Session, command: &Command, out: &mut dyn Write) -> Result<()> {
+    match command {
+        Command::List { json } => list(session, *json, out),
+        Command::Search {
+            query,
+            limit,
+            json,
+            kind,
+        } => {
+            let q = SearchQuery {
+                query,
+                limit: *limit,
+                json: *json,
+                kinds: kind,
+            };
+            search(session, &q, out)
+        }
+        Command::Triage { json, csv, limit } => triage(session, *json, *csv, *limit, out),
+        Command::Report {
+            province,
+            title,
+            place,
+            participants,
+            format,
+            output: _,
+        } => {
+            let request = crate::report::Request {
+                province: province.as_deref(),
+                meeting: crate::report::Meeting::from_flags(title, place, participants)
+                    .or(&session.config.report),
+            };
+            report(session, &request, *format, out)
+        }
+        Command::Export { format, output: _ } => export(session, *format, out),
+        Command::Log { since, json } => audit_log(session, *since, *json, out),
+        Command::Backup { .. } => {
+            session.store.backup_to(&mut *out)?;
             Ok(())
-        })
+        }
+        other => bail!(
+            "`kembar {}` cannot be answered by the process that holds the store",
+            crate::owner::name(other)
+        ),
     }
 }
 

@@ -12,6 +12,8 @@ pub mod domain;
 pub mod errors;
 pub mod i18n;
 pub mod manual;
+#[cfg(unix)]
+pub mod owner;
 pub mod register;
 pub mod report;
 pub mod search;

@@ -256,7 +256,9 @@ fn trailing_sections() -> Roff {
     entry(
         &mut roff,
         vec![italic("~/.local/share/kembar/store")],
-        "The store: a folder that one kembar process owns at a time.",
+        "The store: a folder that one kembar process owns at a time. While a dashboard or \
+         kembar serve holds it, list, search, triage, report, export and log are answered by \
+         that process through kembar.sock in the folder (mode 0600, same user only).",
     );
     entry(
         &mut roff,
@@ -274,7 +276,9 @@ fn trailing_sections() -> Roff {
         &mut roff,
         vec![italic("/etc/kembar/authorized_keys")],
         "With the Debian package: who may connect to kembar serve, and as what \
-         (OpenSSH's format; kembar-role=\"editor\" in front of a key lets it edit). \
+         (OpenSSH's format; kembar-role=\"editor\" in front of a key lets it edit, \
+         kembar-scope=\"jawa-tengah\" limits it to those regions, a province with its \
+         regencies and cities). \
          Read again whenever it changes.",
     );
     entry(

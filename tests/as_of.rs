@@ -75,10 +75,7 @@ struct Dashboard<'a> {
 impl Dashboard<'_> {
     fn act(&mut self, action: Action) {
         let mut effects: Vec<Effect> = update(&mut self.model, action);
-        let actor = Actor {
-            user: "tester".into(),
-            via: "test".into(),
-        };
+        let actor = Actor::new("tester", "test");
         while let Some(effect) = effects.pop() {
             if let Some(action) = run_effect(effect, self.store, &actor, &mut self.clipboard) {
                 effects.extend(update(&mut self.model, action));

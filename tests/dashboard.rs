@@ -353,10 +353,7 @@ fn stored_escape_sequences_never_reach_the_screen() {
             &data,
             "small.json",
             ImportMode::Merge,
-            &Actor {
-                user: "t".into(),
-                via: "t".into(),
-            },
+            &Actor::new("t", "t"),
         )
         .unwrap();
     let mut catalog = store.load_catalog().unwrap();

@@ -293,10 +293,7 @@ fn a_conflicting_save_shows_what_changed_and_offers_reload_or_keep() {
     let mut theirs = current.clone();
     theirs.notes = "theirs".into();
     kembar::domain::edits::set_status(&mut theirs, Status::RenewalInProgress, day());
-    let other = kembar::store::Actor {
-        user: "siti".into(),
-        via: "ssh".into(),
-    };
+    let other = kembar::store::Actor::new("siti", "ssh");
     h.store
         .apply(
             Change::new("update")
@@ -731,10 +728,7 @@ fn a_follow_up_typed_while_someone_marked_the_agreement_joins_their_notes() {
 
     let mut theirs = kembar::domain::Attention::new(id);
     theirs.decision = Some(kembar::domain::Decision::Renewal);
-    let other = kembar::store::Actor {
-        user: "siti".into(),
-        via: "ssh".into(),
-    };
+    let other = kembar::store::Actor::new("siti", "ssh");
     h.store
         .apply(
             Change::new("mark renewal").with(Edit::create(Record::Attention(theirs))),

@@ -112,10 +112,7 @@ impl Drop for SmallDisk {
 }
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn export_bytes(store: &Store) -> Vec<u8> {

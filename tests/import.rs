@@ -16,10 +16,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn new_store() -> (TempDir, Store) {

@@ -188,10 +188,7 @@ fn remote_change(h: &mut Harness, rng: &mut ChaCha8Rng) -> String {
         return "remote: nothing".into();
     }
     let a = &catalog.agreements[rng.random_range(0..catalog.agreements.len())];
-    let other = Actor {
-        user: "other".into(),
-        via: "another session".into(),
-    };
+    let other = Actor::new("other", "another session");
     let (change, what) = if rng.random_bool(0.2) {
         (h.store.deletion(a.id).unwrap(), "delete")
     } else {

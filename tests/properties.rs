@@ -45,10 +45,7 @@ fn budget(name: &str, default_cases: u32) -> ProptestConfig {
 }
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 /// Whether a message could drive a terminal (it may hold line breaks).

@@ -18,10 +18,7 @@ use tempfile::TempDir;
 use common::{kembar, text};
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -17,10 +17,7 @@ fn demo_index() -> &'static Index {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s"), "test").unwrap();
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json");
-        let actor = Actor {
-            user: "t".into(),
-            via: "t".into(),
-        };
+        let actor = Actor::new("t", "t");
         store
             .import(
                 &read_dataset(&path).unwrap(),

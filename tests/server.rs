@@ -736,3 +736,125 @@ async fn removing_a_key_ends_its_sessions() {
     .unwrap();
     b.wait_for("your access to this server changed").await;
 }
+
+/// The last audit entry of the served store, once the server is stopped.
+fn last_audit_entry(server: &Served) -> serde_json::Value {
+    let log = common::kembar(
+        server.home.path(),
+        &["--db", server.db.to_str().unwrap(), "log", "--json"],
+    );
+    let entries: serde_json::Value = serde_json::from_slice(&log.stdout).unwrap();
+    entries.as_array().unwrap().last().unwrap().clone()
+}
+
+fn scoped_keys(alice: &PrivateKey) -> String {
+    keys_file(&[(
+        "kembar-role=\"editor\",kembar-scope=\"jawa-tengah\" ",
+        alice,
+        "alice@jateng",
+    )])
+}
+
+/// A scoped editor over russh: its province first, edits there, read-only elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scoped_editor_edits_its_province_and_only_views_the_rest() {
+    let alice = key(ALICE);
+    let mut server = Served::start(&scoped_keys(&alice));
+    let mut a = server.login("alice", &alice, 100, 30).await;
+    let screen = a.wait_for("[scope: Jawa Tengah]").await;
+    assert!(screen.contains("Relationships · Jawa Tengah"), "{screen}");
+    // The last region is outside the scope.
+    a.send("G\te").await;
+    a.wait_for("is outside your key's scope: you may only view it")
+        .await;
+    a.wait_for("outside your scope: read-only").await;
+    // Back to the first region, its own: an activity is saved.
+    a.send("\x1b[Zg\ta").await;
+    a.wait_for("Log activity").await;
+    a.send("In scope over russh\x13").await;
+    a.wait_for("Saved: activity logged").await;
+    a.send("q").await;
+    a.pump(Duration::from_millis(300)).await;
+    server.stop();
+    let last = last_audit_entry(&server);
+    assert_eq!(last["user"], "alice");
+    assert!(
+        last["via"]
+            .as_str()
+            .unwrap()
+            .ends_with("(alice@jateng) scope jawa-tengah"),
+        "{last}"
+    );
+}
+
+fn have_ssh() -> bool {
+    Command::new("ssh")
+        .arg("-V")
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The same with OpenSSH's client, in a real terminal.
+#[test]
+fn a_scoped_editor_over_openssh_is_held_to_its_scope() {
+    if !have_ssh() {
+        eprintln!("NOTICE: skipped: no `ssh` (OpenSSH client) installed");
+        return;
+    }
+    use russh::keys::ssh_key::LineEnding;
+    let alice = key(ALICE);
+    let mut server = Served::start(&scoped_keys(&alice));
+    let identity = server.path("alice_key");
+    alice.write_openssh_file(&identity, LineEnding::LF).unwrap();
+    let port = server.port.to_string();
+    let mut ssh = common::Pty::spawn_program(
+        "ssh",
+        server.home.path(),
+        &[
+            "-F",
+            "/dev/null",
+            "-i",
+            identity.to_str().unwrap(),
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-p",
+            &port,
+            "-tt",
+            "alice@127.0.0.1",
+        ],
+        100,
+        30,
+    );
+    ssh.wait_for("[scope: Jawa Tengah]");
+    ssh.send("G\tR");
+    ssh.wait_for("is outside your key's scope: you may only view it");
+    ssh.send("\x1b[Zg\ta");
+    ssh.wait_for("Log activity");
+    ssh.send("In scope over OpenSSH\x13");
+    ssh.wait_for("Saved: activity logged");
+    ssh.send("q");
+    // Quitting ends the connection (however ssh reports that).
+    let _ = ssh.wait_exit();
+    server.stop();
+    let last = last_audit_entry(&server);
+    assert!(
+        last["after"]
+            .as_str()
+            .unwrap()
+            .contains("In scope over OpenSSH"),
+        "{last}"
+    );
+    assert!(
+        last["via"].as_str().unwrap().contains("scope jawa-tengah"),
+        "{last}"
+    );
+}

@@ -9,10 +9,7 @@ use kembar::domain::{Activity, ActivityKind, ActivitySummary, Agreement, Attenti
 use kembar::store::{Actor, Record, Remedy, Store};
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn numbered(prefix: u8, id: u64) -> Vec<u8> {

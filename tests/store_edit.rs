@@ -16,10 +16,7 @@ use kembar::store::{
 };
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

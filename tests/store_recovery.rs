@@ -15,10 +15,7 @@ use kembar::store::{
 use tempfile::TempDir;
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn export_bytes(store: &Store) -> Vec<u8> {

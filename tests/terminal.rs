@@ -405,10 +405,7 @@ impl Session {
     fn new(lang: Lang) -> Session {
         let dir = TempDir::new().unwrap();
         let store = Store::open(&dir.path().join("store"), "test").unwrap();
-        let actor = Actor {
-            user: "t".into(),
-            via: "t".into(),
-        };
+        let actor = Actor::new("t", "t");
         store
             .import(&dataset(), "scripts", ImportMode::Merge, &actor)
             .unwrap();
@@ -435,10 +432,7 @@ impl Session {
     }
 
     fn run(&mut self, mut effects: Vec<Effect>) {
-        let actor = Actor {
-            user: "t".into(),
-            via: "t".into(),
-        };
+        let actor = Actor::new("t", "t");
         while let Some(effect) = effects.pop() {
             if effect == Effect::Repaint {
                 let (w, h) = *self.size.lock().unwrap();

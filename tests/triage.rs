@@ -189,10 +189,7 @@ fn decisions_and_follow_ups_reach_the_queue_and_the_report() {
             done: None,
             noted: None,
         });
-        let actor = Actor {
-            user: "tester".into(),
-            via: "test".into(),
-        };
+        let actor = Actor::new("tester", "test");
         store
             .apply(
                 Change::new("mark revitalization").with(Edit::create(Record::Attention(note))),

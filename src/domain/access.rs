@@ -2,11 +2,51 @@
 //! answer for. The dashboard asks this before it offers a key; the store asks it again before
 //! it writes, so hiding a key is never the only guard.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::catalog::Catalog;
-use super::change::{Change, Record};
-use super::model::RegionLevel;
+use super::change::{Change, Record, RecordKey};
+use super::model::{AgreementId, Region, RegionLevel};
+
+/// Where things are: what a scope check needs to know of the records, whether they come
+/// from a catalog (the dashboard) or from the store itself (its change path).
+pub trait Places {
+    /// The province a regency or city belongs to (`None` for a province or an unknown id).
+    fn province_of(&self, region: &str) -> Option<String>;
+    /// The region holding an agreement, if the agreement exists.
+    fn region_of(&self, agreement: AgreementId) -> Option<String>;
+}
+
+impl Places for Catalog {
+    fn province_of(&self, region: &str) -> Option<String> {
+        self.region(region)
+            .filter(|r| r.level != RegionLevel::Province)
+            .and_then(|r| r.province.clone())
+    }
+
+    fn region_of(&self, agreement: AgreementId) -> Option<String> {
+        self.agreement(agreement).map(|a| a.region.clone())
+    }
+}
+
+impl<T: Places + ?Sized> Places for std::sync::Arc<T> {
+    fn province_of(&self, region: &str) -> Option<String> {
+        (**self).province_of(region)
+    }
+
+    fn region_of(&self, agreement: AgreementId) -> Option<String> {
+        (**self).region_of(agreement)
+    }
+}
+
+/// The provinces of regencies and cities, from a list of regions.
+pub fn provinces(regions: &[Region]) -> HashMap<String, String> {
+    regions
+        .iter()
+        .filter(|r| r.level != RegionLevel::Province)
+        .filter_map(|r| Some((r.id.clone(), r.province.clone()?)))
+        .collect()
+}
 
 /// What a session may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,15 +77,18 @@ impl Scope {
     }
 
     /// Whether `region` is in the scope, itself or through its province.
-    pub fn covers(&self, catalog: &Catalog, region: &str) -> bool {
+    pub fn covers(&self, places: &dyn Places, region: &str) -> bool {
         if self.regions.contains(region) {
             return true;
         }
-        catalog
-            .region(region)
-            .filter(|r| r.level != RegionLevel::Province)
-            .and_then(|r| r.province.as_deref())
-            .is_some_and(|p| self.regions.contains(p))
+        places
+            .province_of(region)
+            .is_some_and(|p| self.regions.contains(&p))
+    }
+
+    /// The region ids, comma separated, as the keys file writes them.
+    pub fn describe(&self) -> String {
+        self.regions().collect::<Vec<_>>().join(",")
     }
 }
 
@@ -87,18 +130,21 @@ impl Access {
     }
 
     /// Whether `region` is in scope (always, without a scope).
-    pub fn covers(&self, catalog: &Catalog, region: &str) -> bool {
-        self.scope
-            .as_ref()
-            .is_none_or(|s| s.covers(catalog, region))
+    pub fn covers(&self, places: &dyn Places, region: &str) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.covers(places, region))
+    }
+
+    /// Whether this session may change everything everywhere (a local user).
+    pub fn is_full(&self) -> bool {
+        *self == Access::full()
     }
 
     /// May this session change records of agreements held by `region`?
-    pub fn may_edit(&self, catalog: &Catalog, region: &str) -> Result<(), Denied> {
+    pub fn may_edit(&self, places: &dyn Places, region: &str) -> Result<(), Denied> {
         if self.read_only() {
             return Err(Denied::ReadOnly);
         }
-        if !self.covers(catalog, region) {
+        if !self.covers(places, region) {
             return Err(Denied::OutOfScope(region.to_string()));
         }
         Ok(())
@@ -106,28 +152,58 @@ impl Access {
 
     /// May this session make `change`? Every agreement it writes or removes, before and
     /// after, and every agreement whose timeline or triage notes it touches, must be in
-    /// scope. Partners and tags are shared by everyone: an editor may add them, and the
-    /// store refuses to remove one that an agreement still uses.
-    pub fn may_apply(&self, catalog: &Catalog, change: &Change) -> Result<(), Denied> {
+    /// scope: the agreement as `places` knows it (the store's current record, on the
+    /// store's change path) and as the change's records say. Partners and tags are shared
+    /// by everyone: an editor may add them, and the store refuses to remove one that an
+    /// agreement still uses.
+    pub fn may_apply(&self, places: &dyn Places, change: &Change) -> Result<(), Denied> {
         if self.read_only() {
             return Err(Denied::ReadOnly);
         }
         if self.scope.is_none() {
             return Ok(());
         }
+        // Agreements created by this very change hold their activities and notes too.
+        let created: HashMap<AgreementId, &str> = change
+            .edits
+            .iter()
+            .filter_map(|e| match &e.after {
+                Some(Record::Agreement(a)) => Some((a.id, a.region.as_str())),
+                _ => None,
+            })
+            .collect();
+        let holder = |id: AgreementId| -> Result<(), Denied> {
+            let region = places
+                .region_of(id)
+                .or_else(|| created.get(&id).map(|r| r.to_string()));
+            match region {
+                Some(region) if self.covers(places, &region) => Ok(()),
+                Some(region) => Err(Denied::OutOfScope(region)),
+                // An agreement nobody knows: nothing in scope can be said of it.
+                None => Err(Denied::OutOfScope(format!("agreement {id}"))),
+            }
+        };
         for edit in &change.edits {
+            match edit.key() {
+                Some(RecordKey::Agreement(id))
+                | Some(RecordKey::Activity(id, _))
+                | Some(RecordKey::Attention(id)) => holder(id)?,
+                Some(RecordKey::Partner(_)) | Some(RecordKey::Tag(_)) | None => {}
+            }
             for record in [&edit.before, &edit.after].into_iter().flatten() {
                 let region = match record {
-                    Record::Agreement(a) => Some(a.region.clone()),
-                    Record::Activity(v) => catalog.agreement(v.agreement).map(|a| a.region.clone()),
-                    Record::Attention(n) => {
-                        catalog.agreement(n.agreement).map(|a| a.region.clone())
+                    Record::Agreement(a) => a.region.clone(),
+                    Record::Activity(v) => {
+                        holder(v.agreement)?;
+                        continue;
                     }
-                    Record::Partner(_) | Record::Tag(_) => None,
+                    Record::Attention(n) => {
+                        holder(n.agreement)?;
+                        continue;
+                    }
+                    Record::Partner(_) | Record::Tag(_) => continue,
                 };
-                if let Some(region) = region
-                    && !self.covers(catalog, &region)
-                {
+                if !self.covers(places, &region) {
                     return Err(Denied::OutOfScope(region));
                 }
             }

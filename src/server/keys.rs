@@ -1,6 +1,7 @@
-//! Who may connect: OpenSSH's authorized-keys format with a `kembar-role` option, and the
-//! server's own host key.
+//! Who may connect: OpenSSH's authorized-keys format with `kembar-role` and `kembar-scope`
+//! options, and the server's own host key.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -8,6 +9,8 @@ use anyhow::{Context, Result, anyhow};
 use russh::keys::ssh_key::private::Ed25519Keypair;
 use russh::keys::ssh_key::{HashAlg, LineEnding};
 use russh::keys::{PrivateKey, PublicKey};
+
+use crate::domain::access::Scope;
 
 /// What a key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +26,8 @@ pub enum Role {
 pub struct Grant {
     pub key: PublicKey,
     pub role: Role,
+    /// The regions the key answers for (`kembar-scope`); `None`: the whole country.
+    pub scope: Option<Scope>,
     /// The comment at the end of the line, usually who the key belongs to.
     pub comment: String,
 }
@@ -44,6 +49,8 @@ pub struct Keyring {
     path: PathBuf,
     modified: Option<SystemTime>,
     grants: Vec<Grant>,
+    /// The store's region ids, when known: a scope naming another id leaves its key out.
+    regions: Option<HashSet<String>>,
     /// Problems with single lines: reported, and the line is left out.
     pub warnings: Vec<String>,
 }
@@ -52,10 +59,17 @@ impl Keyring {
     /// Reads the file; an unreadable file is an error (a server nobody can reach helps no
     /// one), a bad line only a warning.
     pub fn load(path: &Path) -> Result<Keyring> {
+        Keyring::load_for(path, None)
+    }
+
+    /// Reads the file for a store whose region ids are `regions`: a scope naming a region
+    /// the store does not hold is reported and its key left out.
+    pub fn load_for(path: &Path, regions: Option<HashSet<String>>) -> Result<Keyring> {
         let mut ring = Keyring {
             path: path.to_path_buf(),
             modified: None,
             grants: Vec::new(),
+            regions,
             warnings: Vec::new(),
         };
         ring.read()?;
@@ -70,7 +84,7 @@ impl Keyring {
                 self.path.display()
             )
         })?;
-        let (grants, warnings) = parse(&text, &self.path);
+        let (grants, warnings) = parse_for(&text, &self.path, self.regions.as_ref());
         self.grants = grants;
         self.warnings = warnings;
         self.modified = modified(&self.path);
@@ -124,8 +138,17 @@ fn modified(path: &Path) -> Option<SystemTime> {
 }
 
 /// Parses authorized-keys text: each line a key with options, blank lines and `#` comments
-/// skipped.
+/// skipped. Scopes are not checked against a store's regions (see [`parse_for`]).
 pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
+    parse_for(text, path, None)
+}
+
+/// [`parse`], with every region a scope names checked against `regions` when given.
+pub fn parse_for(
+    text: &str,
+    path: &Path,
+    regions: Option<&HashSet<String>>,
+) -> (Vec<Grant>, Vec<String>) {
     let mut grants = Vec::new();
     let mut warnings = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -146,6 +169,7 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
             }
         };
         let mut role = None;
+        let mut scope: Option<Scope> = None;
         let mut problem = None;
         for option in options {
             match option.split_once('=') {
@@ -161,6 +185,13 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
                             "kembar-role {other:?} is neither \"editor\" nor \"viewer\""
                         ))
                     }
+                },
+                Some(("kembar-scope", _)) if scope.is_some() => {
+                    problem = Some("kembar-scope is given twice".to_string())
+                }
+                Some(("kembar-scope", value)) => match parse_scope(value, regions) {
+                    Ok(s) => scope = Some(s),
+                    Err(why) => problem = Some(why),
                 },
                 // An OpenSSH restriction kembar does not enforce (from=, expiry-time=,
                 // command=, restrict...) must not become a full dashboard.
@@ -178,9 +209,51 @@ pub fn parse(text: &str, path: &Path) -> (Vec<Grant>, Vec<String>) {
             comment: key.comment().to_string(),
             key,
             role: role.unwrap_or(Role::Viewer),
+            scope,
         });
     }
     (grants, warnings)
+}
+
+/// Reads `"jawa-tengah,kota-surabaya"`: one or more region ids, each known to the store
+/// when its regions are given.
+fn parse_scope(value: &str, regions: Option<&HashSet<String>>) -> Result<Scope, String> {
+    let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
+    if !quoted {
+        return Err(format!(
+            "kembar-scope must be quoted, as kembar-scope=\"jawa-tengah\" (found {value})"
+        ));
+    }
+    let ids: Vec<String> = value[1..value.len() - 1]
+        .split(',')
+        .map(|id| id.trim().to_string())
+        .collect();
+    if ids.iter().any(String::is_empty) {
+        return Err(format!(
+            "kembar-scope {value} names an empty region; list region ids separated by commas, \
+             as kembar-scope=\"jawa-tengah,kota-surabaya\""
+        ));
+    }
+    if let Some(regions) = regions {
+        let unknown: Vec<&str> = ids
+            .iter()
+            .filter(|id| !regions.contains(id.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(format!(
+                "kembar-scope names {} that the store does not hold ({}); use region ids as \
+                 `kembar export` lists them, e.g. \"jawa-tengah\"",
+                if unknown.len() == 1 {
+                    "a region"
+                } else {
+                    "regions"
+                },
+                unknown.join(", ")
+            ));
+        }
+    }
+    Ok(Scope::new(ids))
 }
 
 /// Splits an authorized-keys line into its options and the key (`type base64 comment`).
@@ -327,5 +400,45 @@ mod tests {
         assert!(warnings[0].contains("line 5") && warnings[0].contains("admin"));
         assert!(warnings[1].contains("line 6"));
         assert!(warnings[2].contains("line 7") && warnings[2].contains("from="));
+    }
+
+    #[test]
+    fn scopes_name_known_regions_and_a_bad_scope_leaves_the_key_out() {
+        let regions: HashSet<String> = ["jawa-tengah", "kota-semarang", "jawa-timur"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let text = format!(
+            "kembar-role=\"editor\",kembar-scope=\"jawa-tengah\" {ALICE}\n\
+             kembar-scope=\"jawa-timur, kota-semarang\" {ALICE}\n\
+             kembar-role=\"editor\",kembar-scope=\"atlantis\" {ALICE}\n\
+             kembar-scope=\"jawa-tengah\",kembar-scope=\"jawa-timur\" {ALICE}\n\
+             kembar-scope=\"\" {ALICE}\n\
+             kembar-scope=jawa-tengah {ALICE}\n\
+             kembar-role=\"editor\" {ALICE}\n"
+        );
+        let (grants, warnings) = parse_for(&text, Path::new("keys"), Some(&regions));
+        assert_eq!(grants.len(), 3, "{warnings:?}");
+        let ids = |g: &Grant| {
+            g.scope
+                .as_ref()
+                .map(|s| s.regions().map(String::from).collect::<Vec<_>>())
+        };
+        assert_eq!(ids(&grants[0]), Some(vec!["jawa-tengah".to_string()]));
+        assert_eq!(grants[0].role, Role::Editor);
+        assert_eq!(
+            ids(&grants[1]),
+            Some(vec!["jawa-timur".to_string(), "kota-semarang".to_string()])
+        );
+        assert_eq!(grants[1].role, Role::Viewer);
+        assert_eq!(ids(&grants[2]), None, "no scope: the whole country");
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(warnings[0].contains("line 3") && warnings[0].contains("atlantis"));
+        assert!(warnings[1].contains("line 4") && warnings[1].contains("twice"));
+        assert!(warnings[2].contains("line 5") && warnings[2].contains("empty"));
+        assert!(warnings[3].contains("line 6") && warnings[3].contains("quoted"));
+        // Without the store's regions (parse alone), any id is taken as written.
+        let (grants, _) = parse(&text, Path::new("keys"));
+        assert_eq!(grants.len(), 4);
     }
 }

@@ -106,9 +106,9 @@ impl Hub {
         Some(Seat { hub: self, id })
     }
 
-    /// The role and comment the authorized-keys file gives a key, reading the file again if
-    /// it changed.
-    fn grant(&self, key: &russh::keys::PublicKey) -> Option<(keys::Role, String)> {
+    /// The role, scope and comment the authorized-keys file gives a key, reading the file
+    /// again if it changed.
+    fn grant(&self, key: &russh::keys::PublicKey) -> Option<keys::Grant> {
         let mut ring = lock(&self.keyring);
         match ring.refresh() {
             Refresh::Unchanged => {}
@@ -127,7 +127,7 @@ impl Hub {
                 );
             }
         }
-        ring.lookup(key).map(|g| (g.role, g.comment.clone()))
+        ring.lookup(key).cloned()
     }
 
     pub fn sessions(&self) -> usize {
@@ -188,7 +188,16 @@ pub fn serve(
     log_format: LogFormat,
 ) -> Result<()> {
     log::init(log_format);
-    let keyring = Keyring::load(authorized_keys)?;
+    let session = Session::open_quietly(cli, &format!("serve {listen}"))?;
+    // What opening did (a migration and the backup taken before it, a damaged file set
+    // aside) goes to the log like every other event.
+    for notice in session.store.notices() {
+        log_event!("store_notice", message = notice);
+    }
+    let catalog = Arc::new(session.store.load_catalog()?);
+    // Scopes name regions: a key whose scope names one the store lacks is left out.
+    let regions = catalog.regions.iter().map(|r| r.id.clone()).collect();
+    let keyring = Keyring::load_for(authorized_keys, Some(regions))?;
     for w in &keyring.warnings {
         log_event!("keys_warning", message = w);
     }
@@ -206,12 +215,37 @@ pub fn serve(
             .context("no data directory for the host key; pass --host-key PATH")?,
     };
     let host = keys::host_key(&host_path)?;
-    let session = Session::open_quietly(cli, &format!("serve {listen}"))?;
-    // What opening did (a migration and the backup taken before it, a damaged file set
-    // aside) goes to the log like every other event.
-    for notice in session.store.notices() {
-        log_event!("store_notice", message = notice);
-    }
+    // Local kembar commands of the server's user (`kembar report`, `kembar export`...)
+    // are answered from the store it holds.
+    #[cfg(unix)]
+    let _owner = {
+        let notify: std::sync::Arc<dyn Fn(crate::owner::Event) + Send + Sync> =
+            std::sync::Arc::new(|event| match event {
+                crate::owner::Event::Answered { command, ok, bytes } => log_event!(
+                    "local_command",
+                    command = command,
+                    status = if ok { 0u32 } else { 1 },
+                    bytes = bytes,
+                ),
+                crate::owner::Event::Refused { uid } => log_event!(
+                    "local_refused",
+                    uid = uid.map_or_else(|| "unknown".to_string(), |u| u.to_string()),
+                    reason = "another user",
+                ),
+            });
+        match crate::owner::Listener::start(Arc::clone(&session.store), Some(notify)) {
+            Ok(listener) => Some(listener),
+            Err(e) => {
+                log_event!(
+                    "local_socket_error",
+                    store = session.store.path(),
+                    error = e.to_string(),
+                    effect = "local kembar commands find the store busy",
+                );
+                None
+            }
+        }
+    };
     let (theme, warning) = Theme::resolve(
         session.theme.as_deref(),
         crate::config::themes_dir().as_deref(),
@@ -221,7 +255,6 @@ pub fn serve(
         log_event!("theme_warning", message = w);
     }
     listen::raise_open_file_limit();
-    let catalog = Arc::new(session.store.load_catalog()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -52,6 +52,8 @@ pub(super) struct Authed {
     /// The login name, as the client typed it (at most 64 characters).
     pub name: String,
     pub role: Role,
+    /// The regions the key answers for; `None`: the whole country.
+    pub scope: Option<crate::domain::access::Scope>,
     pub fingerprint: String,
     /// The comment of the key's line in the authorized-keys file, which the administrator
     /// wrote (the login name is whatever the client typed).
@@ -64,6 +66,25 @@ impl Authed {
         match self.role {
             Role::Viewer => "viewer",
             Role::Editor => "editor",
+        }
+    }
+
+    /// The scope as the keys file writes it, or "all" for the whole country.
+    pub fn scope_name(&self) -> String {
+        self.scope
+            .as_ref()
+            .map_or_else(|| "all".to_string(), |s| s.describe())
+    }
+
+    /// What this key may change, as the dashboard and the store's change path check it.
+    pub fn access(&self) -> crate::domain::access::Access {
+        use crate::domain::access::{Access, Role as May};
+        Access {
+            role: match self.role {
+                Role::Viewer => May::Viewer,
+                Role::Editor => May::Editor,
+            },
+            scope: self.scope.clone(),
         }
     }
 }
@@ -117,7 +138,8 @@ impl Link {
         }
         let user = self.authed.get()?;
         let reason = match hub.grant(&user.key) {
-            Some((role, _)) if role == user.role => return None,
+            Some(g) if g.role == user.role && g.scope == user.scope => return None,
+            Some(g) if g.role == user.role => "the key's scope changed in the authorized keys file",
             Some(_) => "the key's role changed in the authorized keys file",
             None => "the key is no longer in the authorized keys file",
         };
@@ -387,14 +409,15 @@ impl russh::server::Handler for Connection {
         user: &str,
         key: russh::server::VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
-        let Some((role, comment)) = self.hub.grant(key.public_key) else {
+        let Some(grant) = self.hub.grant(key.public_key) else {
             return Ok(Auth::reject());
         };
         let authed = Authed {
             name: user.chars().take(64).collect(),
-            role,
+            role: grant.role,
+            scope: grant.scope,
             fingerprint: fingerprint(key.public_key),
-            comment,
+            comment: grant.comment,
             key: key.public_key.clone(),
         };
         log_event!(
@@ -402,6 +425,7 @@ impl russh::server::Handler for Connection {
             peer = self.link.peer,
             user = &authed.name,
             role = authed.role_name(),
+            scope = authed.scope_name(),
             fingerprint = &authed.fingerprint,
             comment = &authed.comment,
         );
@@ -725,6 +749,7 @@ fn dashboard(
         peer = link.peer,
         user = &user.name,
         role = user.role_name(),
+        scope = user.scope_name(),
         fingerprint = &user.fingerprint,
         size = {
             let (cols, rows) = *lock(&terminal.size);
@@ -802,10 +827,7 @@ fn run_session(
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
     let catalog = Arc::clone(&lock(&hub.catalog));
-    let access = match user.role {
-        Role::Viewer => crate::domain::access::Access::viewer(),
-        Role::Editor => crate::domain::access::Access::full(),
-    };
+    let access = user.access();
     let start = Start {
         today,
         as_of: settings.today,
@@ -818,13 +840,18 @@ fn run_session(
     if let Some(index) = lock(&hub.index).clone() {
         update(&mut model, Action::IndexReady(index));
     }
+    let mut via = if user.comment.is_empty() {
+        format!("ssh {}", user.fingerprint)
+    } else {
+        format!("ssh {} ({})", user.fingerprint, user.comment)
+    };
+    if let Some(scope) = &user.scope {
+        via.push_str(&format!(" scope {}", scope.describe()));
+    }
     let actor = Actor {
         user: user.name.clone(),
-        via: if user.comment.is_empty() {
-            format!("ssh {}", user.fingerprint)
-        } else {
-            format!("ssh {} ({})", user.fingerprint, user.comment)
-        },
+        via,
+        access: user.access(),
     };
     let refresh = |catalog| hub.indexer.refresh(catalog);
     let session_hub = SessionHub {

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::PoisonError;
 
+use crate::domain::access::{Denied, Places};
 use crate::domain::builtin::is_builtin_tag;
 use crate::domain::validate::{self, ID_MAX, Invalid, Known, Numbered};
 use crate::domain::{Activity, ActivitySummary, Agreement, AgreementId, RegionLevel};
@@ -82,6 +83,41 @@ pub enum ApplyError {
     Conflict(Box<Conflict>),
     #[error("{}", invalid_message(.0))]
     Invalid(Vec<Invalid>),
+    /// The actor may not make this change (a viewer, or a record outside their scope).
+    #[error("{}", denied_message(.0))]
+    Denied(Denied),
+}
+
+fn denied_message(d: &Denied) -> String {
+    match d {
+        Denied::ReadOnly => "this session may only view records; nothing was saved".to_string(),
+        Denied::OutOfScope(region) => format!(
+            "{} is outside the scope of this session's key; nothing was saved",
+            crate::domain::text::display_safe(region)
+        ),
+    }
+}
+
+/// What the store's change path knows of places: the regions' provinces and, for each
+/// agreement, the region the store holds it under.
+struct Stored<'a> {
+    store: &'a Store,
+    provinces: HashMap<String, String>,
+}
+
+impl Places for Stored<'_> {
+    fn province_of(&self, region: &str) -> Option<String> {
+        self.provinces.get(region).cloned()
+    }
+
+    fn region_of(&self, agreement: AgreementId) -> Option<String> {
+        // A record that cannot be read answers "unknown", which no scope covers.
+        self.store
+            .agreement(agreement)
+            .ok()
+            .flatten()
+            .map(|(_, a)| a.region)
+    }
 }
 
 fn conflict_message(c: &Conflict) -> String {
@@ -146,6 +182,18 @@ impl Store {
         let mut change = change;
         let mut batch = sled::Batch::default();
         self.assign_ids(&mut change, &mut batch)?;
+        // Who may change what is decided here, where every change is written, whatever
+        // the session offered on screen.
+        if !actor.access.is_full() {
+            let places = Stored {
+                store: self,
+                provinces: crate::domain::access::provinces(&self.regions()?),
+            };
+            actor
+                .access
+                .may_apply(&places, &change)
+                .map_err(ApplyError::Denied)?;
+        }
         self.check_current(&change)?;
         self.check_records(&change)?;
 

@@ -18,6 +18,9 @@ use super::StoreError;
 
 /// Who holds the store (see `lock`).
 pub(crate) const LOCK_FILE: &str = "kembar.lock";
+/// Where the process holding the store answers other local kembar processes (see
+/// `crate::owner`); made as `kembar.sock.PID` and renamed.
+pub const SOCKET_FILE: &str = "kembar.sock";
 /// Files set aside by kembar start with this, so that sled never reads them again (it reads
 /// everything that starts with `snap.`).
 pub(crate) const SET_ASIDE_PREFIX: &str = "damaged-";
@@ -44,11 +47,30 @@ pub(crate) fn open_sled(dir: &Path) -> Result<sled::Db, sled::Error> {
 
 /// Whether kembar or sled put a file of this name in a store folder.
 fn is_store_file(name: &str) -> bool {
-    matches!(name, CONF | LOG | BLOBS | LOCK_FILE)
+    matches!(name, CONF | LOG | BLOBS | LOCK_FILE | SOCKET_FILE)
+        || name.starts_with(&format!("{SOCKET_FILE}."))
         || name.starts_with("snap.")
         || name.starts_with(SET_ASIDE_PREFIX)
         || name.starts_with(super::GENERATION_FILE)
         || name.starts_with("search-")
+}
+
+/// Removes a socket (and the temporary name it is made under) left in the store folder by
+/// an owner that died. Call only with the store's lock held: then nobody answers on it.
+/// Anything there that is not a socket is left alone.
+pub(crate) fn remove_stale_socket(dir: &Path) {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if (name == SOCKET_FILE || name.starts_with(&format!("{SOCKET_FILE}.")))
+            && entry.file_type().is_ok_and(|t| t.is_socket())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Refuses a folder that holds anything but a kembar store (or nothing), and any link in

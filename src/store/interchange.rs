@@ -363,6 +363,7 @@ impl Store {
         mode: ImportMode,
         actor: &Actor,
     ) -> Result<ImportReport, ImportError> {
+        self.whole_store_actor(actor)?;
         let source_name = &crate::domain::text::display_safe(source_name);
         let _writing = self
             .writing
@@ -603,6 +604,7 @@ impl Store {
         source_name: &str,
         actor: &Actor,
     ) -> Result<ImportReport, ImportError> {
+        self.whole_store_actor(actor)?;
         if !self.is_empty() {
             return Err(ImportError::Store(StoreError::Write {
                 path: self.path.clone(),

@@ -137,6 +137,10 @@ impl Store {
             fix: "Choose a folder you may write to with --db PATH (or KEMBAR_DB).".into(),
         })?;
         let lock = StoreLock::acquire(path, purpose, &Actor::local().user)?;
+        // With the lock held, a socket left in the folder has nobody behind it: its owner
+        // was killed before it could remove it.
+        #[cfg(unix)]
+        folder::remove_stale_socket(path);
         let mut notices = Vec::new();
         // With kembar's own lock held, sled's lock can only be held by a handle this process
         // is still letting go of (a store just dropped), or by a program that is not kembar.
@@ -214,6 +218,23 @@ impl Store {
     /// The store's random identity, when it has one.
     pub fn id(&self) -> Option<StoreId> {
         self.id
+    }
+
+    /// Changes to the whole store (an import, a repair, generated data) are for someone who
+    /// may change everything: a session limited to some regions, or one that may only
+    /// view, is refused before anything is read.
+    pub(crate) fn whole_store_actor(&self, actor: &Actor) -> Result<(), StoreError> {
+        if actor.access.is_full() {
+            return Ok(());
+        }
+        Err(StoreError::Write {
+            path: self.path.clone(),
+            reason: format!(
+                "{} may not change the whole store (an import or a repair changes every \
+                 region's records); nothing was written",
+                crate::domain::text::display_safe(&actor.user)
+            ),
+        })
     }
 
     /// Tells processes that find the store in use that a server holds it, and the command

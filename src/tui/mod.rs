@@ -53,6 +53,13 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
         );
     }
     let session = Session::open(cli, "dashboard")?;
+    // Other kembar commands of this user (`list`, `report`...) are answered from this
+    // dashboard's store while it runs. Without the socket they find the store busy.
+    #[cfg(unix)]
+    let _owner = match session.demo_dir {
+        Some(_) => None,
+        None => crate::owner::Listener::start(std::sync::Arc::clone(&session.store), None).ok(),
+    };
     let depth = screen::ColorDepth::from_env(cli.color);
     let (theme, warning) = Theme::resolve(
         session.theme.as_deref(),

@@ -142,6 +142,25 @@ fn title_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.status_error,
         ));
     }
+    if let Some(scope) = &ctx.access.scope {
+        let names: Vec<String> = scope
+            .regions()
+            .map(|id| {
+                ctx.catalog
+                    .region(id)
+                    .map_or(id, |r| r.name.as_str())
+                    .to_string()
+            })
+            .collect();
+        left.push(Span::styled(
+            format!(
+                "  [{}: {}]",
+                T::ScopeMark.in_lang(lang),
+                crate::domain::text::display_safe(&names.join(", "))
+            ),
+            theme.accent,
+        ));
+    }
     let left = Line::from(left);
     let sort = match model.browse.sort {
         RegionSort::Name => T::SortName,

@@ -35,10 +35,7 @@ impl Harness {
         if load_demo {
             let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo.json");
             let data = read_dataset(&path).unwrap();
-            let actor = Actor {
-                user: "tester".into(),
-                via: "test".into(),
-            };
+            let actor = Actor::new("tester", "test");
             store
                 .import(&data, "demo.json", ImportMode::Merge, &actor)
                 .unwrap();
@@ -54,10 +51,7 @@ impl Harness {
             store,
             model,
             clipboard: Vec::new(),
-            actor: Actor {
-                user: "tester".into(),
-                via: "test".into(),
-            },
+            actor: Actor::new("tester", "test"),
         };
         h.run(effects);
         h.act(Action::Resize(80, 24));

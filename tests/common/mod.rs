@@ -24,6 +24,11 @@ pub struct Pty {
 impl Pty {
     /// Starts kembar with `args` in a `cols`x`rows` terminal, with a private HOME.
     pub fn spawn(home: &Path, args: &[&str], cols: u16, rows: u16) -> Pty {
+        Pty::spawn_program(env!("CARGO_BIN_EXE_kembar"), home, args, cols, rows)
+    }
+
+    /// Starts another program (OpenSSH's client) the same way.
+    pub fn spawn_program(program: &str, home: &Path, args: &[&str], cols: u16, rows: u16) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -32,7 +37,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kembar"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("HOME", home);
@@ -252,10 +257,7 @@ pub fn demo_store() -> (tempfile::TempDir, kembar::store::Store) {
     let dir = tempfile::TempDir::new().unwrap();
     let store = kembar::store::Store::open(&dir.path().join("store"), "test").unwrap();
     let data = kembar::store::interchange::read_dataset(&fixture("demo.json")).unwrap();
-    let actor = kembar::store::Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    };
+    let actor = kembar::store::Actor::new("tester", "test");
     store
         .import(&data, "demo.json", kembar::store::ImportMode::Merge, &actor)
         .unwrap();

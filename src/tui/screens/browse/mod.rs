@@ -194,14 +194,24 @@ impl Browse {
     }
 
     /// Puts the regions in list order: provinces, each followed by its regencies and cities,
-    /// by name, by number of agreements or most troubled first.
+    /// by name, by number of agreements or most troubled first; with a scope, the regions
+    /// in it before the others.
     fn sort_regions(&mut self, ctx: &Ctx) {
         let catalog: &Catalog = &ctx.catalog;
         let rows = &self.region_rows;
         let figure = |i: usize| rows.get(&catalog.regions[i].id).copied();
         let sort = self.sort;
-        let key = |own: usize, kids: &[usize]| -> (i64, String) {
+        // A session with a scope sees its own regions first, then the rest of the country.
+        let scoped = ctx.access.scope.is_some();
+        let outside = |own: usize, kids: &[usize]| -> bool {
+            scoped
+                && !std::iter::once(own)
+                    .chain(kids.iter().copied())
+                    .any(|i| ctx.access.covers(catalog, &catalog.regions[i].id))
+        };
+        let key = |own: usize, kids: &[usize]| -> (bool, i64, String) {
             let name = catalog.regions[own].name.to_lowercase();
+            let outside = outside(own, kids);
             let sum = |f: fn(RegionRow) -> i64| {
                 std::iter::once(own)
                     .chain(kids.iter().copied())
@@ -210,9 +220,9 @@ impl Browse {
                     .sum::<i64>()
             };
             match sort {
-                RegionSort::Name => (0, name),
-                RegionSort::Count => (-sum(|r| r.count as i64), name),
-                RegionSort::Trouble => (-sum(|r| i64::from(r.trouble)), name),
+                RegionSort::Name => (outside, 0, name),
+                RegionSort::Count => (outside, -sum(|r| r.count as i64), name),
+                RegionSort::Trouble => (outside, -sum(|r| i64::from(r.trouble)), name),
             }
         };
         let mut groups = catalog.region_tree();

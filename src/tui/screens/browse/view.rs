@@ -80,6 +80,13 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
             } else {
                 Style::new()
             };
+            // Outside a scoped session's regions: dimmed (the relationships pane's title
+            // says why in words).
+            let name_style = if ctx.access.covers(ctx.catalog.as_ref(), id) {
+                name_style
+            } else {
+                name_style.patch(theme.muted)
+            };
             let count_style = if count == 0 {
                 theme.muted
             } else {
@@ -178,6 +185,14 @@ fn relationships_pane(
     let lang = ctx.lang;
     let focused = b.focus == Pane::Relationships;
     let title = match b.selected_region().and_then(|r| ctx.catalog.region(r)) {
+        Some(r) if !ctx.access.read_only() && !ctx.access.covers(ctx.catalog.as_ref(), &r.id) => {
+            format!(
+                "{} · {} [{}]",
+                T::Relationships.in_lang(lang),
+                display_safe(&r.name),
+                T::OutsideScopeMark.in_lang(lang)
+            )
+        }
         Some(r) => format!(
             "{} · {}",
             T::Relationships.in_lang(lang),
