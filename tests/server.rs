@@ -691,9 +691,21 @@ async fn crossing_edits_between_sessions_are_caught() {
 fn a_local_kembar_on_a_served_store_names_the_ssh_command() {
     let (_alice, _bob, keys) = two_users();
     let server = Served::start(&keys);
-    let out = common::kembar(
+    // Reading goes through the server (tests/owner.rs); a change does not.
+    let list = common::kembar(
         server.home.path(),
         &["--db", server.db.to_str().unwrap(), "list"],
+    );
+    assert!(list.status.success(), "{}", common::text(&list.stderr));
+    let fixture = common::fixture("demo.json");
+    let out = common::kembar(
+        server.home.path(),
+        &[
+            "--db",
+            server.db.to_str().unwrap(),
+            "import",
+            fixture.to_str().unwrap(),
+        ],
     );
     assert!(!out.status.success());
     let err = common::text(&out.stderr);
