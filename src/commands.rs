@@ -172,6 +172,12 @@ pub fn run(cli: Cli) -> Result<()> {
             let session = Session::open(&cli, "triage")?;
             triage(&session, *json, *csv, *limit)
         }
+        Some(Command::Trends { json, csv }) => {
+            let session = Session::open(&cli, "trends")?;
+            let catalog = session.catalog()?;
+            let bytes = trends_bytes(&catalog, Judging::of(&session), *json, *csv)?;
+            with_output(None, |out| Ok(out.write_all(&bytes)?))
+        }
         Some(Command::Report {
             province,
             title,
@@ -395,6 +401,12 @@ pub fn triage_bytes(
     } else {
         crate::report::triage_text(&rows, judging.lang).into_bytes()
     })
+}
+
+/// The trends by year as a table, JSON or CSV.
+pub fn trends_bytes(catalog: &Catalog, judging: Judging, json: bool, csv: bool) -> Result<Vec<u8>> {
+    let rows = crate::domain::trends::yearly(catalog, judging.today);
+    crate::report::trends_bytes(&rows, judging.today, judging.lang, json, csv)
 }
 
 fn report(

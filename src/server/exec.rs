@@ -356,6 +356,9 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
         Some(Command::Triage { json, csv, limit }) => spooled(crate::commands::triage_bytes(
             shown, judging, *json, *csv, *limit,
         )),
+        Some(Command::Trends { json, csv }) => {
+            spooled(crate::commands::trends_bytes(shown, judging, *json, *csv))
+        }
         Some(Command::Report {
             output: Some(_), ..
         }) => Err(on_server("the report")),
@@ -376,8 +379,8 @@ fn prepare(hub: &Hub, line: &str) -> Result<Spool, (String, u32)> {
             ))
         }
         _ => Err((
-            "kembar: over SSH kembar answers `export`, `triage` and `report`; connect without a \
-             command for the dashboard\n"
+            "kembar: over SSH kembar answers `export`, `triage`, `trends` and `report`; connect \
+             without a command for the dashboard\n"
                 .into(),
             2,
         )),
