@@ -215,7 +215,6 @@ pub const BROWSE: &[Binding] = &[
     hint(&[K('M')], Cmd::Map, T::KeyMap),
     hint(&[K('y')], Cmd::Copy, T::KeyCopy),
     hint(&[K('e')], Cmd::Edit, T::KeyEdit),
-    more(&[K('Y')], Cmd::Trends, T::KeyTrends),
     more(&[K('n')], Cmd::New, T::KeyNew),
     more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
     more(&[K('t')], Cmd::Tags, T::KeyTags),
@@ -267,6 +266,7 @@ pub const AGREEMENT: &[Binding] = &[
 pub const TRIAGE: &[Binding] = &[
     more(MOVE, Cmd::Down, T::KeyMove),
     more(&[C(Enter)], Cmd::Open, T::KeyOpen),
+    hint(&[K('Y')], Cmd::Trends, T::KeyTrends),
     hint(&[K('r')], Cmd::MarkRenewal, T::KeyMarkRenewal),
     hint(&[K('v')], Cmd::MarkRevitalization, T::KeyMarkRevitalization),
     hint(&[K('x')], Cmd::ProposeTermination, T::KeyProposeTermination),
@@ -275,7 +275,6 @@ pub const TRIAGE: &[Binding] = &[
     more(&[K('F')], Cmd::FollowUpDone, T::KeyFollowUpDone),
     more(&[K('c')], Cmd::ClearMarks, T::KeyClearMarks),
     hint(&[K('/')], Cmd::Filter, T::KeyFilter),
-    hint(&[K('Y')], Cmd::Trends, T::KeyTrends),
     hint(&[K('M')], Cmd::Map, T::KeyMapCountry),
     more(&[K('e')], Cmd::Edit, T::KeyEdit),
     more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
