@@ -18,10 +18,7 @@ use std::time::{Duration, Instant};
 use kembar::store::{Actor, Change, Edit, Record, Store};
 
 fn actor() -> Actor {
-    Actor {
-        user: "bench".into(),
-        via: "bench".into(),
-    }
+    Actor::new("bench", "bench")
 }
 
 fn save(store: &Store, id: u64, i: u64) -> Duration {

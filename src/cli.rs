@@ -147,6 +147,18 @@ pub enum Command {
         limit: Option<usize>,
     },
 
+    /// The country's cooperation year by year, from the first signing to the year of --today:
+    /// agreements signed, renewed, in force at the end of the year, expired that year, and
+    /// activities. A table, JSON or CSV.
+    Trends {
+        /// Print a JSON array, one object per year.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV for spreadsheets.
+        #[arg(long)]
+        csv: bool,
+    },
+
     /// The evaluation report for a ministry meeting, in the language of --lang: the
     /// meeting's title, date, place and participants; per province every agreement with its
     /// dates, stage, status, reasons, recommendation and the meeting's decision; open

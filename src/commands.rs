@@ -597,6 +597,12 @@ pub fn triage_bytes(
     })
 }
 
+/// The trends by year as a table, JSON or CSV.
+pub fn trends_bytes(catalog: &Catalog, judging: Judging, json: bool, csv: bool) -> Result<Vec<u8>> {
+    let rows = crate::domain::trends::yearly(catalog, judging.today);
+    crate::report::trends_bytes(&rows, judging.today, judging.lang, json, csv)
+}
+
 fn report(
     session: &Session,
     request: &crate::report::Request<'_>,
@@ -962,6 +968,11 @@ pub fn answer(session: &Session, command: &Command, out: &mut dyn Write) -> Resu
         }
         Command::Export { format, output: _ } => export(session, *format, out),
         Command::Log { since, json } => audit_log(session, *since, *json, out),
+        Command::Trends { json, csv } => {
+            let catalog = session.catalog()?;
+            let bytes = trends_bytes(&catalog, Judging::of(session), *json, *csv)?;
+            Ok(out.write_all(&bytes)?)
+        }
         Command::Backup { .. } => {
             session.store.backup_to(&mut *out)?;
             Ok(())

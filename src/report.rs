@@ -19,6 +19,8 @@ use crate::domain::text::display_safe;
 use crate::domain::triage::{Assessment, Reason, Recommendation};
 use crate::domain::{Agreement, Catalog, Decision, HealthRules, RegionLevel, Status};
 use crate::i18n::Lang;
+use crate::i18n::T;
+use crate::i18n::text::trend_headers;
 use crate::store::interchange::enum_name;
 
 /// The province an agreement belongs to: its region, or the region's province.
@@ -362,6 +364,8 @@ pub struct Report {
     pub follow_ups: Vec<FollowUpRow>,
     /// The 2019 meeting's six first, each group by frequency.
     pub obstacles: Vec<ObstacleRow>,
+    /// The agreements in scope year by year, to the report's day.
+    pub trends: Vec<crate::domain::trends::YearRow>,
 }
 
 /// What a report shows and for whom.
@@ -546,6 +550,7 @@ impl Report {
             agreements,
             follow_ups,
             obstacles,
+            trends: crate::domain::trends::yearly_of(catalog, scope.iter().copied(), today),
         })
     }
 
@@ -781,6 +786,23 @@ impl Report {
             md.push('\n');
         }
 
+        md.push_str(&format!("## {}\n\n", T::TrendsTitle.in_lang(self.lang)));
+        if self.trends.is_empty() {
+            md.push_str(&format!("{}\n\n", T::TrendsEmpty.in_lang(self.lang)));
+        } else {
+            md.push_str(&format!(
+                "| {} |\n|---:|---:|---:|---:|---:|---:|\n",
+                trend_headers(self.lang).join(" | ")
+            ));
+            for r in &self.trends {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {} |\n",
+                    r.year, r.signed, r.renewed, r.in_force, r.expired, r.activities
+                ));
+            }
+            md.push_str(&format!("\n{}\n\n", self.trends_note()));
+        }
+
         md.push_str(&format!(
             "## {}\n\n",
             t("Frekuensi hambatan", "Obstacle frequencies")
@@ -886,6 +908,13 @@ impl Report {
             }
             w.write_record([""])?;
 
+            w.write_record([T::TrendsTitle.in_lang(self.lang)])?;
+            w.write_record(trend_headers(self.lang))?;
+            for r in &self.trends {
+                w.write_record(trend_record(r))?;
+            }
+            w.write_record([""])?;
+
             w.write_record([t("Frekuensi hambatan", "Obstacle frequencies")])?;
             w.write_record(self.obstacle_headers())?;
             for o in &self.obstacles {
@@ -900,6 +929,81 @@ impl Report {
         }
         Ok(out)
     }
+}
+
+impl Report {
+    /// What the trend figures count, under the table.
+    pub fn trends_note(&self) -> String {
+        crate::i18n::text::trends_note(self.today, self.lang)
+    }
+}
+
+/// One year as CSV fields.
+pub fn trend_record(r: &crate::domain::trends::YearRow) -> [String; 6] {
+    [
+        r.year.to_string(),
+        r.signed.to_string(),
+        r.renewed.to_string(),
+        r.in_force.to_string(),
+        r.expired.to_string(),
+        r.activities.to_string(),
+    ]
+}
+
+/// The trends as `kembar trends` prints them: a table, JSON or CSV.
+pub fn trends_bytes(
+    rows: &[crate::domain::trends::YearRow],
+    today: NaiveDate,
+    lang: Lang,
+    json: bool,
+    csv: bool,
+) -> anyhow::Result<Vec<u8>> {
+    if json {
+        let mut out = serde_json::to_vec_pretty(rows)?;
+        out.push(b'\n');
+        return Ok(out);
+    }
+    if csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record([
+            "year",
+            "signed",
+            "renewed",
+            "in_force",
+            "expired",
+            "activities",
+        ])?;
+        for r in rows {
+            w.write_record(trend_record(r))?;
+        }
+        return Ok(w.into_inner().map_err(|e| e.into_error())?);
+    }
+    if rows.is_empty() {
+        return Ok(format!("{}\n", T::TrendsEmpty.in_lang(lang)).into_bytes());
+    }
+    let heads = trend_headers(lang);
+    let widths: Vec<usize> = heads
+        .iter()
+        .map(|h| unicode_width::UnicodeWidthStr::width(*h).max(5))
+        .collect();
+    let mut out = String::new();
+    let line = |fields: [String; 6], out: &mut String| {
+        let cells: Vec<String> = fields
+            .iter()
+            .zip(&widths)
+            .map(|(f, w)| format!("{:>w$}", f, w = *w))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(heads.map(str::to_string), &mut out);
+    for r in rows {
+        line(trend_record(r), &mut out);
+    }
+    out.push('\n');
+    out.push_str(&crate::i18n::text::trends_note(today, lang));
+    out.push('\n');
+    Ok(out.into_bytes())
 }
 
 fn or_dash(text: &str) -> String {

@@ -23,10 +23,7 @@ use sha2::Digest;
 use tempfile::TempDir;
 
 fn actor() -> Actor {
-    Actor {
-        user: "tester".into(),
-        via: "test".into(),
-    }
+    Actor::new("tester", "test")
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -749,3 +749,58 @@ fn a_follow_up_typed_while_someone_marked_the_agreement_joins_their_notes() {
     assert_eq!(note.decision, Some(kembar::domain::Decision::Renewal));
     assert_eq!(note.follow_ups.len(), 1);
 }
+
+/// The form shows the chosen partner's place; a new partner gets the place typed, a known
+/// partner's record is corrected in the same change, and a place off the Earth is refused
+/// beside its field with what to write.
+#[test]
+fn a_partners_place_is_shown_checked_and_saved_with_the_agreement() {
+    let mut h = at_queensland();
+    h.press(Cmd::Edit);
+    assert_eq!(field_text(&h, FieldId::PartnerPlace), "-27.4698, 153.0251");
+    focus_field(&mut h, FieldId::PartnerPlace);
+    h.press(Cmd::ClearInput);
+    type_text(&mut h, "-97.5, 153");
+    h.press(Cmd::Save);
+    let error = field_error(&h, FieldId::PartnerPlace).expect("an error on the place");
+    assert!(error.contains("is not a place"), "{error}");
+    assert!(error.contains("lat -90 to 90"), "{error}");
+    assert!(h.model.form().is_some(), "nothing saved");
+    let stored_partner = |h: &Harness, id: &str| {
+        h.store
+            .partners()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.id == id)
+            .unwrap()
+    };
+    assert_eq!(
+        stored_partner(&h, "queensland").coordinates.unwrap().lat,
+        -27.4698
+    );
+    h.press(Cmd::ClearInput);
+    type_text(&mut h, "-27.47, 153.02");
+    h.press(Cmd::Save);
+    assert!(h.model.form().is_none(), "saved: {:?}", h.model.ctx.status);
+    let at = stored_partner(&h, "queensland").coordinates.unwrap();
+    assert_eq!((at.lat, at.lon), (-27.47, 153.02));
+    let shown = h.model.ctx.catalog.partner("queensland").unwrap();
+    assert_eq!(shown.coordinates, Some(at));
+
+    // A new partner with its place.
+    h.press(Cmd::New);
+    type_text(&mut h, "Osaka City");
+    h.press(Cmd::NextPane);
+    type_text(&mut h, "Japan");
+    h.press(Cmd::NextPane);
+    type_text(&mut h, "34.69 135.50");
+    h.press(Cmd::Save);
+    assert!(h.model.form().is_none(), "saved: {:?}", h.model.ctx.status);
+    let at = stored_partner(&h, "osaka-city").coordinates.unwrap();
+    assert_eq!((at.lat, at.lon), (34.69, 135.5));
+
+    // Choosing another partner in the form shows that partner's place.
+    h.press(Cmd::New);
+    type_text(&mut h, "Fujian");
+    assert_eq!(field_text(&h, FieldId::PartnerPlace), "26.0745, 119.2965");
+}

@@ -102,6 +102,8 @@ fn listed(model: &Model) -> Option<Vec<AgreementId>> {
         Some(Screen::Triage(t)) => Some(t.list.rows().to_vec()),
         Some(Screen::List(l)) => Some(l.list.rows().to_vec()),
         Some(Screen::Agreement(a)) => Some(vec![a.id]),
+        Some(Screen::Map(m)) => Some(m.items.iter().map(|x| x.agreement).collect()),
+        Some(Screen::Trends(_)) => None,
     }
 }
 
@@ -141,6 +143,12 @@ fn check_windows(model: &Model) -> Result<(), String> {
         Some(Screen::Triage(t)) => window("triage queue", &t.list, g.triage)?,
         Some(Screen::List(l)) => window("agreement list", &l.list, g.list)?,
         Some(Screen::Agreement(a)) => window("timeline", &a.timeline, g.timeline)?,
+        Some(Screen::Trends(t)) => window("years", &t.years, g.trends)?,
+        Some(Screen::Map(m)) => {
+            if m.selected.is_none() && !m.items.is_empty() {
+                return Err("map: partners but none selected".into());
+            }
+        }
     }
     if let Some(f) = model.finder() {
         window("finder", &f.list, g.finder)?;
@@ -150,7 +158,10 @@ fn check_windows(model: &Model) -> Result<(), String> {
 
 /// The selected rows' names are on the drawn screen (when no overlay covers it).
 fn check_drawn(model: &Model, screen: &str) -> Result<(), String> {
-    if !model.overlays.is_empty() || screen.contains("Enlarge") {
+    if !model.overlays.is_empty()
+        || screen.contains("Enlarge")
+        || screen.contains("needs a terminal")
+    {
         return Ok(());
     }
     let c = &model.ctx.catalog;
@@ -170,7 +181,12 @@ fn check_drawn(model: &Model, screen: &str) -> Result<(), String> {
                 wanted.push(start(c.region_name(a)));
             }
         }
-        Some(Screen::Agreement(_)) => {}
+        Some(Screen::Map(m)) => {
+            if let Some(x) = m.current() {
+                wanted.push(start(&x.partner));
+            }
+        }
+        Some(Screen::Agreement(_)) | Some(Screen::Trends(_)) => {}
     }
     for w in wanted {
         if !screen.contains(&w) {

@@ -1246,7 +1246,7 @@ fn the_report_workbook_reads_back() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["Laporan", "Kerja sama", "Tindak lanjut", "Hambatan"]
+        ["Laporan", "Kerja sama", "Tindak lanjut", "Hambatan", "Tren"]
     );
     let summary = book.worksheet_range("Laporan").unwrap();
     assert_eq!(

@@ -576,7 +576,9 @@ async fn a_viewer_exports_and_reads_reports_with_ssh_commands() {
     let (_, err, status) = run(&server, &bob, "import /etc/passwd").await;
     assert_eq!(status, 2);
     assert!(
-        err.contains("answers `export`, `triage`, `report` and, for an editor key, `backup`"),
+        err.contains(
+            "answers `export`, `triage`, `trends`, `report` and, for an editor key, `backup`"
+        ),
         "{err}"
     );
     let (_, err, status) = run(&server, &bob, "export --output /tmp/stolen.json").await;

@@ -188,6 +188,35 @@ pub enum T {
     TagsOnTop,
     Title,
     Why,
+    KeyMap,
+    KeyMapCountry,
+    KeyTrends,
+    KeyNextPartner,
+    KeyZoom,
+    KeyZoomIn,
+    KeyPan,
+    KeyResetView,
+    KeyWholeCountry,
+    WholeCountry,
+    MapLegendRegion,
+    MapSelected,
+    MapPartners,
+    MapCountries,
+    MapNotOnMap,
+    MapNoPartners,
+    MapOffView,
+    TrendsTitle,
+    TrendsYear,
+    TrendsSigned,
+    TrendsRenewed,
+    TrendsInForce,
+    TrendsExpired,
+    TrendsActivities,
+    TrendsEmpty,
+    TrendsChartInForce,
+    TrendsChartActivities,
+    TrendsToDate,
+    FieldPartnerPlace,
 }
 
 impl T {
@@ -426,6 +455,44 @@ impl T {
             ),
             T::Title => ("Judul", "Title"),
             T::Why => ("Alasan", "Why"),
+            T::KeyMap => ("peta mitra", "map"),
+            T::KeyMapCountry => ("peta seluruh mitra", "map of all partners"),
+            T::KeyTrends => ("tren per tahun", "trends by year"),
+            T::KeyNextPartner => ("mitra berikut", "next partner"),
+            T::KeyZoom => ("perbesar/perkecil", "zoom"),
+            T::KeyZoomIn => ("perbesar", "zoom in"),
+            T::KeyPan => ("geser", "pan"),
+            T::KeyResetView => ("tampilan awal", "reset view"),
+            T::KeyWholeCountry => ("seluruh Indonesia / daerah", "whole country / region"),
+            T::WholeCountry => ("Seluruh Indonesia", "All Indonesia"),
+            T::MapLegendRegion => ("daerah", "region"),
+            T::MapSelected => ("Terpilih", "Selected"),
+            T::MapPartners => ("Mitra", "Partners"),
+            T::MapCountries => ("Per negara", "By country"),
+            T::MapNotOnMap => ("Tanpa koordinat", "Without coordinates"),
+            T::MapNoPartners => (
+                "Belum ada kerja sama untuk dipetakan.",
+                "No agreements to map yet.",
+            ),
+            T::MapOffView => (
+                "di luar tampilan (0: tampilan awal)",
+                "off the view (0 resets)",
+            ),
+            T::TrendsTitle => ("Tren per tahun", "Trends by year"),
+            T::TrendsYear => ("Tahun", "Year"),
+            T::TrendsSigned => ("Ditandatangani", "Signed"),
+            T::TrendsRenewed => ("Diperbarui", "Renewed"),
+            T::TrendsInForce => ("Berlaku", "In force"),
+            T::TrendsExpired => ("Berakhir", "Expired"),
+            T::TrendsActivities => ("Kegiatan", "Activities"),
+            T::TrendsEmpty => ("Belum ada MoU yang ditandatangani.", "No MoU signed yet."),
+            T::TrendsChartInForce => ("MoU berlaku pada akhir tahun", "MoUs in force at year end"),
+            T::TrendsChartActivities => ("Kegiatan per tahun", "Activities a year"),
+            T::TrendsToDate => ("s.d.", "to"),
+            T::FieldPartnerPlace => (
+                "Lokasi mitra (lintang, bujur)",
+                "Partner's location (lat, lon)",
+            ),
             T::QuietShort => ("Sepi", "Quiet"),
             T::KeyRedraw => ("gambar ulang layar", "redraw the screen"),
             T::HealthLegend => (
@@ -563,6 +630,85 @@ pub fn partners(n: usize, lang: Lang) -> String {
         (Lang::Id, n) => format!("{n} mitra"),
         (Lang::En, 1) => "1 partner".to_string(),
         (Lang::En, n) => format!("{n} partners"),
+    }
+}
+
+/// The columns of the trends table, in its order: year, signed, renewed, in force at the
+/// end of the year, expired, activities.
+pub fn trend_headers(lang: Lang) -> [&'static str; 6] {
+    [
+        T::TrendsYear.in_lang(lang),
+        T::TrendsSigned.in_lang(lang),
+        T::TrendsRenewed.in_lang(lang),
+        T::TrendsInForce.in_lang(lang),
+        T::TrendsExpired.in_lang(lang),
+        T::TrendsActivities.in_lang(lang),
+    ]
+}
+
+/// What the trend figures count, said under their table.
+pub fn trends_note(today: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!(
+            "Sampai {today}. Ditandatangani: kerja sama yang MoU pertamanya ditandatangani \
+             tahun itu; diperbarui: MoU berikutnya yang ditandatangani tahun itu; berlaku: MoU \
+             yang masih berlaku pada 31 Desember (atau pada {today}); berakhir: MoU yang habis \
+             masa berlakunya tahun itu tanpa pembaruan; kegiatan: tanpa penandatanganan MoU."
+        ),
+        Lang::En => format!(
+            "To {today}. Signed: agreements whose first MoU was signed that year; renewed: \
+             later MoUs signed that year; in force: MoUs in force on 31 December (or on \
+             {today}); expired: MoUs that ended that year without a renewal; activities: \
+             MoU signings left out."
+        ),
+    }
+}
+
+/// A map's title: "Jawa Tengah: 4 partners in 4 countries".
+pub fn map_title(place: &str, partners: usize, countries: usize, lang: Lang) -> String {
+    let place = display_safe(place);
+    match lang {
+        Lang::Id => format!("{place}: {partners} mitra di {countries} negara"),
+        Lang::En => format!(
+            "{place}: {} in {countries} {}",
+            self::partners(partners, lang),
+            if countries == 1 {
+                "country"
+            } else {
+                "countries"
+            }
+        ),
+    }
+}
+
+/// What the map says in a terminal too small for it.
+pub fn map_needs_room(width: u16, height: u16, now: (u16, u16), lang: Lang) -> String {
+    match lang {
+        Lang::Id => format!(
+            "Peta perlu terminal paling sedikit {width}x{height} (sekarang {}x{}). Perbesar \
+             terminal, atau Esc untuk kembali.",
+            now.0, now.1
+        ),
+        Lang::En => format!(
+            "The map needs a terminal of at least {width}x{height} (this one is {}x{}). \
+             Enlarge it, or press Esc to go back.",
+            now.0, now.1
+        ),
+    }
+}
+
+/// A coordinate pair that is not a point on Earth, or not written as one.
+pub fn bad_coordinates(text: &str, lang: Lang) -> String {
+    let text = display_safe(text);
+    match lang {
+        Lang::Id => format!(
+            "\"{text}\" bukan lokasi: tulis lintang, bujur dalam derajat desimal \
+             (lintang -90 s.d. 90, bujur -180 s.d. 180), mis. -6.99, 110.42"
+        ),
+        Lang::En => format!(
+            "\"{text}\" is not a place: write lat, lon in decimal degrees (lat -90 to 90, \
+             lon -180 to 180), e.g. -6.99, 110.42"
+        ),
     }
 }
 

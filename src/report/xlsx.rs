@@ -14,13 +14,14 @@ use crate::xlsx::{
 use super::{Report, status_label};
 use crate::i18n::text::{decided, recommendation};
 
-/// Sheet names in the report's language: summary, agreements, follow-ups, obstacles.
-pub fn sheet_names(report: &Report) -> [&'static str; 4] {
+/// Sheet names in the report's language: summary, agreements, follow-ups, obstacles, trends.
+pub fn sheet_names(report: &Report) -> [&'static str; 5] {
     [
         report.t("Laporan", "Report"),
         report.t("Kerja sama", "Agreements"),
         report.t("Tindak lanjut", "Follow-ups"),
         report.t("Hambatan", "Obstacles"),
+        report.t("Tren", "Trends"),
     ]
 }
 
@@ -50,6 +51,7 @@ pub fn write(report: &Report) -> Result<Vec<u8>, WorkbookError> {
         .map_err(failed(names[2]))?;
     follow_ups(sheet, report, names[2], &formats).map_err(failed(names[2]))?;
     obstacles(book.add_worksheet(), report, names[3], &formats).map_err(failed(names[3]))?;
+    trends(book.add_worksheet(), report, names[4], &formats).map_err(failed(names[4]))?;
     book.save_to_buffer().map_err(failed("the workbook"))
 }
 
@@ -237,6 +239,59 @@ fn obstacles(
         chart.legend().set_hidden();
         chart.set_width(560).set_height(340);
         sheet.insert_chart(1, 5, &chart)?;
+    }
+    Ok(())
+}
+
+/// One row per year with a line chart of the agreements in force and the activities.
+fn trends(
+    sheet: &mut Worksheet,
+    report: &Report,
+    name: &str,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    let h = crate::i18n::text::trend_headers(report.lang);
+    let columns: Vec<ColumnSpec<'_>> = h
+        .iter()
+        .enumerate()
+        .map(|(i, h)| col(h, if i == 0 { 8.0 } else { 16.0 }))
+        .collect();
+    write_header(sheet, 0, &columns, formats)?;
+    let mut last = 0;
+    for (i, r) in report.trends.iter().enumerate() {
+        last = i as u32 + 1;
+        let n = |v: u32| Value::Number(f64::from(v));
+        write_row(
+            sheet,
+            last,
+            &[
+                n(r.year as u32),
+                n(r.signed),
+                n(r.renewed),
+                n(r.in_force),
+                n(r.expired),
+                n(r.activities),
+            ],
+            formats,
+        )?;
+    }
+    finish_table(sheet, 0, last, columns.len())?;
+    sheet.write_string(last + 2, 0, report.trends_note())?;
+    if last > 0 {
+        let mut chart = Chart::new(ChartType::Line);
+        for column in [3u16, 5] {
+            chart
+                .add_series()
+                .set_name(h[column as usize])
+                .set_categories((name, 1, 0, last, 0))
+                .set_values((name, 1, column, last, column));
+        }
+        chart
+            .title()
+            .set_name(crate::i18n::T::TrendsTitle.in_lang(report.lang));
+        chart.set_width(640).set_height(340);
+        sheet.insert_chart(1, 7, &chart)?;
     }
     Ok(())
 }

@@ -395,6 +395,9 @@ fn prepare(hub: &Hub, line: &str, user: &Authed) -> Result<Spool, (String, u32)>
         Some(Command::Triage { json, csv, limit }) => spooled(crate::commands::triage_bytes(
             shown, judging, *json, *csv, *limit,
         )),
+        Some(Command::Trends { json, csv }) => {
+            spooled(crate::commands::trends_bytes(shown, judging, *json, *csv))
+        }
         Some(Command::Report {
             output: Some(_), ..
         }) => Err(on_server("the report")),
@@ -426,8 +429,8 @@ fn prepare(hub: &Hub, line: &str, user: &Authed) -> Result<Spool, (String, u32)>
         )),
         Some(Command::Backup { .. }) => backup(hub, user).map_err(failed),
         _ => Err((
-            "kembar: over SSH kembar answers `export`, `triage`, `report` and, for an editor \
-             key, `backup`; connect without a command for the dashboard\n"
+            "kembar: over SSH kembar answers `export`, `triage`, `trends`, `report` and, for an \
+             editor key, `backup`; connect without a command for the dashboard\n"
                 .into(),
             2,
         )),

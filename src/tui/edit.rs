@@ -48,6 +48,20 @@ pub fn common(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             }
             return vec![Effect::Repaint];
         }
+        Cmd::Trends => {
+            // One screen of years: going to it again from above closes what is above.
+            if let Some(at) = model
+                .screens
+                .iter()
+                .position(|s| matches!(s, Screen::Trends(_)))
+            {
+                model.screens.truncate(at + 1);
+            } else {
+                let trends = super::screens::trends::TrendsScreen::new(&model.ctx);
+                model.screens.push(Screen::Trends(trends));
+            }
+            return vec![Effect::Repaint];
+        }
         Cmd::Copy => {
             let Some(id) = model.target() else {
                 return Vec::new();

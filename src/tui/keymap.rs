@@ -76,6 +76,17 @@ pub enum Cmd {
     ClearMarks,
     /// Clear the terminal and draw everything again (`Ctrl-l`).
     Redraw,
+    /// The world map of the partners (`M`).
+    Map,
+    /// The country's figures year by year (`Y`).
+    Trends,
+    /// Map: closer (`+`) and further (`-`).
+    ZoomIn,
+    ZoomOut,
+    /// Map: back to the view that shows every partner (`0`).
+    ResetView,
+    /// Map: the whole country, or back to the region (`w`).
+    WholeCountry,
 }
 
 /// Where keys are looked up: the screen or overlay in front.
@@ -91,6 +102,10 @@ pub enum Context {
     Triage,
     /// A list of agreements (those carrying a tag, with a partner, in a country).
     List,
+    /// The world map of partners.
+    Map,
+    /// The figures year by year.
+    Trends,
     /// The jump-anywhere finder.
     Finder,
     /// Filling in a form.
@@ -197,6 +212,7 @@ pub const BROWSE: &[Binding] = &[
     hint(&[K('/')], Cmd::Filter, T::KeyFilter),
     hint(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
     more(&[K('T')], Cmd::Triage, T::KeyTriage),
+    hint(&[K('M')], Cmd::Map, T::KeyMap),
     hint(&[K('y')], Cmd::Copy, T::KeyCopy),
     hint(&[K('e')], Cmd::Edit, T::KeyEdit),
     more(&[K('n')], Cmd::New, T::KeyNew),
@@ -250,6 +266,7 @@ pub const AGREEMENT: &[Binding] = &[
 pub const TRIAGE: &[Binding] = &[
     more(MOVE, Cmd::Down, T::KeyMove),
     more(&[C(Enter)], Cmd::Open, T::KeyOpen),
+    hint(&[K('Y')], Cmd::Trends, T::KeyTrends),
     hint(&[K('r')], Cmd::MarkRenewal, T::KeyMarkRenewal),
     hint(&[K('v')], Cmd::MarkRevitalization, T::KeyMarkRevitalization),
     hint(&[K('x')], Cmd::ProposeTermination, T::KeyProposeTermination),
@@ -258,6 +275,7 @@ pub const TRIAGE: &[Binding] = &[
     more(&[K('F')], Cmd::FollowUpDone, T::KeyFollowUpDone),
     more(&[K('c')], Cmd::ClearMarks, T::KeyClearMarks),
     hint(&[K('/')], Cmd::Filter, T::KeyFilter),
+    hint(&[K('M')], Cmd::Map, T::KeyMapCountry),
     more(&[K('e')], Cmd::Edit, T::KeyEdit),
     more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
     more(&[K('t')], Cmd::Tags, T::KeyTags),
@@ -287,6 +305,35 @@ pub const LIST: &[Binding] = &[
     more(UNDO, Cmd::Undo, T::KeyUndo),
     more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
     more(&[K('T')], Cmd::Triage, T::KeyTriage),
+    more(ENDS, Cmd::Top, T::KeyTopBottom),
+    more(PAGES, Cmd::PageDown, T::KeyPage),
+    more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// The world map of partners.
+pub const MAP: &[Binding] = &[
+    hint(&[C(Tab), C(BackTab)], Cmd::NextPane, T::KeyNextPartner),
+    hint(&[C(Enter)], Cmd::Open, T::KeyOpen),
+    hint(&[C(Esc), K('M')], Cmd::Back, T::KeyBack),
+    hint(&[K('+'), K('-')], Cmd::ZoomIn, T::KeyZoom),
+    hint(&[C(Right), C(Left)], Cmd::Right, T::KeyPan),
+    more(&[C(Down), C(Up)], Cmd::Down, T::KeyPan),
+    hint(&[K('0')], Cmd::ResetView, T::KeyResetView),
+    hint(&[K('w')], Cmd::WholeCountry, T::KeyWholeCountry),
+    hint(&[K('?')], Cmd::Help, T::KeyHelp),
+    more(&[K('=')], Cmd::ZoomIn, T::KeyZoomIn),
+    more(&[K('Y')], Cmd::Trends, T::KeyTrends),
+    more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
+/// The figures year by year.
+pub const TRENDS: &[Binding] = &[
+    hint(MOVE, Cmd::Down, T::KeyMove),
+    hint(&[C(Esc), K('Y')], Cmd::Back, T::KeyBack),
+    hint(&[K('M')], Cmd::Map, T::KeyMapCountry),
+    hint(&[K('?')], Cmd::Help, T::KeyHelp),
     more(ENDS, Cmd::Top, T::KeyTopBottom),
     more(PAGES, Cmd::PageDown, T::KeyPage),
     more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
@@ -365,6 +412,8 @@ pub fn table(context: Context) -> &'static [Binding] {
         Context::Agreement => AGREEMENT,
         Context::Triage => TRIAGE,
         Context::List => LIST,
+        Context::Map => MAP,
+        Context::Trends => TRENDS,
         Context::Finder => FINDER,
         Context::Form => FORM,
         Context::Checklist => CHECKLIST,
@@ -392,6 +441,7 @@ fn opposite(cmd: Cmd) -> Cmd {
         Cmd::Right => Cmd::Left,
         Cmd::End => Cmd::Home,
         Cmd::Undo => Cmd::Redo,
+        Cmd::ZoomIn => Cmd::ZoomOut,
         other => other,
     }
 }
@@ -492,7 +542,8 @@ mod tests {
     fn every_key_is_bound_once() {
         let mut seen = Vec::new();
         for table in [
-            BROWSE, FILTER, AGREEMENT, TRIAGE, LIST, FINDER, FORM, CHECKLIST, PROMPT, HELP,
+            BROWSE, FILTER, AGREEMENT, TRIAGE, LIST, MAP, TRENDS, FINDER, FORM, CHECKLIST, PROMPT,
+            HELP,
         ] {
             seen.clear();
             for b in table {

@@ -45,6 +45,10 @@ pub struct Geometry {
     pub list: usize,
     /// Rows of finder results.
     pub finder: usize,
+    /// The map's drawing area, in cells (columns, rows).
+    pub map: (u16, u16),
+    /// Rows of the trends table.
+    pub trends: usize,
 }
 
 impl Default for Geometry {
@@ -60,6 +64,8 @@ impl Default for Geometry {
             triage: 8,
             list: 18,
             finder: 14,
+            map: (50, 20),
+            trends: 10,
         }
     }
 }
@@ -141,6 +147,18 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     )
+}
+
+/// The smallest terminal the world map is drawn in; below it the map says so.
+pub const MAP_MIN_WIDTH: u16 = 70;
+pub const MAP_MIN_HEIGHT: u16 = 20;
+
+/// The map and the panel beside it: the panel takes 26 columns, 34 from 110.
+pub fn map(body: Rect) -> (Rect, Rect) {
+    let side = if body.width >= 110 { 34 } else { 26 };
+    let [map, panel] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(side)]).areas(body);
+    (map, panel)
 }
 
 /// Whether the terminal is too small for the dashboard.

@@ -62,6 +62,10 @@ fn draw(model: &Model, theme: &Theme, frame: &mut Frame) -> Geometry {
         Some(Screen::List(s)) => {
             screens::list::view::draw(s, ctx, theme, frame, body, &mut geometry)
         }
+        Some(Screen::Map(s)) => screens::map::view::draw(s, ctx, theme, frame, body, &mut geometry),
+        Some(Screen::Trends(s)) => {
+            screens::trends::view::draw(s, ctx, theme, frame, body, &mut geometry)
+        }
     }
     hint_bar(model, theme, frame, hints);
     let top = model.overlays.len().saturating_sub(1);
@@ -240,6 +244,6 @@ fn typed_filter(model: &Model) -> Option<String> {
         None => model.browse.filter.as_ref().map(|f| f.input.text.clone()),
         Some(Screen::Triage(s)) => s.filter.as_ref().map(|f| f.text.clone()),
         Some(Screen::List(s)) => s.filter.as_ref().map(|f| f.text.clone()),
-        Some(Screen::Agreement(_)) => None,
+        Some(Screen::Agreement(_) | Screen::Map(_) | Screen::Trends(_)) => None,
     }
 }

@@ -57,6 +57,11 @@ fn fields(ctx: &Ctx, a: &Agreement) -> Vec<super::field::Field> {
         NAME_MAX,
     );
     country.enabled = partner.is_none();
+    let place = catalog
+        .partner(&a.partner)
+        .and_then(|p| p.coordinates)
+        .map(crate::domain::geo::format_coordinates)
+        .unwrap_or_default();
     vec![
         lookup_field(
             FieldId::Region,
@@ -73,6 +78,12 @@ fn fields(ctx: &Ctx, a: &Agreement) -> Vec<super::field::Field> {
         )
         .required(),
         country.required(),
+        text_field(
+            FieldId::PartnerPlace,
+            T::FieldPartnerPlace.in_lang(lang),
+            &place,
+            NAME_MAX,
+        ),
         choice_field(
             FieldId::Kind,
             T::Kind.in_lang(lang),
@@ -147,7 +158,7 @@ pub fn edit(ctx: &Ctx, a: &Agreement, version: u64) -> Form {
         }),
         title,
         fields(ctx, a),
-        3,
+        4,
         ctx.lang,
     )
 }
@@ -220,12 +231,30 @@ impl AgreementForm {
             );
         }
         let partner_name = form.text(FieldId::Partner).trim().to_string();
+        let place_text = form.text(FieldId::PartnerPlace);
+        let place = match crate::domain::geo::parse_coordinates(place_text) {
+            Ok(at) => at,
+            Err(_) => {
+                e.error(
+                    FieldId::PartnerPlace,
+                    text::bad_coordinates(place_text.trim(), lang),
+                );
+                None
+            }
+        };
+        // A known partner whose place was typed or corrected: the partner record changes too.
+        let mut moved_partner = None;
         let mut new_partner = None;
         let partner = match form.field(FieldId::Partner).and_then(|f| f.chosen()) {
             Some(id) => {
                 if let Some(p) = catalog.partner(id) {
                     let country = crate::domain::countries::display(&p.country, lang);
                     e.notes.push((FieldId::Partner, country.into_owned()));
+                    if p.coordinates != place {
+                        let mut moved = p.clone();
+                        moved.coordinates = place;
+                        moved_partner = Some((p.clone(), moved));
+                    }
                 }
                 Some(id.to_string())
             }
@@ -243,7 +272,7 @@ impl AgreementForm {
                     country,
                     level: String::new(),
                     aliases: Vec::new(),
-                    coordinates: None,
+                    coordinates: place,
                 });
                 Some(id)
             }
@@ -327,6 +356,9 @@ impl AgreementForm {
         if let Some(p) = &new_partner {
             crate::domain::validate::check_partner(p, &mut problems);
         }
+        if let Some((_, p)) = &moved_partner {
+            crate::domain::validate::check_partner(p, &mut problems);
+        }
         problems_on_fields(
             problems,
             |field| match field {
@@ -335,6 +367,7 @@ impl AgreementForm {
                 "fields" => FieldId::Fields,
                 "notes" => FieldId::Notes,
                 "country" => FieldId::Country,
+                "coordinates" => FieldId::PartnerPlace,
                 "name" => FieldId::Partner,
                 f if f.starts_with("contacts") => FieldId::ContactOurs,
                 _ => FieldId::Notes,
@@ -344,10 +377,14 @@ impl AgreementForm {
         if !e.errors.is_empty() {
             return None;
         }
-        Some(agreement_change(
-            original.map(|(o, v)| (o, *v)),
-            agreement,
-            new_partner,
-        ))
+        let mut change = agreement_change(original.map(|(o, v)| (o, *v)), agreement, new_partner);
+        if let Some((before, after)) = moved_partner {
+            use crate::domain::{Edit, Record};
+            change.edits.push(Edit::update(
+                Record::Partner(before),
+                Record::Partner(after),
+            ));
+        }
+        Some(change)
     }
 }

@@ -23,6 +23,8 @@ pub enum FieldId {
     Region,
     Partner,
     Country,
+    /// The partner's coordinates, `lat, lon`.
+    PartnerPlace,
     Kind,
     Status,
     /// From when a changed status holds.

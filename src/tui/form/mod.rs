@@ -382,6 +382,10 @@ impl Form {
 
     fn after_edit(&mut self, ctx: &Ctx) {
         self.error = None;
+        let partner_before = self
+            .field(FieldId::Partner)
+            .and_then(|f| f.chosen())
+            .map(str::to_string);
         let access = &ctx.access;
         let catalog = &ctx.catalog;
         let allowed = |region: &str| access.covers(catalog, region);
@@ -404,11 +408,27 @@ impl Form {
                 .find(|(_, label)| crate::domain::text::fold_for_search(label) == typed)
                 .map(|(id, _)| id.clone());
         }
-        let partner_known = self
+        let chosen = self
             .field(FieldId::Partner)
-            .is_some_and(|f| f.chosen().is_some());
+            .and_then(|f| f.chosen())
+            .map(str::to_string);
         if let Some(country) = self.field_mut(FieldId::Country) {
-            country.enabled = !partner_known;
+            country.enabled = chosen.is_none();
+        }
+        // Another partner chosen: its place, to see or correct.
+        if chosen != partner_before
+            && let Some(place) = self.field_mut(FieldId::PartnerPlace)
+        {
+            let at = chosen
+                .as_deref()
+                .and_then(|id| catalog.partner(id))
+                .and_then(|p| p.coordinates);
+            if let Some(input) = place.input_mut() {
+                input.set(
+                    &at.map(crate::domain::geo::format_coordinates)
+                        .unwrap_or_default(),
+                );
+            }
         }
         self.check(ctx);
     }

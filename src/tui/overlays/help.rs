@@ -69,21 +69,43 @@ pub fn draw(help: &Help, model: &Model, theme: &Theme, frame: &mut Frame, area: 
             Line::from(spans)
         })
         .collect();
-    lines.push(Line::from(""));
-    lines.push(Line::styled(
+    // Below the keys: the marks, the session, how to close; on a short screen the keys come
+    // first and these give way, the blank line first, then the marks, then the closing hint.
+    let room = area.height.saturating_sub(2) as usize;
+    let mut blank = Some(Line::from(""));
+    let mut legend = Some(Line::styled(
         format!(" {}", T::HealthLegend.in_lang(lang)),
         theme.muted,
     ));
-    if model.ctx.access.read_only() {
-        lines.push(Line::styled(
-            format!(" {}", T::ReadOnly.in_lang(lang)),
-            theme.muted,
-        ));
-    }
-    lines.push(Line::styled(
+    let read_only = model
+        .ctx
+        .access
+        .read_only()
+        .then(|| Line::styled(format!(" {}", T::ReadOnly.in_lang(lang)), theme.muted));
+    let mut close = Some(Line::styled(
         format!(" {}", T::HelpClose.in_lang(lang)),
         theme.muted,
     ));
+    let tail = |b: &Option<Line>, l: &Option<Line>, c: &Option<Line>| {
+        usize::from(b.is_some())
+            + usize::from(l.is_some())
+            + usize::from(read_only.is_some())
+            + usize::from(c.is_some())
+    };
+    for step in 0..3 {
+        if lines.len() + tail(&blank, &legend, &close) <= room {
+            break;
+        }
+        match step {
+            0 => blank = None,
+            1 => legend = None,
+            _ => close = None,
+        }
+    }
+    lines.extend(blank);
+    lines.extend(legend);
+    lines.extend(read_only);
+    lines.extend(close);
     let width = (lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, width, height);

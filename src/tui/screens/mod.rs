@@ -5,6 +5,8 @@ pub mod agreement;
 pub mod browse;
 pub mod filter;
 pub mod list;
+pub mod map;
+pub mod trends;
 pub mod triage;
 
 use crate::domain::AgreementId;
@@ -18,6 +20,8 @@ pub enum Screen {
     Agreement(agreement::AgreementScreen),
     Triage(triage::TriageScreen),
     List(list::ListScreen),
+    Map(map::MapScreen),
+    Trends(trends::TrendsScreen),
 }
 
 impl Screen {
@@ -26,6 +30,8 @@ impl Screen {
             Screen::Agreement(s) => s.context(),
             Screen::Triage(s) => s.context(),
             Screen::List(s) => s.context(),
+            Screen::Map(s) => s.context(),
+            Screen::Trends(s) => s.context(),
         }
     }
 
@@ -35,6 +41,8 @@ impl Screen {
             Screen::Agreement(s) => Some(s.id),
             Screen::Triage(s) => s.target(),
             Screen::List(s) => s.target(),
+            Screen::Map(s) => s.target(),
+            Screen::Trends(_) => None,
         }
     }
 
@@ -43,6 +51,8 @@ impl Screen {
             Screen::Agreement(s) => s.available(ctx, cmd),
             Screen::Triage(s) => s.available(cmd),
             Screen::List(s) => s.available(cmd),
+            Screen::Map(s) => s.available(cmd),
+            Screen::Trends(s) => s.available(cmd),
         }
     }
 
@@ -51,6 +61,8 @@ impl Screen {
             Screen::Agreement(s) => s.key(ctx, cmd),
             Screen::Triage(s) => s.key(ctx, cmd),
             Screen::List(s) => s.key(ctx, cmd),
+            Screen::Map(s) => s.key(ctx, cmd),
+            Screen::Trends(s) => s.key(ctx, cmd),
         }
     }
 
@@ -59,6 +71,7 @@ impl Screen {
             Screen::Agreement(_) => {}
             Screen::Triage(s) => s.paste(text),
             Screen::List(s) => s.paste(ctx, text),
+            Screen::Map(_) | Screen::Trends(_) => {}
         }
     }
 
@@ -67,6 +80,8 @@ impl Screen {
             Screen::Agreement(s) => s.rebuild(ctx),
             Screen::Triage(s) => s.rebuild(ctx),
             Screen::List(s) => s.rebuild(ctx),
+            Screen::Map(s) => s.rebuild(ctx),
+            Screen::Trends(s) => s.rebuild(ctx),
         }
     }
 
@@ -75,6 +90,8 @@ impl Screen {
             Screen::Agreement(s) => s.fit(geometry),
             Screen::Triage(s) => s.fit(geometry),
             Screen::List(s) => s.fit(geometry),
+            Screen::Map(s) => s.fit(geometry),
+            Screen::Trends(s) => s.fit(geometry),
         }
     }
 }

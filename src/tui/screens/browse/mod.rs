@@ -435,6 +435,13 @@ impl Browse {
                     }
                 }
             },
+            Cmd::Map => {
+                let region = self.selected_region().map(str::to_string);
+                return Reply::then(Then::Show(Screen::Map(super::map::MapScreen::new(
+                    ctx,
+                    region.as_deref(),
+                ))));
+            }
             Cmd::Back if self.filter.is_some() => self.clear_filter(ctx),
             Cmd::Back => match self.focus {
                 Pane::Detail => self.focus = Pane::Relationships,

@@ -162,6 +162,11 @@ impl TriageScreen {
                 Reply::stay()
             }
             Cmd::Back | Cmd::Triage => Reply::then(Then::Close),
+            // The whole country's screen: the map of every partner.
+            Cmd::Map => Reply::then(Then::Show(Screen::Map(super::map::MapScreen::new(
+                ctx, None,
+            )))),
+
             Cmd::Open => match self.target() {
                 Some(id) => Reply::then(Then::Show(Screen::Agreement(AgreementScreen::new(
                     ctx, id, None,
