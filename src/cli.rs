@@ -183,6 +183,23 @@ pub enum Command {
         output: Option<PathBuf>,
     },
 
+    /// The brief for the meeting that decides an agreement's renewal or revitalization, in
+    /// the language of --lang, as of --today: the partnership's history and terms, its stage,
+    /// status and triage reasons, the fields of cooperation pursued in the last five years
+    /// with a suggested focus for the new MoU (keep, drop, add), the assessment (kajian) of
+    /// the four principles and mutual benefit, achievements, obstacles, reports and open
+    /// follow-ups. Markdown, or an Excel workbook with a sheet per section.
+    Brief {
+        /// The agreement: its id, or words found in its names (region, partner, country),
+        /// e.g. "jateng queensland". Several matches are listed with their ids.
+        agreement: String,
+        #[arg(long, value_enum, default_value_t = BriefFormat::Md)]
+        format: BriefFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+
     /// The audit trail: every change to the store, who made it and when, oldest first.
     Log {
         /// Only changes on or after this day (YYYY-MM-DD, UTC).
@@ -303,6 +320,12 @@ pub enum Command {
 pub enum ReportFormat {
     Md,
     Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BriefFormat {
+    Md,
     Xlsx,
 }
 

@@ -636,6 +636,67 @@ pub fn report_bytes(
     })
 }
 
+/// The one agreement `query` names (an id or words of its names), or an error listing the
+/// candidates.
+pub fn brief_target(
+    catalog: &Catalog,
+    query: &str,
+    aliases: &std::collections::BTreeMap<String, String>,
+    lang: Lang,
+) -> Result<crate::domain::AgreementId> {
+    let found = crate::brief::matching(catalog, query, aliases);
+    match found.as_slice() {
+        [id] => Ok(*id),
+        [] => bail!(
+            "no agreement matches \"{query}\".\n\
+             fix: give its id (kembar list shows them) or words of its region's or partner's \
+             name, e.g. \"jateng queensland\""
+        ),
+        many => {
+            let lines: Vec<String> = many
+                .iter()
+                .filter_map(|id| catalog.agreement(*id))
+                .map(|a| {
+                    format!(
+                        "  {:>6}  {}",
+                        a.id,
+                        crate::brief::long_name(catalog, a, lang)
+                    )
+                })
+                .collect();
+            bail!(
+                "\"{query}\" matches {} agreements:\n{}\nfix: name one by its id, e.g. kembar brief {}",
+                many.len(),
+                lines.join("\n"),
+                many[0]
+            )
+        }
+    }
+}
+
+/// The brief of agreement `id` in Markdown or as a workbook.
+pub fn brief_bytes(
+    catalog: &Catalog,
+    judging: Judging,
+    id: crate::domain::AgreementId,
+    activities: &[crate::domain::Activity],
+    format: crate::cli::BriefFormat,
+) -> Result<Vec<u8>> {
+    let brief = crate::brief::Brief::build(
+        catalog,
+        id,
+        activities,
+        judging.today,
+        &judging.rules,
+        judging.lang,
+    )
+    .ok_or_else(|| anyhow!("agreement {id} did not exist on {}", judging.today))?;
+    Ok(match format {
+        crate::cli::BriefFormat::Md => brief.markdown().into_bytes(),
+        crate::cli::BriefFormat::Xlsx => crate::brief::xlsx::write(&brief)?,
+    })
+}
+
 /// One result as `kembar search --json` prints it.
 #[derive(Serialize)]
 struct SearchRow<'a> {
@@ -870,6 +931,10 @@ fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
             format: crate::cli::ReportFormat::Xlsx,
             ..
         } => refuse_workbook_on_terminal(output, "report --format xlsx")?,
+        Command::Brief {
+            format: crate::cli::BriefFormat::Xlsx,
+            ..
+        } => refuse_workbook_on_terminal(output, "brief --format xlsx")?,
         _ => {}
     }
     if let Command::Search {
@@ -968,6 +1033,15 @@ pub fn answer(session: &Session, command: &Command, out: &mut dyn Write) -> Resu
         }
         Command::Export { format, output: _ } => export(session, *format, out),
         Command::Log { since, json } => audit_log(session, *since, *json, out),
+        Command::Brief {
+            agreement, format, ..
+        } => {
+            let catalog = session.catalog()?;
+            let id = brief_target(&catalog, agreement, &session.config.aliases, session.lang)?;
+            let activities = session.store.activities_of(id)?;
+            let bytes = brief_bytes(&catalog, Judging::of(session), id, &activities, *format)?;
+            Ok(out.write_all(&bytes)?)
+        }
         Command::Trends { json, csv } => {
             let catalog = session.catalog()?;
             let bytes = trends_bytes(&catalog, Judging::of(session), *json, *csv)?;

@@ -7,6 +7,8 @@
 //! [health]
 //! dormant_after_days = 365
 //! expiring_within_days = 180
+//! fields_idle_weight = 10     # triage weight of "fields idle"
+//! not_assessed_weight = 10    # triage weight of "not assessed"
 //!
 //! [aliases]              # extra search terms, each naming a region id
 //! solo = "kota-surakarta"
@@ -21,6 +23,9 @@
 //! title = "Rapat Koordinasi dan Evaluasi Kerja Sama Sister City/Province"
 //! place = "Bandung"
 //! participants = ["Pusat Fasilitasi Kerja Sama", "Biro Pemerintahan Jawa Tengah"]
+//!
+//! [brief]                # where the dashboard's `B` writes briefs (default: the current folder)
+//! folder = "/home/siti/rapat"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -41,6 +46,15 @@ pub struct Config {
     pub server: ServerConfig,
     /// The meeting reports are for, unless the command line says otherwise.
     pub report: crate::report::Meeting,
+    /// Where the dashboard's `B` writes briefs.
+    pub brief: BriefConfig,
+}
+
+/// `[brief]`: where the dashboard writes briefs (default: the folder kembar was started in).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BriefConfig {
+    pub folder: Option<PathBuf>,
 }
 
 /// Limits of `kembar serve`.
@@ -134,6 +148,18 @@ impl Config {
                     path: path.to_path_buf(),
                     message: format!("{name} = {value} is out of range"),
                     fix: format!("set {name} to a number of days from 1 to 36500"),
+                });
+            }
+        }
+        for (name, value) in [
+            ("health.fields_idle_weight", rules.fields_idle_weight),
+            ("health.not_assessed_weight", rules.not_assessed_weight),
+        ] {
+            if value > 100 {
+                return Err(ConfigError {
+                    path: path.to_path_buf(),
+                    message: format!("{name} = {value} is out of range"),
+                    fix: format!("set {name} to a weight from 0 (not counted) to 100"),
                 });
             }
         }

@@ -4,6 +4,7 @@
 //! [`domain`] holds records and rules (no I/O), [`store`] is the only code that touches sled,
 //! and the `tui` module draws and routes keys.
 
+pub mod brief;
 pub mod cli;
 pub mod commands;
 pub mod config;

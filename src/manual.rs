@@ -18,7 +18,6 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
 use crate::cli::Cli;
-use crate::domain::SCHEMA_VERSION;
 
 /// The shells `kembar completions` writes a script for: the three whose completion folders a
 /// Debian system has (bash-completion, zsh's vendor-completions, fish's vendor_completions.d).
@@ -46,8 +45,9 @@ impl CompletionShell {
 pub fn version() -> &'static str {
     static VERSION: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "{} (store schema {SCHEMA_VERSION})",
-            env!("CARGO_PKG_VERSION")
+            "{} (store schema {})",
+            env!("CARGO_PKG_VERSION"),
+            crate::store::STORE_SCHEMA
         )
     });
     VERSION.as_str()

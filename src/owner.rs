@@ -52,7 +52,7 @@ pub const SOCKET_FILE: &str = crate::store::folder::SOCKET_FILE;
 /// an arm in [`crate::commands::answer`] and put its name here. That is all: the client's
 /// side ([`crate::commands`]'s dispatch) and the owner's side both go by this list.
 const THROUGH_OWNER: &[&str] = &[
-    "list", "search", "triage", "trends", "report", "export", "log", "backup",
+    "list", "search", "triage", "trends", "report", "brief", "export", "log", "backup",
 ];
 
 /// Commands answered at once; one more is told to try again.
@@ -73,6 +73,7 @@ pub fn name(command: &Command) -> &'static str {
         Command::Search { .. } => "search",
         Command::Triage { .. } => "triage",
         Command::Trends { .. } => "trends",
+        Command::Brief { .. } => "brief",
         Command::Report { .. } => "report",
         Command::Log { .. } => "log",
         Command::Serve { .. } => "serve",

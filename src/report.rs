@@ -413,6 +413,7 @@ impl Report {
             .map(|a| {
                 let attention = catalog.attention.get(&a.id);
                 let x = crate::domain::triage::assess_with(
+                    &catalog.stages,
                     a,
                     catalog.summary(a.id),
                     attention,

@@ -442,7 +442,10 @@ fn next_stage_and_renewal_from_the_agreement_screen() {
         "the status line names the stage and the agreement: {status}"
     );
 
+    // No assessment since the 2019 term was signed: asked first, and `y` goes on.
     h.press(Cmd::Renew);
+    assert!(h.model.form().is_none(), "a question first");
+    h.press(Cmd::Insert('y'));
     focus_field(&mut h, FieldId::RenewExpires);
     type_text(&mut h, "2031-11-29");
     h.press(Cmd::Save);

@@ -68,7 +68,7 @@ fn version_names_the_store_schema() {
         format!(
             "kembar {} (store schema {})\n",
             env!("CARGO_PKG_VERSION"),
-            kembar::domain::SCHEMA_VERSION
+            kembar::store::STORE_SCHEMA
         )
     );
 }

@@ -573,11 +573,22 @@ async fn a_viewer_exports_and_reads_reports_with_ssh_commands() {
     assert_eq!(status, 0);
     assert!(String::from_utf8_lossy(&out).contains("Jawa Tengah"));
 
+    let (out, err, status) = run(&server, &bob, "--lang en brief 'jateng queensland'").await;
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        String::from_utf8_lossy(&out)
+            .starts_with("# Brief: Jawa Tengah – Queensland (Australia)\n")
+    );
+    let (_, err, status) = run(&server, &bob, "brief jateng").await;
+    assert_eq!(status, 1);
+    assert!(err.contains("\"jateng\" matches"), "{err}");
+
     let (_, err, status) = run(&server, &bob, "import /etc/passwd").await;
     assert_eq!(status, 2);
     assert!(
         err.contains(
-            "answers `export`, `triage`, `trends`, `report` and, for an editor key, `backup`"
+            "answers `export`, `triage`, `trends`, `report`, `brief` and, for an editor key, \
+             `backup`"
         ),
         "{err}"
     );

@@ -15,7 +15,7 @@ use super::catalog::Catalog;
 use super::model::{
     Agreement, AgreementId, Attention, Renewal, ReportDue, Reporting, Status, StatusChange,
 };
-use super::summary::ActivitySummary;
+use super::summary::{ActivitySummary, FieldDays};
 
 /// One term of an MoU: when it was signed and when it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +266,15 @@ impl ActivitySummary {
         ActivitySummary {
             days: keep(&self.days),
             signings: keep(&self.signings),
+            fields: self
+                .fields
+                .iter()
+                .map(|f| FieldDays {
+                    field: f.field.clone(),
+                    days: keep(&f.days),
+                })
+                .filter(|f| !f.days.is_empty())
+                .collect(),
         }
     }
 }

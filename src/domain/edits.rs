@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use super::catalog::Catalog;
 use super::change::{Change, Edit, Record};
 use super::model::{
-    Activity, ActivityKind, Agreement, AgreementId, Attention, Decision, FollowUp, Partner,
-    PastDecision, Renewal, Status, StatusChange, Tag, TagSpan,
+    Activity, ActivityKind, Agreement, AgreementId, Assessment, Attention, Decision, FollowUp,
+    Partner, PastDecision, Renewal, Status, StatusChange, Tag, TagSpan,
 };
 use super::text::fold_for_search;
 use super::validate::NAME_MAX;
@@ -184,6 +184,22 @@ pub fn tags_change(
 
 /// Moves an agreement to the stage after its own in the catalog's list; `None` when it is
 /// at the last stage already.
+/// The change that records an assessment (kajian) of an agreement: kept in date order in
+/// its history; one made on the same day as an earlier entry replaces that entry.
+pub fn assessment_change(original: &Agreement, version: u64, assessment: Assessment) -> Change {
+    let mut after = original.clone();
+    after.assessments.retain(|x| x.on != assessment.on);
+    let at = after.assessments.partition_point(|x| x.on < assessment.on);
+    let on = assessment.on;
+    after.assessments.insert(at, assessment);
+    Change::new(format!("assess {on}"))
+        .with(Edit::update(
+            Record::Agreement(original.clone()),
+            Record::Agreement(after),
+        ))
+        .expecting(original.id, version)
+}
+
 pub fn next_stage_change(catalog: &Catalog, agreement: &Agreement, version: u64) -> Option<Change> {
     let next = catalog
         .stages

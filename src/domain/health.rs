@@ -14,6 +14,11 @@ pub struct HealthRules {
     pub dormant_after_days: i64,
     /// An MoU ending within this many days is "expiring soon".
     pub expiring_within_days: i64,
+    /// Triage weight of "fields idle": half or more of the MoU's fields had nothing for
+    /// five years.
+    pub fields_idle_weight: u32,
+    /// Triage weight of "not assessed": a decision with no assessment (kajian) to rest on.
+    pub not_assessed_weight: u32,
 }
 
 impl Default for HealthRules {
@@ -21,6 +26,8 @@ impl Default for HealthRules {
         HealthRules {
             dormant_after_days: 365,
             expiring_within_days: 180,
+            fields_idle_weight: 10,
+            not_assessed_weight: 10,
         }
     }
 }

@@ -4,7 +4,9 @@
 //! The store keeps one summary per agreement up to date with every activity write, so that
 //! opening a store of a million activities reads a hundred thousand small summaries instead.
 //! Counts, first and last dates and the per-year chart are derived from the days when asked,
-//! which keeps what is stored (and decoded at every start) to two short lists.
+//! which keeps what is stored (and decoded at every start) to a few short lists: the days,
+//! the signings, and the days of each field of cooperation the activities served (what
+//! triage needs to tell which fields of an MoU are pursued, see `domain::pursuit`).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -17,6 +19,33 @@ pub struct ActivitySummary {
     pub days: Vec<i32>,
     /// The days of MoU signings and renewals among them, ascending.
     pub signings: Vec<i32>,
+    /// Each field of cooperation the activities named, with the days of its activities,
+    /// ascending. Fields differing only in case or spacing are one, spelled the way that
+    /// sorts first; the list is sorted by [`field_key`], so the summary is the same
+    /// whatever order the activities were counted in.
+    pub fields: Vec<FieldDays>,
+}
+
+/// The days of the activities that served one field of cooperation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDays {
+    pub field: String,
+    pub days: Vec<i32>,
+}
+
+/// How fields of cooperation are compared: case, accents kept, spacing and case folded
+/// ("Kelautan  dan Perikanan" is "kelautan dan perikanan").
+pub fn field_key(field: &str) -> String {
+    field
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn insert_sorted(days: &mut Vec<i32>, day: i32) {
+    let at = days.partition_point(|&d| d <= day);
+    days.insert(at, day);
 }
 
 fn date(day: i32) -> Option<NaiveDate> {
@@ -27,18 +56,58 @@ impl ActivitySummary {
     pub fn of<'a>(activities: impl IntoIterator<Item = &'a Activity>) -> Self {
         let mut summary = ActivitySummary::default();
         for a in activities {
-            summary.add(a.date, a.kind);
+            summary.add_activity(a);
         }
         summary
     }
 
+    /// Counts an activity: its day, whether it was a signing, and the fields it served.
+    pub fn add_activity(&mut self, a: &Activity) {
+        self.add(a.date, a.kind);
+        self.add_fields(a.date, &a.fields);
+    }
+
+    /// Counts an activity's day (and whether it was a signing), without its fields.
     pub fn add(&mut self, date: NaiveDate, kind: ActivityKind) {
         let day = date.num_days_from_ce();
-        let at = self.days.partition_point(|&d| d <= day);
-        self.days.insert(at, day);
+        insert_sorted(&mut self.days, day);
         if matches!(kind, ActivityKind::MouSigned | ActivityKind::MouRenewed) {
-            let at = self.signings.partition_point(|&d| d <= day);
-            self.signings.insert(at, day);
+            insert_sorted(&mut self.signings, day);
+        }
+    }
+
+    /// Counts the fields an activity on `date` served (each field once). Activities
+    /// that name none are not kept apart: the summary is read at every start, and the brief
+    /// counts them from the timeline.
+    pub fn add_fields(&mut self, date: NaiveDate, fields: &[String]) {
+        let day = date.num_days_from_ce();
+        let mut seen: Vec<String> = Vec::new();
+        for f in fields {
+            let key = field_key(f);
+            if key.is_empty() || seen.contains(&key) {
+                continue;
+            }
+            let spelled = f.split_whitespace().collect::<Vec<_>>().join(" ");
+            match self
+                .fields
+                .binary_search_by(|x| field_key(&x.field).cmp(&key))
+            {
+                Ok(i) => {
+                    let x = &mut self.fields[i];
+                    insert_sorted(&mut x.days, day);
+                    if spelled < x.field {
+                        x.field = spelled;
+                    }
+                }
+                Err(i) => self.fields.insert(
+                    i,
+                    FieldDays {
+                        field: spelled,
+                        days: vec![day],
+                    },
+                ),
+            }
+            seen.push(key);
         }
     }
 

@@ -10,9 +10,11 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::builtin::LATE_REPORTS_TAG;
+use super::builtin::default_stages;
 use super::catalog::Catalog;
 use super::health::HealthRules;
-use super::model::{Agreement, AgreementId, Attention, Decision, Status};
+use super::kajian::{self, Missing};
+use super::model::{Agreement, AgreementId, Attention, Decision, Stage, Status};
 use super::summary::ActivitySummary;
 
 /// How long after signing an MoU must show some activity other than the signing itself
@@ -44,6 +46,12 @@ pub enum Reason {
         due: NaiveDate,
         next_step: String,
     },
+    /// Half or more of the MoU's fields of cooperation had no activity for five years
+    /// (see `domain::pursuit`).
+    FieldsIdle { idle: Vec<String>, of: usize },
+    /// A decision (a proposal past `penjajakan`, a renewal due or just signed) has no
+    /// assessment (kajian) to rest on (see `domain::kajian`).
+    NotAssessed { missing: Missing },
 }
 
 /// What the meeting should decide.
@@ -74,8 +82,10 @@ pub struct Assessment {
 }
 
 impl Reason {
-    fn weight(&self) -> u32 {
+    fn weight(&self, rules: &HealthRules) -> u32 {
         match self {
+            Reason::FieldsIdle { .. } => rules.fields_idle_weight,
+            Reason::NotAssessed { .. } => rules.not_assessed_weight,
             Reason::FollowUpDue { .. } => 15,
             Reason::Expired { .. } => 40,
             Reason::ExpiringSoon { .. } => 20,
@@ -109,12 +119,13 @@ pub fn assess(
     today: NaiveDate,
     rules: &HealthRules,
 ) -> Assessment {
-    assess_with(a, summary, None, today, rules)
+    assess_with(&default_stages(), a, summary, None, today, rules)
 }
 
 /// Assesses one agreement as of `today`, with what triage decided about it: follow-ups due
 /// by today are reasons of their own.
 pub fn assess_with(
+    stages: &[Stage],
     a: &Agreement,
     summary: Option<&ActivitySummary>,
     attention: Option<&Attention>,
@@ -217,7 +228,24 @@ pub fn assess_with(
         }
     }
 
-    let severity = reasons.iter().map(Reason::weight).sum();
+    if open {
+        let pursuit = super::pursuit::pursuit(a, Some(summary), today);
+        if pursuit.mostly_idle() {
+            reasons.push(Reason::FieldsIdle {
+                idle: pursuit.idle().map(|f| f.field.clone()).collect(),
+                of: pursuit.mou().count(),
+            });
+        }
+    }
+    let renewal_due = reasons
+        .iter()
+        .any(|r| matches!(r, Reason::Expired { .. } | Reason::ExpiringSoon { .. }));
+    let decision = attention.and_then(|n| n.decision);
+    if let Some(missing) = kajian::missing(stages, a, decision, renewal_due, today) {
+        reasons.push(Reason::NotAssessed { missing });
+    }
+
+    let severity = reasons.iter().map(|r| r.weight(rules)).sum();
     let has = |f: fn(&Reason) -> bool| reasons.iter().any(f);
     let recommendation =
         if has(|r| matches!(r, Reason::Expired { .. } | Reason::ExpiringSoon { .. })) {
@@ -258,7 +286,14 @@ pub fn queue(catalog: &Catalog, today: NaiveDate, rules: &HealthRules) -> Vec<As
                 if attention.is_some_and(|n| n.snoozed_on(today)) {
                     return None;
                 }
-                let x = assess_with(a, catalog.summary(a.id), attention, today, rules);
+                let x = assess_with(
+                    &catalog.stages,
+                    a,
+                    catalog.summary(a.id),
+                    attention,
+                    today,
+                    rules,
+                );
                 (x.severity > 0).then_some(x)
             })
             .collect()
@@ -332,6 +367,94 @@ mod tests {
 
     const SIGNED: ActivityKind = ActivityKind::MouSigned;
     const VISIT: ActivityKind = ActivityKind::Visit;
+
+    fn with_fields(s: &mut ActivitySummary, day: &str, fields: &[&str]) {
+        let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+        s.add(d(day), VISIT);
+        s.add_fields(d(day), &fields);
+    }
+
+    #[test]
+    fn fields_idle_when_half_the_mou_had_nothing_for_five_years() {
+        let mut a = agreement("2010-01-01", None);
+        a.fields = vec![
+            "pendidikan".into(),
+            "pariwisata".into(),
+            "peternakan".into(),
+        ];
+        let mut s = activities(&[("2010-01-01", SIGNED)]);
+        with_fields(&mut s, "2014-08-22", &["pariwisata"]);
+        with_fields(&mut s, "2019-08-01", &["Pendidikan"]);
+        with_fields(&mut s, "2019-08-02", &["olahraga"]);
+        let idle = |today: &str| {
+            reasons(&a, &s, today)
+                .into_iter()
+                .find(|r| matches!(r, Reason::FieldsIdle { .. }))
+        };
+        // On 2019-08-22 tourism's visit is exactly five years old and still counts.
+        assert_eq!(idle("2019-08-22"), None);
+        assert_eq!(
+            idle("2019-08-23"),
+            Some(Reason::FieldsIdle {
+                idle: vec!["pariwisata".into(), "peternakan".into()],
+                of: 3
+            })
+        );
+        let rules = HealthRules {
+            fields_idle_weight: 7,
+            ..HealthRules::default()
+        };
+        let with = assess(&a, Some(&s), d("2019-08-23"), &rules).severity;
+        let without = assess(
+            &a,
+            Some(&s),
+            d("2019-08-23"),
+            &HealthRules {
+                fields_idle_weight: 0,
+                ..rules
+            },
+        )
+        .severity;
+        assert_eq!(with - without, 7, "the weight comes from the config");
+    }
+
+    #[test]
+    fn not_assessed_when_a_renewal_is_due_without_a_kajian() {
+        let mut a = agreement("2015-01-01", Some("2020-01-01"));
+        let s = activities(&[("2015-01-01", SIGNED), ("2019-10-01", VISIT)]);
+        let missing = |a: &Agreement| {
+            reasons(a, &s, "2019-11-01")
+                .into_iter()
+                .any(|r| matches!(r, Reason::NotAssessed { .. }))
+        };
+        assert!(missing(&a), "expiring, no assessment");
+        // One made before this term was signed was for this term, not its renewal.
+        a.assessments
+            .push(crate::domain::Assessment::new(d("2014-12-01")));
+        assert!(missing(&a));
+        a.assessments
+            .push(crate::domain::Assessment::new(d("2019-10-15")));
+        assert!(!missing(&a));
+        // An assessment after the day does not count yet.
+        a.assessments[1].on = d("2019-11-02");
+        assert!(missing(&a));
+    }
+
+    #[test]
+    fn a_proposal_past_penjajakan_is_queued_when_not_assessed() {
+        let mut a = agreement("2015-01-01", None);
+        a.signed = None;
+        a.stage = "pernyataan-kehendak".into();
+        let r = reasons(&a, &ActivitySummary::default(), "2024-01-01");
+        assert_eq!(
+            r,
+            vec![Reason::NotAssessed {
+                missing: Missing::Proposal
+            }]
+        );
+        a.stage = "penjajakan".into();
+        assert!(reasons(&a, &ActivitySummary::default(), "2024-01-01").is_empty());
+    }
 
     #[test]
     fn dormant_starts_the_day_after_the_threshold() {

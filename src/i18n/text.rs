@@ -217,6 +217,30 @@ pub enum T {
     TrendsChartActivities,
     TrendsToDate,
     FieldPartnerPlace,
+    ActivityFieldsLabel,
+    OutcomeLabel,
+    OutcomePeopleLabel,
+    OutcomeValueLabel,
+    OutcomeUnitLabel,
+    OutcomeValueMissing,
+    AssessTitle,
+    AssessedOn,
+    Political,
+    Juridical,
+    Technical,
+    Security,
+    PrincipleNote,
+    BenefitRegion,
+    BenefitPartner,
+    Fit,
+    KeyAssess,
+    KeyBrief,
+    FieldsPursued,
+    OutsideMou,
+    Assessment,
+    NotAssessedYet,
+    Achievements,
+    Brief,
 }
 
 impl T {
@@ -499,6 +523,39 @@ impl T {
                 "● aktif  ○ sepi  × berakhir",
                 "● active  ○ quiet  × expired",
             ),
+            T::ActivityFieldsLabel => (
+                "Bidang kerja sama (pisah koma; angka = bidang MoU)",
+                "Fields served (comma-separated; a number picks an MoU field)",
+            ),
+            T::OutcomeLabel => ("Hasil", "Outcome"),
+            T::OutcomePeopleLabel => ("Hasil: jumlah peserta", "Outcome: people taking part"),
+            T::OutcomeValueLabel => ("Hasil: nilai", "Outcome: value"),
+            T::OutcomeUnitLabel => ("Hasil: satuan nilai", "Outcome: unit of the value"),
+            T::OutcomeValueMissing => (
+                "satuan tanpa nilai: isi nilainya atau kosongkan satuannya",
+                "a unit without a value: give the value or clear the unit",
+            ),
+            T::AssessTitle => ("Kajian:", "Assessment (kajian):"),
+            T::AssessedOn => ("Tanggal kajian", "Assessed on"),
+            T::Political => ("Aman secara politis", "Politically safe"),
+            T::Juridical => ("Aman secara yuridis", "Juridically safe"),
+            T::Technical => ("Aman secara teknis", "Technically safe"),
+            T::Security => ("Aman dari segi keamanan", "Safe for security"),
+            T::PrincipleNote => ("  catatan", "  note"),
+            T::BenefitRegion => ("Manfaat bagi daerah", "What the region gains"),
+            T::BenefitPartner => ("Manfaat bagi mitra", "What the partner gains"),
+            T::Fit => (
+                "Kesesuaian dengan kewenangan, kebutuhan, potensi, prioritas daerah",
+                "Fit with the region's authority, needs, potential, priorities",
+            ),
+            T::KeyAssess => ("kajian", "assessment"),
+            T::KeyBrief => ("bahan rapat (brief)", "meeting brief"),
+            T::FieldsPursued => ("Bidang yang berjalan", "Fields pursued"),
+            T::OutsideMou => ("di luar MoU", "outside the MoU"),
+            T::Assessment => ("Kajian", "Assessment"),
+            T::NotAssessedYet => ("belum ada kajian", "no assessment yet"),
+            T::Achievements => ("Pencapaian", "Achievements"),
+            T::Brief => ("Bahan rapat", "Brief"),
         };
         match lang {
             Lang::Id => id,
@@ -1107,6 +1164,263 @@ pub fn reason(r: &Reason, lang: Lang) -> String {
             },
             Lang::Id,
         ) => format!("tindak lanjut jatuh tempo {due} ({owner}): {next_step}"),
+        (Reason::FieldsIdle { idle, of }, Lang::En) => format!(
+            "fields idle: {} of the MoU's {of} fields had nothing for {} years ({})",
+            idle.len(),
+            crate::domain::pursuit::PURSUIT_YEARS,
+            idle.join(", ")
+        ),
+        (Reason::FieldsIdle { idle, of }, Lang::Id) => format!(
+            "bidang tidak berjalan: {} dari {of} bidang MoU tanpa kegiatan {} tahun ({})",
+            idle.len(),
+            crate::domain::pursuit::PURSUIT_YEARS,
+            idle.join(", ")
+        ),
+        (Reason::NotAssessed { missing }, lang) => not_assessed(*missing, lang),
+    }
+}
+
+/// A number typed in the fields field that is not one of the MoU's fields.
+pub fn no_such_mou_field(n: &str, count: usize, lang: Lang) -> String {
+    match (count, lang) {
+        (0, Lang::En) => format!("{n}: the MoU names no fields; type the field's name"),
+        (0, Lang::Id) => format!("{n}: MoU tidak mencantumkan bidang; ketik nama bidangnya"),
+        (_, Lang::En) => format!("{n}: the MoU has fields 1 to {count}; pick one or type a name"),
+        (_, Lang::Id) => {
+            format!("{n}: bidang MoU bernomor 1 sampai {count}; pilih atau ketik nama")
+        }
+    }
+}
+
+/// The MoU's fields, numbered, and the typed ones outside it.
+pub fn mou_fields_note(mou: &[String], outside: &[&str], lang: Lang) -> String {
+    let numbered: Vec<String> = mou
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("{} {}", i + 1, display_safe(f)))
+        .collect();
+    let mut note = if mou.is_empty() {
+        pick(lang, "MoU tanpa bidang", "the MoU names no fields").to_string()
+    } else {
+        format!("MoU: {}", numbered.join(" · "))
+    };
+    if !outside.is_empty() {
+        let list: Vec<String> = outside
+            .iter()
+            .map(|f| display_safe(f).into_owned())
+            .collect();
+        note.push_str(&format!(
+            "; {}: {}",
+            pick(lang, "di luar MoU", "outside the MoU"),
+            list.join(", ")
+        ));
+    }
+    note
+}
+
+/// How one of the four principles was judged.
+pub fn verdict(v: crate::domain::Verdict, lang: Lang) -> &'static str {
+    use crate::domain::Verdict;
+    match v {
+        Verdict::Safe => pick(lang, "aman", "safe"),
+        Verdict::Concerns => pick(lang, "ada catatan", "concerns"),
+        Verdict::NotAssessed => pick(lang, "belum dikaji", "not assessed"),
+    }
+}
+
+/// The name of a principle.
+pub fn principle(p: crate::domain::Principle, lang: Lang) -> &'static str {
+    use crate::domain::Principle;
+    match p {
+        Principle::Political => pick(lang, "politis", "political"),
+        Principle::Juridical => pick(lang, "yuridis", "juridical"),
+        Principle::Technical => pick(lang, "teknis", "technical"),
+        Principle::Security => pick(lang, "keamanan", "security"),
+    }
+}
+
+/// Asked before a stage advance that leaves the assessment behind.
+pub fn advance_without_assessment_ask(name: &str, stage: &str, lang: Lang) -> String {
+    let name = display_safe(name);
+    let stage = display_safe(stage);
+    match lang {
+        Lang::En => format!(
+            "{name} has no assessment (kajian) of the four principles and mutual benefit. \
+             Move it to {stage} anyway? (y/n; A records the assessment)"
+        ),
+        Lang::Id => format!(
+            "{name} belum memiliki kajian empat prinsip dan saling menguntungkan. \
+             Tetap pindahkan ke {stage}? (y/n; A mencatat kajian)"
+        ),
+    }
+}
+
+/// Asked before a renewal with no assessment made since the term in force was signed.
+pub fn renew_without_assessment_ask(name: &str, lang: Lang) -> String {
+    let name = display_safe(name);
+    match lang {
+        Lang::En => format!(
+            "No assessment (kajian) of {name} since its MoU in force was signed. \
+             Record the renewal anyway? (y/n; A records the assessment)"
+        ),
+        Lang::Id => format!(
+            "Belum ada kajian {name} sejak MoU yang berlaku ditandatangani. \
+             Tetap catat pembaruan? (y/n; A mencatat kajian)"
+        ),
+    }
+}
+
+/// An assessment dated after today.
+pub fn assessed_in_future(today: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("an assessment is dated when it was made: {today} or earlier"),
+        Lang::Id => format!("kajian bertanggal saat dibuat: {today} atau sebelumnya"),
+    }
+}
+
+/// Concerns without saying what they are.
+pub fn concerns_need_a_note(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "ada catatan: tuliskan apa catatannya",
+        "concerns: say what they are",
+    )
+}
+
+/// "5 yrs" / "5 thn".
+pub fn years_short(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} yrs"),
+        Lang::Id => format!("{n} thn"),
+    }
+}
+
+/// The fields table's headers: field, five years, all, last, suggestion.
+pub fn pursuit_headers(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::En => ["field", "5 yrs", "all", "last", "next MoU"],
+        Lang::Id => ["bidang", "5 thn", "semua", "terakhir", "MoU baru"],
+    }
+}
+
+/// The suggestion for a field in the next MoU.
+pub fn focus(f: Option<crate::domain::pursuit::Focus>, lang: Lang) -> &'static str {
+    use crate::domain::pursuit::Focus;
+    match f {
+        Some(Focus::Keep) => pick(lang, "pertahankan", "keep"),
+        Some(Focus::Drop) => pick(lang, "hapus", "drop"),
+        Some(Focus::Add) => pick(lang, "tambahkan", "add"),
+        None => "",
+    }
+}
+
+/// Activities in five years that named no field.
+pub fn unfielded(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} activities in 5 years named no field"),
+        Lang::Id => format!("{n} kegiatan dalam 5 tahun tanpa bidang"),
+    }
+}
+
+/// An assessment made before the term in force was signed.
+pub fn before_term(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "sebelum MoU yang berlaku; belum ada kajian untuk pembaruan",
+        "before the MoU in force; none yet for its renewal",
+    )
+}
+
+pub fn people(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} people"),
+        Lang::Id => format!("{n} orang"),
+    }
+}
+
+pub fn total_word(lang: Lang) -> &'static str {
+    pick(lang, "jumlah", "total")
+}
+
+/// One row of achievements: outcomes, people, values by unit.
+pub fn figures(outcomes: u32, people_count: u64, values: &[(String, f64)], lang: Lang) -> String {
+    let mut parts = vec![match lang {
+        Lang::En => format!("{outcomes} outcomes"),
+        Lang::Id => format!("{outcomes} hasil"),
+    }];
+    if people_count > 0 {
+        parts.push(people(people_count, lang));
+    }
+    for (unit, v) in values {
+        parts.push(format!(
+            "{} {}",
+            crate::brief::amount(*v, lang),
+            display_safe(unit)
+        ));
+    }
+    parts.join(" · ")
+}
+
+/// Where the brief was written.
+pub fn brief_written(name: &str, path: &str, lang: Lang) -> String {
+    let name = display_safe(name);
+    let path = display_safe(path);
+    match lang {
+        Lang::En => format!("Brief for {name} written to {path}"),
+        Lang::Id => format!("Bahan rapat {name} ditulis ke {path}"),
+    }
+}
+
+/// The brief could not be written.
+pub fn brief_failed(path: &str, error: &str, lang: Lang) -> String {
+    let path = display_safe(path);
+    let error = display_safe(error);
+    match lang {
+        Lang::En => format!(
+            "Could not write the brief to {path}: {error}. Set [brief] folder in the config, \
+             or run kembar brief"
+        ),
+        Lang::Id => format!(
+            "Bahan rapat tidak dapat ditulis ke {path}: {error}. Atur folder [brief] di \
+             konfigurasi, atau jalankan kembar brief"
+        ),
+    }
+}
+
+/// Over SSH the brief cannot reach the coordinator's disk: it is shown instead.
+pub fn brief_shown(lang: Lang) -> &'static str {
+    pick(
+        lang,
+        "Bahan rapat ditampilkan (sesi SSH tidak dapat menulis ke disk Anda; untuk berkas: \
+         ssh ... brief ID > brief.md). Esc menutup",
+        "The brief is shown (an SSH session cannot write to your disk; for a file: \
+         ssh ... brief ID > brief.md). Esc closes",
+    )
+}
+
+/// Why an agreement is "not assessed", as a triage reason.
+pub fn not_assessed(missing: crate::domain::kajian::Missing, lang: Lang) -> String {
+    use crate::domain::kajian::Missing;
+    match (missing, lang) {
+        (Missing::Proposal, Lang::En) => {
+            "not assessed: a proposal past penjajakan without a kajian".into()
+        }
+        (Missing::Proposal, Lang::Id) => {
+            "belum dikaji: usulan melewati penjajakan tanpa kajian".into()
+        }
+        (Missing::Renewal, Lang::En) => {
+            "not assessed: no kajian for the renewal since the MoU in force was signed".into()
+        }
+        (Missing::Renewal, Lang::Id) => {
+            "belum dikaji: belum ada kajian untuk pembaruan sejak MoU yang berlaku ditandatangani"
+                .into()
+        }
+        (Missing::RenewedWithout(on), Lang::En) => {
+            format!("not assessed: renewed {on} without a kajian")
+        }
+        (Missing::RenewedWithout(on), Lang::Id) => {
+            format!("belum dikaji: diperbarui {on} tanpa kajian")
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Commands over SSH: `ssh -p PORT host export` (or `triage`, `report`) prints what the same
+//! Commands over SSH: `ssh -p PORT host export` (or `triage`, `report`, `brief`) prints what the same
 //! command prints locally, from the store the server holds.
 //!
 //! An answer is first written to an unnamed temporary file, then sent from it in chunks no
@@ -428,9 +428,30 @@ fn prepare(hub: &Hub, line: &str, user: &Authed) -> Result<Spool, (String, u32)>
             1,
         )),
         Some(Command::Backup { .. }) => backup(hub, user).map_err(failed),
+        Some(Command::Brief {
+            output: Some(_), ..
+        }) => Err(on_server("the brief")),
+        Some(Command::Brief {
+            agreement, format, ..
+        }) => {
+            let id =
+                crate::commands::brief_target(shown, agreement, &settings.aliases, judging.lang)
+                    .map_err(|e| failed(format!("{e:#}")))?;
+            let activities = hub
+                .store
+                .activities_of(id)
+                .map_err(|e| failed(e.to_string()))?;
+            spooled(crate::commands::brief_bytes(
+                shown,
+                judging,
+                id,
+                &activities,
+                *format,
+            ))
+        }
         _ => Err((
-            "kembar: over SSH kembar answers `export`, `triage`, `trends`, `report` and, for an \
-             editor key, `backup`; connect without a command for the dashboard\n"
+            "kembar: over SSH kembar answers `export`, `triage`, `trends`, `report`, `brief` and, \
+             for an editor key, `backup`; connect without a command for the dashboard\n"
                 .into(),
             2,
         )),

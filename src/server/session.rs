@@ -829,6 +829,7 @@ fn run_session(
     let catalog = Arc::clone(&lock(&hub.catalog));
     let access = user.access();
     let start = Start {
+        brief_to: crate::tui::model::BriefTo::Screen,
         today,
         as_of: settings.today,
         rules: settings.rules,

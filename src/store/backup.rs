@@ -57,8 +57,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::domain::SCHEMA_VERSION;
-
 use super::check::CheckReport;
 use super::{Store, StoreError, folder, hex, keys};
 
@@ -730,12 +728,12 @@ pub fn verify(path: &Path) -> Result<Verified, RestoreError> {
     }
     let header: Header = serde_json::from_slice(&line)
         .map_err(|e| damaged(format!("its header cannot be read: {e}")))?;
-    if header.schema > SCHEMA_VERSION {
+    if header.schema > crate::store::STORE_SCHEMA {
         return Err(RestoreError::NewerSchema {
             file: path.to_path_buf(),
             kembar: crate::domain::text::display_safe(&header.kembar).into_owned(),
             found: header.schema,
-            supported: SCHEMA_VERSION,
+            supported: crate::store::STORE_SCHEMA,
         });
     }
     let body_start = (magic.len() + line.len() + sum.len()) as u64;

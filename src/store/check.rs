@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use crate::domain::validate::{self, ID_MAX, Invalid, Numbered};
 use crate::domain::{
     Activity, ActivitySummary, Agreement, AgreementId, Attention, Partner, Region, RegionLevel,
-    SCHEMA_VERSION, Stage, Tag,
+    Stage, Tag,
 };
 
 use super::edit::{META_NEXT_ACTIVITY, META_NEXT_AGREEMENT, Record, records_json};
@@ -516,7 +516,7 @@ impl Survey {
                 self.timelines
                     .entry(agreement)
                     .or_default()
-                    .add(a.date, a.kind);
+                    .add_activity(&a);
                 if !self.agreements.contains_key(&agreement) {
                     self.orphans.push((agreement, a));
                 }
@@ -566,7 +566,7 @@ impl Survey {
         if key == keys::META_SCHEMA {
             self.has_schema = true;
             match <[u8; 4]>::try_from(value).map(u32::from_be_bytes) {
-                Ok(n) if (1..=SCHEMA_VERSION).contains(&n) => {}
+                Ok(n) if (1..=super::STORE_SCHEMA).contains(&n) => {}
                 _ => self.by_hand(
                     "schema number",
                     "is not one this kembar reads",

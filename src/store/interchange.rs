@@ -564,10 +564,7 @@ impl Store {
             .collect();
         for v in &data.activities {
             sink.insert(keys::activity(v.agreement, v.id).to_vec(), encode(v)?)?;
-            summaries
-                .entry(v.agreement)
-                .or_default()
-                .add(v.date, v.kind);
+            summaries.entry(v.agreement).or_default().add_activity(v);
         }
         for n in &data.attention {
             sink.insert(
@@ -738,7 +735,7 @@ impl Store {
                         e.insert(current);
                     }
                     if let Some(s) = summaries.get_mut(&v.agreement) {
-                        s.add(v.date, v.kind);
+                        s.add_activity(v);
                     }
                     report.activities += 1;
                 }

@@ -6,12 +6,18 @@
 //! kill during the migration leaves the store as it was (schema 1, opened and migrated again
 //! next time) or wholly migrated, never half. The audit trail is kept as it was written: its
 //! entries are history, in the words of their time.
+//!
+//! Schema 2 → 3 rebuilds every activity summary from its timeline, so that the summaries
+//! carry the fields of cooperation each activity served (what triage's "fields idle" and
+//! the fields pursued need without reading timelines).
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::{ActivitySummary, AgreementId, SCHEMA_VERSION, v1};
+use serde::Deserialize;
+
+use crate::domain::{Activity, ActivitySummary, AgreementId, v1};
 
 use super::audit::Actor;
 use super::keys;
@@ -26,8 +32,24 @@ pub struct Migrated {
     pub activities: usize,
 }
 
+/// An activity summary as schemas 1 and 2 stored it.
+#[derive(Debug, Deserialize)]
+struct OldSummary {
+    days: Vec<i32>,
+    #[allow(dead_code)]
+    signings: Vec<i32>,
+}
+
 impl std::fmt::Display for Migrated {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.from == 2 {
+            return write!(
+                f,
+                "migrated the store from schema 2 to 3: the activity summaries of {} agreements \
+                 were rebuilt from {} activities, with the fields of cooperation they served",
+                self.agreements, self.activities
+            );
+        }
         write!(
             f,
             "migrated the store from schema {} to {}: {} agreements and {} activities; obstacle \
@@ -47,8 +69,12 @@ impl Store {
         let mut first_activity: HashMap<AgreementId, NaiveDate> = HashMap::new();
         for item in self.scan_prefix(&[keys::SUMMARY])? {
             let (key, value) = item.map_err(|e| self.read_error(e))?;
-            let summary: ActivitySummary = self.decode(&key, &value)?;
-            if let (Some(id), Some(first)) = (keys::number_at(&key, 1), summary.first()) {
+            let summary: OldSummary = self.decode(&key, &value)?;
+            let first = summary
+                .days
+                .first()
+                .and_then(|d| NaiveDate::from_num_days_from_ce_opt(*d));
+            if let (Some(id), Some(first)) = (keys::number_at(&key, 1), first) {
                 first_activity.insert(id, first);
             }
         }
@@ -83,10 +109,10 @@ impl Store {
             let old: v1::Attention = self.decode(&key, &value)?;
             batch.insert(key.to_vec(), encode(&old.upgrade())?);
         }
-        batch.insert(keys::META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
+        batch.insert(keys::META_SCHEMA, &2u32.to_be_bytes());
         let migrated = Migrated {
             from: v1::SCHEMA,
-            to: SCHEMA_VERSION,
+            to: 2,
             agreements,
             activities,
         };
@@ -94,11 +120,52 @@ impl Store {
             batch,
             &Actor::local(),
             "migrate",
-            format!("schema {} to {}", v1::SCHEMA, SCHEMA_VERSION),
+            format!("schema {} to 2", v1::SCHEMA),
             None,
             None,
             // Every record is written again, about the size of the store's data.
             self.size_on_disk(),
+        )?;
+        Ok(migrated)
+    }
+
+    /// Migrates a schema-2 store to schema 3 in one durable batch: every activity summary
+    /// is rebuilt from its timeline.
+    pub(crate) fn migrate_from_2(&self) -> Result<Migrated, StoreError> {
+        let mut summaries: HashMap<AgreementId, ActivitySummary> = HashMap::new();
+        for item in self.scan_prefix(&[keys::SUMMARY])? {
+            let (key, _) = item.map_err(|e| self.read_error(e))?;
+            if let Some(id) = keys::number_at(&key, 1) {
+                summaries.insert(id, ActivitySummary::default());
+            }
+        }
+        let mut activities = 0;
+        for item in self.scan_prefix(&[keys::ACTIVITY])? {
+            let (key, value) = item.map_err(|e| self.read_error(e))?;
+            let a: Activity = self.decode(&key, &value)?;
+            summaries.entry(a.agreement).or_default().add_activity(&a);
+            activities += 1;
+        }
+        let mut batch = sled::Batch::default();
+        for (id, summary) in &summaries {
+            batch.insert(&keys::numbered(keys::SUMMARY, *id)[..], encode(summary)?);
+        }
+        batch.insert(keys::META_SCHEMA, &3u32.to_be_bytes());
+        let migrated = Migrated {
+            from: 2,
+            to: 3,
+            agreements: summaries.len(),
+            activities,
+        };
+        self.commit_audited(
+            batch,
+            &Actor::local(),
+            "migrate",
+            "schema 2 to 3".to_string(),
+            None,
+            None,
+            // Every summary is written again: a small part of the store.
+            self.size_on_disk() / 4,
         )?;
         Ok(migrated)
     }
@@ -141,6 +208,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::domain::{Status, StatusChange};
+    use chrono::Datelike;
 
     fn d(s: &str) -> NaiveDate {
         crate::domain::dates::parse_date(s).unwrap()
@@ -203,5 +271,61 @@ mod tests {
         // Once only.
         let again = Store::open(dir.path(), "test").unwrap();
         assert!(again.notices().iter().all(|n| !n.contains("schema 1 to 2")));
+    }
+
+    #[test]
+    fn a_schema_2_store_gets_summaries_with_fields() {
+        #[derive(serde::Serialize)]
+        struct Schema2Summary {
+            days: Vec<i32>,
+            signings: Vec<i32>,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path(), "test").unwrap();
+            let db = store.db().unwrap();
+            let a = crate::domain::Agreement::new(4, "jawa-tengah", "siem-reap", "pelaksanaan");
+            db.insert(
+                keys::numbered(keys::AGREEMENT, 4),
+                encode(&(1u64, &a)).unwrap(),
+            )
+            .unwrap();
+            let activity = Activity {
+                id: 9,
+                agreement: 4,
+                date: d("2018-05-02"),
+                kind: crate::domain::ActivityKind::Visit,
+                title: "Temple restoration visit".into(),
+                description: String::new(),
+                participants: Vec::new(),
+                fields: vec!["pelestarian cagar budaya".into()],
+                outcome: None,
+            };
+            db.insert(keys::activity(4, 9), encode(&activity).unwrap())
+                .unwrap();
+            let old = Schema2Summary {
+                days: vec![activity.date.num_days_from_ce()],
+                signings: Vec::new(),
+            };
+            db.insert(keys::numbered(keys::SUMMARY, 4), encode(&old).unwrap())
+                .unwrap();
+            db.insert(keys::META_SCHEMA, &2u32.to_be_bytes()).unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path(), "test").unwrap();
+        assert!(
+            store.notices().iter().any(|n| n.contains("schema 2 to 3")),
+            "{:?}",
+            store.notices()
+        );
+        let summary = store.summary(4).unwrap().unwrap();
+        assert_eq!(
+            summary,
+            ActivitySummary::of(&store.activities_of(4).unwrap())
+        );
+        assert_eq!(summary.fields[0].field, "pelestarian cagar budaya");
+        drop(store);
+        let again = Store::open(dir.path(), "test").unwrap();
+        assert!(again.notices().iter().all(|n| !n.contains("schema 2 to 3")));
     }
 }

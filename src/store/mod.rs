@@ -15,6 +15,11 @@ pub mod interchange;
 pub mod keys;
 pub mod lock;
 pub mod migrate;
+
+/// The layout of the records in a store: the interchange file's schema
+/// ([`crate::domain::SCHEMA_VERSION`]) plus what only the store keeps. Schema 3 added the
+/// fields of cooperation to the activity summaries.
+pub const STORE_SCHEMA: u32 = 3;
 pub mod stream;
 
 use std::collections::HashMap;
@@ -28,8 +33,8 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::builtin::default_stages;
 use crate::domain::{
-    Activity, ActivitySummary, Agreement, AgreementId, Attention, Catalog, Partner, Region,
-    SCHEMA_VERSION, Stage, Tag,
+    Activity, ActivitySummary, Agreement, AgreementId, Attention, Catalog, Partner, Region, Stage,
+    Tag,
 };
 
 pub use audit::{Actor, AuditEntry};
@@ -165,15 +170,16 @@ impl Store {
             reopens: AtomicU64::new(0),
             backup_before_migrating,
         };
-        if let Some((migrated, backup)) = store.check_schema()? {
-            if let Some(file) = backup {
-                store.notices.push(format!(
-                    "backed up the store to {} before migrating it (the last {} backups taken \
-                     before upgrades are kept beside the store)",
-                    file.display(),
-                    backup::UPGRADE_BACKUPS_KEPT
-                ));
-            }
+        let (migrations, backup) = store.check_schema()?;
+        if let Some(file) = backup {
+            store.notices.push(format!(
+                "backed up the store to {} before migrating it (the last {} backups taken \
+                 before upgrades are kept beside the store)",
+                file.display(),
+                backup::UPGRADE_BACKUPS_KEPT
+            ));
+        }
+        for migrated in migrations {
             store.notices.push(migrated.to_string());
         }
         store.id = store.identity();
@@ -334,7 +340,7 @@ impl Store {
     /// Checks the store's schema number, migrating an older store after backing it up (what
     /// was done, and the backup, are returned, to be said once).
     #[allow(clippy::type_complexity)]
-    fn check_schema(&self) -> Result<Option<(migrate::Migrated, Option<PathBuf>)>, StoreError> {
+    fn check_schema(&self) -> Result<(Vec<migrate::Migrated>, Option<PathBuf>), StoreError> {
         match self.get(keys::META_SCHEMA)? {
             Some(bytes) => {
                 let found = bytes
@@ -346,11 +352,11 @@ impl Store {
                         record: "schema number".into(),
                         reason: format!("{} bytes instead of 4", bytes.len()),
                     })?;
-                if found > SCHEMA_VERSION {
+                if found > STORE_SCHEMA {
                     return Err(StoreError::NewerSchema {
                         path: self.path.clone(),
                         found,
-                        supported: SCHEMA_VERSION,
+                        supported: STORE_SCHEMA,
                     });
                 }
                 if self.get(keys::META_STORE_ID)?.is_none() {
@@ -361,30 +367,31 @@ impl Store {
                     let _ = self.commit(batch, Some(keys::META_STORE_ID), 0);
                 }
                 // Each step takes the store from schema n to n + 1 in one batch.
-                if found == SCHEMA_VERSION {
-                    return Ok(None);
+                if found == STORE_SCHEMA {
+                    return Ok((Vec::new(), None));
                 }
                 // Nothing is migrated without a backup of the store as it was.
                 let backup = if self.backup_before_migrating {
-                    Some(backup::before_upgrade(self, SCHEMA_VERSION)?)
+                    Some(backup::before_upgrade(self, STORE_SCHEMA)?)
                 } else {
                     None
                 };
-                match found {
-                    1 => Ok(Some((
-                        self.migrate_from_1(chrono::Local::now().date_naive())?,
-                        backup,
-                    ))),
-                    _ => Ok(None),
+                let mut done = Vec::new();
+                if found == 1 {
+                    done.push(self.migrate_from_1(chrono::Local::now().date_naive())?);
                 }
+                if found <= 2 {
+                    done.push(self.migrate_from_2()?);
+                }
+                Ok((done, backup))
             }
             None if self.db()?.is_empty() => {
                 let mut batch = sled::Batch::default();
-                batch.insert(keys::META_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
+                batch.insert(keys::META_SCHEMA, &STORE_SCHEMA.to_be_bytes());
                 batch.insert(keys::META_STAGES, encode(&default_stages())?);
                 batch.insert(keys::META_STORE_ID, &new_store_id());
                 self.commit(batch, Some(keys::META_SCHEMA), 0)?;
-                Ok(None)
+                Ok((Vec::new(), None))
             }
             None => Err(StoreError::NotAStore {
                 path: self.path.clone(),

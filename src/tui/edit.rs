@@ -3,8 +3,8 @@
 //! ([`Model::target`]). Whether a key is available (a viewer, nothing selected, outside the
 //! scope) was checked before it got here.
 
-use crate::domain::Decision;
 use crate::domain::edits::{TriageAction, next_stage_change, triage_change};
+use crate::domain::{Decision, kajian};
 use crate::i18n::T;
 use crate::i18n::text;
 
@@ -116,7 +116,13 @@ fn on_target(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
     let overlay = match cmd {
         Cmd::Edit => Overlay::Form(Box::new(form::agreement::edit(ctx, &a, version))),
         Cmd::LogActivity => Overlay::Form(Box::new(form::activity::new(ctx, &a))),
+        Cmd::Renew if kajian::renewal_needs_assessment(&a, ctx.today) => Overlay::Prompt(Prompt {
+            text: text::renew_without_assessment_ask(&name, lang),
+            on_yes: PromptAction::RenewAnyway { id },
+        }),
         Cmd::Renew => Overlay::Form(Box::new(form::renewal::new(ctx, &a, version))),
+        Cmd::Assess => Overlay::Form(Box::new(form::assessment::new(ctx, &a, version))),
+        Cmd::Brief => return vec![Effect::LoadBrief(id)],
         Cmd::Snooze => Overlay::Form(Box::new(form::follow_up::snooze(ctx, &a))),
         Cmd::FollowUp => Overlay::Form(Box::new(form::follow_up::follow_up(ctx, &a))),
         Cmd::Tags => Overlay::Tags(Box::new(TagChecklist::new(ctx, &a, version))),
@@ -132,7 +138,26 @@ fn on_target(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
         }
         Cmd::AdvanceStage => {
             let change = next_stage_change(&ctx.catalog, &a, version);
-            return quick(model, change);
+            let next = ctx
+                .catalog
+                .stages
+                .iter()
+                .position(|s| s.id == a.stage)
+                .and_then(|i| ctx.catalog.stages.get(i + 1));
+            if let (Some(change), Some(next)) = (&change, next)
+                && kajian::advance_needs_assessment(&ctx.catalog.stages, &a, &next.id, ctx.today)
+            {
+                let label = lang.pick(&next.label_id, &next.label_en);
+                Overlay::Prompt(Prompt {
+                    text: text::advance_without_assessment_ask(&name, label, lang),
+                    on_yes: PromptAction::SaveAnyway {
+                        id,
+                        change: Box::new(change.clone()),
+                    },
+                })
+            } else {
+                return quick(model, change);
+            }
         }
         Cmd::MarkRenewal
         | Cmd::MarkRevitalization

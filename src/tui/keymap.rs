@@ -59,6 +59,10 @@ pub enum Cmd {
     AdvanceStage,
     /// Record a renewal of the MoU (`R`).
     Renew,
+    /// Record an assessment (kajian) of the selected agreement (`A`).
+    Assess,
+    /// Write the meeting brief of the selected agreement (`B`).
+    Brief,
     Undo,
     Redo,
     /// Triage: mark the agreement for renewal (`r`), revitalization (`v`), or propose
@@ -116,6 +120,8 @@ pub enum Context {
     Prompt,
     /// The key overlay.
     Help,
+    /// A text to scroll through (a brief shown in an SSH session).
+    Reader,
 }
 
 /// A key as written in the tables.
@@ -220,6 +226,8 @@ pub const BROWSE: &[Binding] = &[
     more(&[K('t')], Cmd::Tags, T::KeyTags),
     more(&[K('>')], Cmd::AdvanceStage, T::KeyAdvanceStage),
     more(&[K('R')], Cmd::Renew, T::KeyRenew),
+    more(&[K('A')], Cmd::Assess, T::KeyAssess),
+    more(&[K('B')], Cmd::Brief, T::KeyBrief),
     more(&[K('d')], Cmd::Delete, T::KeyDelete),
     more(UNDO, Cmd::Undo, T::KeyUndo),
     more(ENDS, Cmd::Top, T::KeyTopBottom),
@@ -252,6 +260,8 @@ pub const AGREEMENT: &[Binding] = &[
     more(&[K('t')], Cmd::Tags, T::KeyTags),
     more(&[K('>')], Cmd::AdvanceStage, T::KeyAdvanceStage),
     more(&[K('R')], Cmd::Renew, T::KeyRenew),
+    more(&[K('A')], Cmd::Assess, T::KeyAssess),
+    more(&[K('B')], Cmd::Brief, T::KeyBrief),
     more(&[K('d')], Cmd::Delete, T::KeyDelete),
     more(UNDO, Cmd::Undo, T::KeyUndo),
     more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
@@ -280,6 +290,8 @@ pub const TRIAGE: &[Binding] = &[
     more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
     more(&[K('t')], Cmd::Tags, T::KeyTags),
     more(&[K('R')], Cmd::Renew, T::KeyRenew),
+    more(&[K('A')], Cmd::Assess, T::KeyAssess),
+    more(&[K('B')], Cmd::Brief, T::KeyBrief),
     more(&[K('y')], Cmd::Copy, T::KeyCopy),
     more(UNDO, Cmd::Undo, T::KeyUndo),
     hint(&[C(Esc), K('T')], Cmd::Back, T::KeyBack),
@@ -301,6 +313,8 @@ pub const LIST: &[Binding] = &[
     hint(&[K('e')], Cmd::Edit, T::KeyEdit),
     more(&[K('a')], Cmd::LogActivity, T::KeyLogActivity),
     more(&[K('t')], Cmd::Tags, T::KeyTags),
+    more(&[K('A')], Cmd::Assess, T::KeyAssess),
+    more(&[K('B')], Cmd::Brief, T::KeyBrief),
     more(&[K('y')], Cmd::Copy, T::KeyCopy),
     more(UNDO, Cmd::Undo, T::KeyUndo),
     more(&[Ctrl('p')], Cmd::Finder, T::KeyFinder),
@@ -404,6 +418,15 @@ pub const HELP: &[Binding] = &[
     more(QUIT, Cmd::Quit, T::KeyQuit),
 ];
 
+/// A text to read.
+pub const READER: &[Binding] = &[
+    hint(MOVE, Cmd::Down, T::KeyMove),
+    hint(PAGES, Cmd::PageDown, T::KeyPage),
+    more(ENDS, Cmd::Top, T::KeyTopBottom),
+    hint(&[C(Esc)], Cmd::Back, T::KeyBack),
+    more(QUIT, Cmd::Quit, T::KeyQuit),
+];
+
 /// The table of a place.
 pub fn table(context: Context) -> &'static [Binding] {
     match context {
@@ -419,6 +442,7 @@ pub fn table(context: Context) -> &'static [Binding] {
         Context::Checklist => CHECKLIST,
         Context::Prompt => PROMPT,
         Context::Help => HELP,
+        Context::Reader => READER,
     }
 }
 
@@ -543,7 +567,7 @@ mod tests {
         let mut seen = Vec::new();
         for table in [
             BROWSE, FILTER, AGREEMENT, TRIAGE, LIST, MAP, TRENDS, FINDER, FORM, CHECKLIST, PROMPT,
-            HELP,
+            HELP, READER,
         ] {
             seen.clear();
             for b in table {

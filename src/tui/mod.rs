@@ -12,6 +12,7 @@
 //! - `edit` and `saving`: the editing keys every screen shares, and the store's answers;
 //! - `keymap`, `layout`, `list`, `input`, `theme`, `widgets`: the parts they are built of.
 
+pub mod brief;
 pub mod cells;
 pub mod edit;
 pub mod form;
@@ -68,6 +69,14 @@ pub fn run_dashboard(cli: &Cli) -> Result<()> {
     );
     let catalog = session.store.load_catalog()?;
     let start = Start {
+        brief_to: model::BriefTo::Folder(
+            session
+                .config
+                .brief
+                .folder
+                .clone()
+                .unwrap_or_else(|| std::path::PathBuf::from(".")),
+        ),
         today: session.today,
         as_of: session.as_of,
         rules: session.config.health,

@@ -42,6 +42,8 @@ pub struct Ctx {
     pub rules: HealthRules,
     pub lang: Lang,
     pub access: Access,
+    /// Where `B` puts a brief.
+    pub brief_to: BriefTo,
     /// Extra search terms by region id (built in and from the config file).
     pub aliases: Arc<HashMap<String, Vec<String>>>,
     pub index: Option<Arc<Index>>,
@@ -218,6 +220,17 @@ pub enum Action {
         result: Result<Box<Applied>, SaveFailure>,
         catalog: Option<Arc<Catalog>>,
     },
+    /// An agreement's timeline, read for its brief.
+    BriefTimeline {
+        agreement: AgreementId,
+        result: Result<Vec<Activity>, String>,
+    },
+    /// A brief was written (to the path), or could not be (why).
+    BriefWritten {
+        name: String,
+        path: std::path::PathBuf,
+        result: Result<(), String>,
+    },
     /// Another session saved a change; `catalog` holds it.
     Changed {
         catalog: Arc<Catalog>,
@@ -247,6 +260,14 @@ pub enum Effect {
     },
     /// Records changed: build the search index again in the background.
     RefreshIndex,
+    /// Read an agreement's timeline for its brief; the answer is [`Action::BriefTimeline`].
+    LoadBrief(AgreementId),
+    /// Write a brief to a file; the answer is [`Action::BriefWritten`].
+    WriteBrief {
+        name: String,
+        path: std::path::PathBuf,
+        text: String,
+    },
 }
 
 /// Why a key does nothing here; shown in the status line when it is pressed, and keeps the
@@ -294,6 +315,8 @@ pub enum Then {
     CloseTwo,
     /// Open an overlay on top.
     Open(Overlay),
+    /// Close the overlay that handled the key and open another in its place.
+    Replace(Overlay),
     /// Open a screen over the current one.
     Show(Screen),
     /// Go to a record (closing the screens over browsing first when needed).
@@ -339,9 +362,19 @@ pub struct Model {
     pub overlays: Vec<Overlay>,
 }
 
+/// Where the dashboard's `B` puts a brief: a folder on this machine, or the screen (an SSH
+/// session cannot write to the coordinator's own disk).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BriefTo {
+    Folder(std::path::PathBuf),
+    Screen,
+}
+
 /// The settings a dashboard starts with.
 #[derive(Debug, Clone)]
 pub struct Start {
+    /// Where `B` puts a brief.
+    pub brief_to: BriefTo,
     pub today: NaiveDate,
     /// Show this past day as it stood (`--today`); `None`: every record.
     pub as_of: Option<NaiveDate>,
@@ -356,6 +389,8 @@ impl Start {
     /// A local user's dashboard with the default rules.
     pub fn local(today: NaiveDate, lang: Lang) -> Start {
         Start {
+            // Shown, not written: a dashboard made this way (tests, tools) leaves no files.
+            brief_to: BriefTo::Screen,
             today,
             as_of: None,
             rules: HealthRules::default(),
@@ -391,6 +426,7 @@ impl Model {
             rules: start.rules,
             lang: start.lang,
             access: start.access,
+            brief_to: start.brief_to,
             aliases: Arc::new(crate::search::region_terms(&start.aliases)),
             index: None,
             timeline: Timeline::default(),
@@ -485,7 +521,7 @@ impl Model {
                 Ok(())
             }
             Cmd::LogActivity => edit_target().map(|_| ()),
-            Cmd::Edit | Cmd::Tags | Cmd::Renew => whole(false, false).map(|_| ()),
+            Cmd::Edit | Cmd::Tags | Cmd::Renew | Cmd::Assess => whole(false, false).map(|_| ()),
             Cmd::Delete => whole(true, true).map(|_| ()),
             Cmd::MarkRenewal
             | Cmd::MarkRevitalization
@@ -521,7 +557,7 @@ impl Model {
             Cmd::Undo if ctx.undo.is_empty() => Err(Why::NothingToUndo),
             Cmd::Redo if ctx.redo.is_empty() => Err(Why::NothingToRedo),
             Cmd::Undo | Cmd::Redo if ctx.access.read_only() => Err(Why::ReadOnly),
-            Cmd::Copy => self.target().map(|_| ()).ok_or(Why::NoAgreement),
+            Cmd::Copy | Cmd::Brief => self.target().map(|_| ()).ok_or(Why::NoAgreement),
             other => match (self.overlays.last(), self.screens.last()) {
                 (Some(o), _) => o.available(other),
                 (None, Some(s)) => s.available(&self.ctx, other),
@@ -542,6 +578,8 @@ impl Model {
                 | Cmd::LogActivity
                 | Cmd::Tags
                 | Cmd::Renew
+                | Cmd::Assess
+                | Cmd::Brief
                 | Cmd::Delete
                 | Cmd::New
                 | Cmd::MarkRenewal
@@ -632,6 +670,24 @@ fn apply(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::Notice(text) => {
             model.ctx.say(text, StatusKind::Error);
+            Vec::new()
+        }
+        Action::BriefTimeline { agreement, result } => {
+            super::brief::timeline_read(model, agreement, result)
+        }
+        Action::BriefWritten { name, path, result } => {
+            let lang = model.ctx.lang;
+            let shown = path.display().to_string();
+            match result {
+                Ok(()) => model.ctx.say(
+                    crate::i18n::text::brief_written(&name, &shown, lang),
+                    StatusKind::Ok,
+                ),
+                Err(e) => model.ctx.say(
+                    crate::i18n::text::brief_failed(&shown, &e, lang),
+                    StatusKind::Error,
+                ),
+            }
             Vec::new()
         }
         Action::IndexReady(index) => {
@@ -726,6 +782,11 @@ fn follow(model: &mut Model, cmd: Cmd, reply: Reply) -> Vec<Effect> {
             effects.push(Effect::Repaint);
         }
         Then::Open(overlay) => model.overlays.push(overlay),
+        Then::Replace(overlay) => {
+            model.overlays.pop();
+            model.overlays.push(overlay);
+            effects.push(Effect::Repaint);
+        }
         Then::CloseTwo => {
             model.overlays.pop();
             model.overlays.pop();

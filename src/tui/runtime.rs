@@ -331,6 +331,14 @@ pub fn run_effect<W: Write>(
                 catalog: None,
             })
         }
+        Effect::LoadBrief(id) => Some(Action::BriefTimeline {
+            agreement: id,
+            result: store.activities_of(id).map_err(|e| e.to_string()),
+        }),
+        Effect::WriteBrief { name, path, text } => {
+            let result = super::brief::write_file(&path, text.as_bytes());
+            Some(Action::BriefWritten { name, path, result })
+        }
         Effect::LoadTimeline(id) => Some(Action::TimelineLoaded {
             agreement: id,
             result: store.activities_of(id).map_err(|e| e.to_string()),

@@ -76,6 +76,7 @@ fn draw(model: &Model, theme: &Theme, frame: &mut Frame) -> Geometry {
             Overlay::Form(f) => super::form::view::draw(f, theme, frame, body, i < top),
             Overlay::Prompt(p) => overlays::prompt::draw(p, theme, frame, body),
             Overlay::Tags(t) => overlays::tags::draw(t, ctx, theme, frame, body),
+            Overlay::Reader(r) => overlays::reader::draw(r, theme, frame, body),
         }
     }
     geometry

@@ -10,6 +10,7 @@
 
 pub mod activity;
 pub mod agreement;
+pub mod assessment;
 pub mod conflict;
 pub mod field;
 pub mod follow_up;
@@ -34,6 +35,7 @@ pub enum Kind {
     Agreement(agreement::AgreementForm),
     Activity(activity::ActivityForm),
     Renewal(renewal::RenewalForm),
+    Assessment(assessment::AssessmentForm),
     Snooze(follow_up::SnoozeForm),
     FollowUp(follow_up::FollowUpForm),
 }
@@ -62,6 +64,7 @@ impl Kind {
             Kind::Agreement(k) => k.evaluate(form, ctx, &mut e),
             Kind::Activity(k) => k.evaluate(form, ctx, &mut e),
             Kind::Renewal(k) => k.evaluate(form, ctx, &mut e),
+            Kind::Assessment(k) => k.evaluate(form, ctx, &mut e),
             Kind::Snooze(k) => k.evaluate(form, ctx, &mut e),
             Kind::FollowUp(k) => k.evaluate(form, ctx, &mut e),
         };
@@ -75,6 +78,7 @@ impl Kind {
             Kind::Agreement(k) => k.original.as_ref().map(|(a, _)| a.id),
             Kind::Activity(k) => Some(k.agreement),
             Kind::Renewal(k) => Some(k.original.id),
+            Kind::Assessment(k) => Some(k.original.id),
             Kind::Snooze(k) => Some(k.agreement),
             Kind::FollowUp(k) => Some(k.agreement),
         }
@@ -85,6 +89,7 @@ impl Kind {
         match self {
             Kind::Agreement(k) => k.original.as_ref().map(|(a, _)| a),
             Kind::Renewal(k) => Some(&k.original),
+            Kind::Assessment(k) => Some(&k.original),
             _ => None,
         }
     }
@@ -94,6 +99,10 @@ impl Kind {
         match self {
             Kind::Agreement(k) => k.original = Some((current, version)),
             Kind::Renewal(k) => {
+                k.original = current;
+                k.version = version;
+            }
+            Kind::Assessment(k) => {
                 k.original = current;
                 k.version = version;
             }
@@ -186,6 +195,11 @@ impl Form {
                 None
             }
         }
+    }
+
+    /// Checks every field at once, to show notes (not errors) as the form opens.
+    pub fn check_now(&mut self, ctx: &Ctx) {
+        self.check(ctx);
     }
 
     /// Required fields left empty.
@@ -527,7 +541,7 @@ impl Form {
             Kind::Agreement(_) => {
                 *self = agreement::edit(ctx, &current, version);
             }
-            Kind::Renewal(_) => self.kind.rebase(version, current),
+            Kind::Renewal(_) | Kind::Assessment(_) => self.kind.rebase(version, current),
             _ => return,
         }
         self.focus = focus.min(self.fields.len().saturating_sub(1));

@@ -39,32 +39,36 @@ pub fn draw(help: &Help, model: &Model, theme: &Theme, frame: &mut Frame, area: 
         .filter(|b| model.available_on_screen(b))
         .map(|b| (keys_label(b.keys, true), b.label.in_lang(lang)))
         .collect();
-    let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-    let cell = |(k, label): &(String, &str)| -> Vec<Span<'static>> {
+    // Each column is as wide as its own keys and labels need.
+    let widths = |part: &[(String, &str)]| -> (usize, usize) {
+        let keys = part.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+        let labels = part.iter().map(|(_, l)| l.width()).max().unwrap_or(0);
+        (keys, 1 + keys + 2 + labels)
+    };
+    let cell = |(k, label): &(String, &str), key_width: usize| -> Vec<Span<'static>> {
         vec![
             Span::styled(format!(" {k:<key_width$}  "), theme.key),
             Span::styled(label.to_string(), theme.hint),
         ]
     };
-    let cell_width = rows
-        .iter()
-        .map(|r| cell(r).iter().map(Span::width).sum::<usize>())
-        .max()
-        .unwrap_or(20);
+    let half = rows.len().div_ceil(2);
+    let (left_keys, left_width) = widths(&rows[..half]);
+    let (right_keys, right_width) = widths(&rows[half..]);
     // One column when it fits the height, two side by side on short screens.
-    let two = rows.len() + 5 > area.height as usize && cell_width * 2 + 6 <= area.width as usize;
-    let per_column = if two {
-        rows.len().div_ceil(2)
+    let two = rows.len() + 5 > area.height as usize
+        && left_width + right_width + 6 <= area.width as usize;
+    let (per_column, key_width) = if two {
+        (half, left_keys)
     } else {
-        rows.len()
+        (rows.len(), widths(&rows).0)
     };
     let mut lines: Vec<Line> = (0..per_column)
         .map(|i| {
-            let mut spans = cell(&rows[i]);
+            let mut spans = cell(&rows[i], key_width);
             if two && let Some(right) = rows.get(i + per_column) {
                 let used: usize = spans.iter().map(Span::width).sum();
-                spans.push(Span::raw(" ".repeat(cell_width + 2 - used)));
-                spans.extend(cell(right));
+                spans.push(Span::raw(" ".repeat(left_width + 2 - used)));
+                spans.extend(cell(right, right_keys));
             }
             Line::from(spans)
         })

@@ -5,6 +5,7 @@
 pub mod finder;
 pub mod help;
 pub mod prompt;
+pub mod reader;
 pub mod tags;
 
 use super::form::Form;
@@ -17,6 +18,7 @@ pub enum Overlay {
     Form(Box<Form>),
     Prompt(prompt::Prompt),
     Tags(Box<tags::TagChecklist>),
+    Reader(Box<reader::Reader>),
 }
 
 impl Overlay {
@@ -27,6 +29,7 @@ impl Overlay {
             Overlay::Form(_) => Context::Form,
             Overlay::Prompt(_) => Context::Prompt,
             Overlay::Tags(t) => t.context(),
+            Overlay::Reader(_) => Context::Reader,
         }
     }
 
@@ -41,6 +44,7 @@ impl Overlay {
             Overlay::Form(f) => f.key(ctx, cmd),
             Overlay::Prompt(p) => p.key(ctx, cmd),
             Overlay::Tags(t) => t.key(ctx, cmd),
+            Overlay::Reader(r) => r.key(ctx, cmd),
         }
     }
 
@@ -49,7 +53,7 @@ impl Overlay {
             Overlay::Finder(f) => f.paste(ctx, text),
             Overlay::Form(f) => f.paste(ctx, text),
             Overlay::Tags(t) => t.paste(text),
-            Overlay::Help(_) | Overlay::Prompt(_) => {}
+            Overlay::Help(_) | Overlay::Prompt(_) | Overlay::Reader(_) => {}
         }
     }
 }

@@ -8,10 +8,12 @@ use unicode_width::UnicodeWidthStr;
 use crate::domain::AgreementId;
 use crate::domain::text::display_safe;
 
+use super::super::form;
 use super::super::keymap::Cmd;
 use super::super::layout::centered;
-use super::super::model::{Ctx, Effect, Reply, StatusKind, Then};
+use super::super::model::{Ctx, Effect, Origin, Reply, StatusKind, Then};
 use super::super::theme::Theme;
+use super::Overlay;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptAction {
@@ -21,6 +23,15 @@ pub enum PromptAction {
     Discard,
     /// Drop what was typed and quit.
     DiscardAndQuit,
+    /// Save a change that goes ahead without an assessment (a stage advance); `A` records
+    /// the assessment instead.
+    SaveAnyway {
+        id: AgreementId,
+        change: Box<crate::domain::Change>,
+    },
+    /// Open the renewal form though no assessment was made for it; `A` records the
+    /// assessment instead.
+    RenewAnyway { id: AgreementId },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +46,13 @@ impl Prompt {
         if cmd == Cmd::Quit {
             ctx.quit = true;
             return Reply::stay();
+        }
+        if let PromptAction::SaveAnyway { id, .. } | PromptAction::RenewAnyway { id } = &self.on_yes
+            && cmd == Cmd::Insert('A')
+            && let Some(a) = ctx.catalog.agreement(*id)
+        {
+            let form = form::assessment::new(ctx, a, ctx.catalog.version(*id));
+            return Reply::then(Then::Replace(Overlay::Form(Box::new(form))));
         }
         if !yes {
             return Reply::then(Then::Close);
@@ -55,6 +73,23 @@ impl Prompt {
                 ctx.quit = true;
                 Reply::then(Then::CloseTwo)
             }
+            PromptAction::SaveAnyway { id, change } => {
+                ctx.say(
+                    crate::i18n::text::saving(&ctx.name_of(*id), ctx.lang),
+                    StatusKind::Ok,
+                );
+                Reply::then(Then::Close).with(Effect::Save {
+                    change: change.clone(),
+                    origin: Origin::Quick,
+                })
+            }
+            PromptAction::RenewAnyway { id } => match ctx.catalog.agreement(*id) {
+                Some(a) => {
+                    let form = form::renewal::new(ctx, a, ctx.catalog.version(*id));
+                    Reply::then(Then::Replace(Overlay::Form(Box::new(form))))
+                }
+                None => Reply::then(Then::Close),
+            },
         }
     }
 }

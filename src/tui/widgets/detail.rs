@@ -22,6 +22,10 @@ pub struct Include {
     pub timeline: bool,
     /// An activity to mark in the timeline.
     pub marked: Option<ActivityId>,
+    /// The full screen: the fields pursued as a table, the assessment in full and the
+    /// achievements (the detail pane shows the fields on one line and the assessment's
+    /// date and reading).
+    pub full: bool,
 }
 
 pub fn stage_label(ctx: &Ctx, id: &str) -> String {
@@ -118,11 +122,10 @@ pub fn lines(
             Span::raw(terms.join(", ")),
         ]));
     }
-    if !a.fields.is_empty() {
-        lines.push(Line::from(vec![
-            label(T::Fields),
-            Span::raw(display_safe(&a.fields.join(", ")).into_owned()),
-        ]));
+    let pursuit = crate::domain::pursuit::pursuit(a, c.summary(a.id), ctx.today);
+    if !include.full {
+        pursuit_line(ctx, theme, &pursuit, &mut lines);
+        assessment_lines(ctx, theme, a, false, &mut lines);
     }
     if a.tags_on(ctx.today).next().is_some() {
         let mut spans = vec![label(T::Obstacles)];
@@ -137,6 +140,14 @@ pub fn lines(
         lines.push(Line::from(spans));
     }
     report_lines(ctx, theme, a, &mut lines);
+    if include.full {
+        // The full screen: what a renewal rests on, in full, under the reports.
+        pursuit_table(ctx, theme, a, &pursuit, &mut lines);
+        lines.push(Line::from(""));
+        assessment_lines(ctx, theme, a, true, &mut lines);
+        achievement_lines(ctx, theme, a, &mut lines);
+        lines.push(Line::from(""));
+    }
     for contact in &a.contacts {
         let mut text = format!(
             "{} ({})",
@@ -166,6 +177,222 @@ pub fn lines(
         timeline_lines(ctx, theme, &ctx.timeline, include.marked, &mut lines);
     }
     prewrap(lines, width as usize)
+}
+
+/// The fields on one line: each MoU field with its activities in five years (`×` idle),
+/// then the fields served outside the MoU (`+`).
+fn pursuit_line(
+    ctx: &Ctx,
+    theme: &Theme,
+    p: &crate::domain::pursuit::Pursuit,
+    lines: &mut Vec<Line<'static>>,
+) {
+    if p.fields.is_empty() {
+        return;
+    }
+    let lang = ctx.lang;
+    let mut spans = vec![Span::styled(
+        format!(
+            "{} ({}): ",
+            T::FieldsPursued.in_lang(lang),
+            text::years_short(crate::domain::pursuit::PURSUIT_YEARS, lang)
+        ),
+        theme.muted,
+    )];
+    for (i, f) in p.mou().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        let field = display_safe(&f.field).into_owned();
+        if f.idle {
+            spans.push(Span::styled(format!("×{field} 0"), theme.expired));
+        } else {
+            spans.push(Span::raw(format!("{field} {}", f.recent)));
+        }
+    }
+    let outside: Vec<String> = p
+        .outside()
+        .filter(|f| f.recent > 0)
+        .map(|f| format!("+{} {}", display_safe(&f.field), f.recent))
+        .collect();
+    if !outside.is_empty() {
+        spans.push(Span::styled(
+            format!("  {}: {}", T::OutsideMou.in_lang(lang), outside.join(" · ")),
+            theme.accent,
+        ));
+    }
+    lines.push(Line::from(spans));
+}
+
+/// The fields as a table: field, in the MoU, activities in five years, all, the last one,
+/// and the suggestion for the next MoU.
+fn pursuit_table(
+    ctx: &Ctx,
+    theme: &Theme,
+    a: &Agreement,
+    p: &crate::domain::pursuit::Pursuit,
+    lines: &mut Vec<Line<'static>>,
+) {
+    use unicode_width::UnicodeWidthStr;
+    let lang = ctx.lang;
+    if p.fields.is_empty() {
+        return;
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        format!(
+            "{} ({} – {})",
+            T::FieldsPursued.in_lang(lang),
+            p.since,
+            p.as_of
+        ),
+        theme.title,
+    ));
+    let names: Vec<String> = p
+        .fields
+        .iter()
+        .map(|f| display_safe(&f.field).into_owned())
+        .collect();
+    let w = names
+        .iter()
+        .map(|n| n.width())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, 28);
+    let heads = text::pursuit_headers(lang);
+    lines.push(Line::styled(
+        format!(
+            "{:<w$}  {:>5}  {:>5}  {:<10}  {}",
+            heads[0], heads[1], heads[2], heads[3], heads[4]
+        ),
+        theme.muted,
+    ));
+    for (f, name) in p.fields.iter().zip(names) {
+        let name = super::fit(&name, w);
+        let pad = w.saturating_sub(name.width());
+        let focus = text::focus(f.focus, lang);
+        let style = if f.idle {
+            theme.expired
+        } else if !f.in_mou {
+            theme.accent
+        } else {
+            Style::new()
+        };
+        let mark = if f.in_mou { " " } else { "+" };
+        lines.push(Line::styled(
+            format!(
+                "{name}{}{mark} {:>5}  {:>5}  {:<10}  {focus}",
+                " ".repeat(pad),
+                f.recent,
+                f.total,
+                date_text(f.last)
+            ),
+            style,
+        ));
+    }
+    let t = &ctx.timeline;
+    if t.agreement == Some(a.id) && !t.loading {
+        let p = p.clone().with_timeline(&t.activities);
+        if let Some(n) = p.unfielded_recent.filter(|n| *n > 0) {
+            lines.push(Line::styled(text::unfielded(n, lang), theme.muted));
+        }
+    }
+}
+
+/// The assessment the next signing rests on: its date and reading (and, in full, each
+/// principle and mutual benefit), or that there is none.
+fn assessment_lines(
+    ctx: &Ctx,
+    theme: &Theme,
+    a: &Agreement,
+    full: bool,
+    lines: &mut Vec<Line<'static>>,
+) {
+    use crate::domain::{Principle, kajian};
+    let lang = ctx.lang;
+    let label = Span::styled(format!("{}: ", T::Assessment.in_lang(lang)), theme.muted);
+    let next = kajian::for_next_signing(a, ctx.today);
+    let Some(x) = next.or_else(|| kajian::latest(a, ctx.today)) else {
+        lines.push(Line::from(vec![
+            label,
+            Span::styled(T::NotAssessedYet.in_lang(lang).to_string(), theme.quiet),
+        ]));
+        return;
+    };
+    let overall = kajian::overall(x);
+    let style = match overall {
+        crate::domain::Verdict::Safe => Style::new(),
+        crate::domain::Verdict::Concerns => theme.expired,
+        crate::domain::Verdict::NotAssessed => theme.quiet,
+    };
+    let mut spans = vec![
+        label,
+        Span::styled(x.on.to_string(), theme.accent),
+        Span::raw(" "),
+        Span::styled(text::verdict(overall, lang).to_string(), style),
+    ];
+    if next.is_none() {
+        spans.push(Span::styled(
+            format!(" ({})", text::before_term(lang)),
+            theme.quiet,
+        ));
+    }
+    lines.push(Line::from(spans));
+    if !full {
+        return;
+    }
+    for p in Principle::ALL {
+        let j = x.judgement(p);
+        let mut t = format!(
+            "  {}: {}",
+            text::principle(p, lang),
+            text::verdict(j.verdict, lang)
+        );
+        if !j.note.is_empty() {
+            t.push_str(&format!(" – {}", display_safe(&j.note)));
+        }
+        lines.push(Line::raw(t));
+    }
+    for (t, v) in [
+        (T::BenefitRegion, &x.benefit_region),
+        (T::BenefitPartner, &x.benefit_partner),
+        (T::Fit, &x.fit),
+    ] {
+        if !v.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}: ", t.in_lang(lang)), theme.muted),
+                Span::raw(display_safe(v).into_owned()),
+            ]));
+        }
+    }
+}
+
+/// The outcomes recorded, summed by year (from the timeline, once it is read).
+fn achievement_lines(ctx: &Ctx, theme: &Theme, a: &Agreement, lines: &mut Vec<Line<'static>>) {
+    let t = &ctx.timeline;
+    if t.agreement != Some(a.id) || t.loading {
+        return;
+    }
+    let x = crate::domain::pursuit::achievements(&t.activities, ctx.today);
+    if x.years.is_empty() {
+        return;
+    }
+    let lang = ctx.lang;
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        T::Achievements.in_lang(lang).to_string(),
+        theme.title,
+    ));
+    let row = |label: String, f: &crate::domain::pursuit::Figures| -> Line<'static> {
+        Line::raw(format!(
+            "{label:<6} {}",
+            text::figures(f.outcomes, f.participants, &f.values, lang)
+        ))
+    };
+    for (year, f) in &x.years {
+        lines.push(row(year.to_string(), f));
+    }
+    lines.push(row(text::total_word(lang).to_string(), &x.total));
 }
 
 /// Every report owed, newest first: due date, and submitted (late by how much), overdue, or
@@ -345,6 +572,40 @@ pub fn activity_more(
                 T::Participants.in_lang(ctx.lang),
                 display_safe(&activity.participants.join(", "))
             ),
+            theme.muted,
+        ));
+    }
+    if !activity.fields.is_empty() {
+        lines.push(Line::styled(
+            format!(
+                "            {}: {}",
+                T::Fields.in_lang(ctx.lang),
+                display_safe(&activity.fields.join(", "))
+            ),
+            theme.muted,
+        ));
+    }
+    if let Some(o) = &activity.outcome {
+        let mut t = display_safe(&o.text).into_owned();
+        let mut figures = Vec::new();
+        if let Some(n) = o.participants {
+            figures.push(text::people(u64::from(n), ctx.lang));
+        }
+        if let Some(v) = o.value {
+            figures.push(format!(
+                "{} {}",
+                crate::brief::amount(v, ctx.lang),
+                display_safe(&o.unit)
+            ));
+        }
+        if !figures.is_empty() {
+            if !t.is_empty() {
+                t.push_str(" · ");
+            }
+            t.push_str(&figures.join(" · "));
+        }
+        lines.push(Line::styled(
+            format!("            {}: {t}", T::OutcomeLabel.in_lang(ctx.lang)),
             theme.muted,
         ));
     }

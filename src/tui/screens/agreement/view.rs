@@ -50,6 +50,7 @@ pub fn draw(
         Include {
             timeline: false,
             marked: None,
+            full: true,
         },
     );
     let measured = Scrolled {

@@ -373,6 +373,7 @@ fn detail_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: Re
             Include {
                 timeline: true,
                 marked: None,
+                full: false,
             },
         ),
         None => vec![Line::styled(
