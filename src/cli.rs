@@ -255,7 +255,7 @@ pub enum Command {
     /// before and after each change.
     ///
     /// The backup is one consistent picture of the store, taken while others keep saving
-    /// (they wait for it a few milliseconds at most), compressed, with a header (kembar
+    /// (saves wait for it only as it starts and as it ends), compressed, with a header (kembar
     /// version, store schema, identity and generation, time, counts) and SHA-256 checksums.
     /// A file is written beside FILE and renamed when complete, so FILE is never half a
     /// backup. While a dashboard or `kembar serve` holds the store, back it up through the
