@@ -919,7 +919,9 @@ fn audit_log(
 fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
     debug_assert!(crate::owner::answers(command), "{command:?}");
     let output = match command {
-        Command::Export { output, .. } | Command::Report { output, .. } => output.as_deref(),
+        Command::Export { output, .. }
+        | Command::Report { output, .. }
+        | Command::Brief { output, .. } => output.as_deref(),
         _ => None,
     };
     match command {

@@ -731,9 +731,11 @@ fn an_older_store_is_backed_up_before_it_is_migrated() {
     );
     let names = listing(home.path());
     assert!(
-        names
-            .iter()
-            .all(|n| n == "store" || n.starts_with("store.pre-schema-2-")),
+        names.iter().all(|n| n == "store"
+            || n.starts_with(&format!(
+                "store.pre-schema-{}-",
+                kembar::store::STORE_SCHEMA
+            ))),
         "{names:?}"
     );
     // The backup is of the store before the migration, and restores (migrating it again)
