@@ -715,6 +715,26 @@ struct SearchQuery<'a> {
     kinds: &'a [crate::search::DocKind],
 }
 
+impl<'a> SearchQuery<'a> {
+    /// The query of a `kembar search` command line.
+    fn of(command: &'a Command) -> Option<SearchQuery<'a>> {
+        match command {
+            Command::Search {
+                query,
+                limit,
+                json,
+                kind,
+            } => Some(SearchQuery {
+                query,
+                limit: *limit,
+                json: *json,
+                kinds: kind,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Search with the store open: the agreements' statuses and the counts beside tags and
 /// countries are worked out from the catalog as of the day, so the catalog is read even
 /// when a saved index is current (reading it is quick; building the index means reading
@@ -939,22 +959,8 @@ fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
         } => refuse_workbook_on_terminal(output, "brief --format xlsx")?,
         _ => {}
     }
-    if let Command::Search {
-        query,
-        limit,
-        json,
-        kind,
-    } = command
-    {
-        let q = SearchQuery {
-            query,
-            limit: *limit,
-            json: *json,
-            kinds: kind,
-        };
-        if let Some(answered) = search_today(cli, &q) {
-            return answered;
-        }
+    if let Some(answered) = SearchQuery::of(command).and_then(|q| search_today(cli, &q)) {
+        return answered;
     }
     let purpose = crate::owner::purpose(command);
     let busy = match Session::open(cli, purpose) {
@@ -973,26 +979,10 @@ fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
     let request = crate::owner::Request::new(cli, &settings);
     match crate::owner::connect(&path) {
         Some(connection) => with_output(output, |out| connection.ask(&request, out)),
-        None => {
-            if let Command::Search {
-                query,
-                limit,
-                json,
-                kind,
-            } = command
-            {
-                let q = SearchQuery {
-                    query,
-                    limit: *limit,
-                    json: *json,
-                    kinds: kind,
-                };
-                if let Some(answered) = search_saved(cli, &q) {
-                    return answered;
-                }
-            }
-            Err(busy)
-        }
+        None => match SearchQuery::of(command).and_then(|q| search_saved(cli, &q)) {
+            Some(answered) => answered,
+            None => Err(busy),
+        },
     }
 }
 
@@ -1003,20 +993,10 @@ fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
 pub fn answer(session: &Session, command: &Command, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::List { json } => list(session, *json, out),
-        Command::Search {
-            query,
-            limit,
-            json,
-            kind,
-        } => {
-            let q = SearchQuery {
-                query,
-                limit: *limit,
-                json: *json,
-                kinds: kind,
-            };
-            search(session, &q, out)
-        }
+        Command::Search { .. } => match SearchQuery::of(command) {
+            Some(q) => search(session, &q, out),
+            None => Ok(()),
+        },
         Command::Triage { json, csv, limit } => triage(session, *json, *csv, *limit, out),
         Command::Report {
             province,
