@@ -60,6 +60,19 @@ fn commands(out: &Path) -> Vec<Vec<String>> {
         vec!["log"],
         vec!["log", "--json"],
         vec!["log", "--since", "2100-01-01"],
+        vec!["trends"],
+        vec!["--today", "2019-08-22", "trends", "--json"],
+        vec!["brief", "1"],
+        vec![
+            "--lang",
+            "id",
+            "--today",
+            "2019-08-22",
+            "brief",
+            "siem reap",
+        ],
+        // Several matches are listed, with the same exit status.
+        vec!["brief", "jawa"],
         // A failure is the same failure.
         vec!["report", "--province", "atlantis"],
     ];
