@@ -750,7 +750,7 @@ fn search(session: &Session, q: &SearchQuery<'_>, out: &mut dyn Write) -> Result
         Some(day) => catalog.as_of(day),
         None => {
             if let Some(generation) = session.store.generation() {
-                // For the next search today (see `search_today`); a failed save only costs
+                // For the next search today (see `search_saved`); a failed save only costs
                 // that search the store's opening.
                 let _ = crate::search::saved::save_today(
                     session.store.path(),
@@ -770,37 +770,28 @@ fn search(session: &Session, q: &SearchQuery<'_>, out: &mut dyn Write) -> Result
     write_search(&index, &lens, q, session.lang, out)
 }
 
-/// Today (no replay), with a current saved index and a saved view of today beside the
-/// store, the store is not opened at all: the same answer as [`search`], in a fraction of
-/// the time on a large store, and whoever holds the store is not asked. `None` when either
-/// is missing or stale.
-fn search_today(cli: &Cli, q: &SearchQuery<'_>) -> Option<Result<()>> {
+/// Search from the files saved beside the store, without opening it (no replay): with a
+/// view of today saved beside a current index, the same answer as [`search`], in a fraction
+/// of the time on a large store and without asking whoever holds the store. Without that
+/// view, and only when `blind` is allowed (another process holds the store and answers
+/// nobody: an import, an older kembar), the index answers without what needs the catalog
+/// (statuses and counts beside results). `None` when there is nothing current to answer from.
+fn search_saved(cli: &Cli, q: &SearchQuery<'_>, blind: bool) -> Option<Result<()>> {
     if cli.demo || cli.today.is_some() {
         return None;
     }
     let settings = Settings::load(cli).ok()?;
     let path = store_path(cli).ok()?;
     let today = chrono::Local::now().date_naive();
-    let view = crate::search::saved::load_today(&path, today)?;
-    let index = crate::search::saved::load(&path, settings.lang, &settings.config.aliases)?;
-    let lens = crate::search::Lens::saved(&view, settings.lang);
-    Some(with_output(None, |out| {
-        write_search(&index, &lens, q, settings.lang, out)
-    }))
-}
-
-/// While another process holds the store and answers nobody (an import, an older kembar),
-/// a current saved index still answers, without what needs the catalog (statuses and
-/// counts beside results). `None` when there is no such index.
-fn search_saved(cli: &Cli, q: &SearchQuery<'_>) -> Option<Result<()>> {
-    if cli.demo || cli.today.is_some() {
+    let view = crate::search::saved::load_today(&path, today);
+    if view.is_none() && !blind {
         return None;
     }
-    let settings = Settings::load(cli).ok()?;
-    let path = store_path(cli).ok()?;
     let index = crate::search::saved::load(&path, settings.lang, &settings.config.aliases)?;
-    let today = chrono::Local::now().date_naive();
-    let lens = crate::search::Lens::blind(today, settings.lang);
+    let lens = match &view {
+        Some(view) => crate::search::Lens::saved(view, settings.lang),
+        None => crate::search::Lens::blind(today, settings.lang),
+    };
     Some(with_output(None, |out| {
         write_search(&index, &lens, q, settings.lang, out)
     }))
@@ -959,7 +950,7 @@ fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
         } => refuse_workbook_on_terminal(output, "brief --format xlsx")?,
         _ => {}
     }
-    if let Some(answered) = SearchQuery::of(command).and_then(|q| search_today(cli, &q)) {
+    if let Some(answered) = SearchQuery::of(command).and_then(|q| search_saved(cli, &q, false)) {
         return answered;
     }
     let purpose = crate::owner::purpose(command);
@@ -979,7 +970,7 @@ fn read_only_command(cli: &Cli, command: &Command) -> Result<()> {
     let request = crate::owner::Request::new(cli, &settings);
     match crate::owner::connect(&path) {
         Some(connection) => with_output(output, |out| connection.ask(&request, out)),
-        None => match SearchQuery::of(command).and_then(|q| search_saved(cli, &q)) {
+        None => match SearchQuery::of(command).and_then(|q| search_saved(cli, &q, true)) {
             Some(answered) => answered,
             None => Err(busy),
         },

@@ -431,26 +431,7 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 // The theme parser
 
-const STYLE_KEYS: [&str; 18] = [
-    "base",
-    "border",
-    "border_focused",
-    "title",
-    "header",
-    "selected",
-    "selected_unfocused",
-    "muted",
-    "accent",
-    "active",
-    "quiet",
-    "expired",
-    "chart",
-    "key",
-    "hint",
-    "status_ok",
-    "status_error",
-    "highlight",
-];
+use kembar::tui::theme::STYLE_KEYS;
 
 /// What the theme parser promises of its errors: the file named, on one line; with
 /// `strict`, also nothing that drives a terminal.

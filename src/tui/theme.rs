@@ -81,7 +81,7 @@ pub struct ThemeError {
 }
 
 /// The keys of `[styles]`, in the order of the [`Theme`] fields.
-const STYLE_KEYS: [&str; 18] = [
+pub const STYLE_KEYS: [&str; 18] = [
     "base",
     "border",
     "border_focused",
