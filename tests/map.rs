@@ -283,6 +283,73 @@ fn places_without_coordinates_are_listed_beside_the_map() {
         text.contains("Semarang: 3 partners in 3 countries"),
         "{text}"
     );
+    assert!(text.contains("E: set the region's seat"), "{text}");
+    assert!(text.contains("Enter, e: partner place"), "{text}");
+
+    // `E` on the map sets the seat: a place that is not one is refused on the field...
+    let entries = h.store.audit_entries().unwrap().len();
+    h.press(Cmd::EditRegion);
+    let typed = |h: &mut Harness, text: &str| {
+        h.press(Cmd::ClearInput);
+        for c in text.chars() {
+            h.press(Cmd::Insert(c));
+        }
+        h.press(Cmd::Save);
+    };
+    typed(&mut h, "-6.98, 210.42");
+    let form = h.model.form().expect("the seat form stays open");
+    assert!(form.fields[0].error.is_some(), "{form:?}");
+    assert_eq!(h.store.audit_entries().unwrap().len(), entries);
+    // ...and a real one is saved, audited, and drawn.
+    typed(&mut h, "-6.98, 110.42");
+    assert!(h.model.form().is_none(), "the form did not close");
+    let semarang = h
+        .store
+        .load_catalog()
+        .unwrap()
+        .region("kota-semarang")
+        .unwrap()
+        .coordinates;
+    assert_eq!(
+        semarang,
+        Some(Coordinates {
+            lat: -6.98,
+            lon: 110.42
+        })
+    );
+    let audit = h.store.audit_entries().unwrap();
+    assert_eq!(audit.len(), entries + 1);
+    assert_eq!(audit.last().unwrap().action, "seat");
+    let text = text_of(&draw(&mut h, 80, 24, &Theme::monochrome()));
+    // No longer listed beside the map, and marked on it (beside the legend's mark).
+    assert!(!text.contains("◆ Semarang"), "{text}");
+    assert!(!text.contains("E: set the region's seat"), "{text}");
+    assert_eq!(text.matches('◆').count(), 2, "{text}");
+}
+
+#[test]
+fn the_seat_key_needs_one_region() {
+    let mut h = country_map(Lang::En);
+    assert_eq!(
+        h.model.available(Cmd::EditRegion),
+        Err(kembar::tui::model::Why::NoRegion)
+    );
+    h.press(Cmd::EditRegion);
+    assert!(h.model.form().is_none());
+    let mut h = jawa_tengah_map(Lang::En);
+    assert_eq!(h.model.available(Cmd::EditRegion), Ok(()));
+    h.press(Cmd::EditRegion);
+    let form = h.model.form().expect("the seat form");
+    assert!(
+        form.title.contains("Provinsi Jawa Tengah"),
+        "{}",
+        form.title
+    );
+    // Opened and closed unchanged: nothing to save, nothing audited.
+    let entries = h.store.audit_entries().unwrap().len();
+    h.press(Cmd::Save);
+    assert!(h.model.form().is_none());
+    assert_eq!(h.store.audit_entries().unwrap().len(), entries);
 }
 
 #[test]
@@ -311,4 +378,54 @@ fn trends_open_from_the_triage_screen_and_the_hint_bar_says_so() {
     assert_eq!(t.years.selected(), Some(&2025));
     h.press(Cmd::Back);
     assert!(h.model.triage().is_some());
+}
+
+#[test]
+fn a_seat_changed_meanwhile_is_said_and_the_next_save_puts_yours_over_it() {
+    let mut h = jawa_tengah_map(Lang::En);
+    h.press(Cmd::EditRegion);
+    h.press(Cmd::ClearInput);
+    for c in "-7.1, 110.1".chars() {
+        h.press(Cmd::Insert(c));
+    }
+    // Someone else sets the seat while the form is open.
+    let region = h
+        .store
+        .load_catalog()
+        .unwrap()
+        .region("jawa-tengah")
+        .unwrap()
+        .clone();
+    let theirs = Coordinates {
+        lat: -7.2,
+        lon: 110.2,
+    };
+    h.store
+        .apply(
+            kembar::domain::edits::seat_change(&region, Some(theirs)),
+            &Actor::new("budi", "ssh SHA256:other"),
+        )
+        .unwrap();
+    h.press(Cmd::Save);
+    let form = h
+        .model
+        .form()
+        .expect("the form stays open with what was typed");
+    let error = form.error.clone().unwrap_or_default();
+    assert!(error.contains("Jawa Tengah was changed by budi"), "{error}");
+    assert!(error.contains("next Ctrl-s"), "{error}");
+    assert_eq!(form.fields[0].text(), "-7.1, 110.1");
+    h.press(Cmd::Save);
+    assert!(
+        h.model.form().is_none(),
+        "the second save did not go through"
+    );
+    let now = h.store.load_catalog().unwrap();
+    assert_eq!(
+        now.region("jawa-tengah").unwrap().coordinates,
+        Some(Coordinates {
+            lat: -7.1,
+            lon: 110.1
+        })
+    );
 }

@@ -93,8 +93,14 @@ fn changes_on(store: &Store, id: AgreementId) -> Vec<(&'static str, Change)> {
         done: None,
         noted: Some(day()),
     };
+    let region = catalog.region(&a.region).unwrap();
+    let moved = kembar::domain::Coordinates {
+        lat: region.coordinates.map_or(-7.0, |c| c.lat + 0.01),
+        lon: region.coordinates.map_or(110.0, |c| c.lon + 0.01),
+    };
     vec![
         ("activity", edits::activity_change(activity)),
+        ("seat", edits::seat_change(region, Some(moved))),
         (
             "edit",
             edits::agreement_change(Some((&a, version)), edited, None),
@@ -300,8 +306,9 @@ fn dashboard(access: Access) -> Harness {
     h
 }
 
-const EDITING: [Cmd; 12] = [
+const EDITING: [Cmd; 13] = [
     Cmd::Edit,
+    Cmd::EditRegion,
     Cmd::LogActivity,
     Cmd::Tags,
     Cmd::Renew,

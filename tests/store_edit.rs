@@ -1064,3 +1064,116 @@ fn a_partner_still_in_use_is_not_deleted_by_an_undo() {
             .any(|p| p.id == "osaka-city")
     );
 }
+
+/// The region `id` as stored; panics when it is missing.
+fn region(store: &Store, id: &str) -> kembar::domain::Region {
+    store
+        .regions()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("region {id} is missing"))
+}
+
+#[test]
+fn a_regions_seat_is_an_audited_change_with_conflicts_and_undo() {
+    use kembar::domain::Coordinates;
+    use kembar::domain::edits::seat_change;
+    let (_dir, store) = common::demo_store();
+    let before = region(&store, "jawa-tengah");
+    let semarang = Coordinates {
+        lat: -7.0051,
+        lon: 110.4381,
+    };
+    let applied = store
+        .apply(seat_change(&before, Some(semarang)), &actor())
+        .unwrap();
+    assert_eq!(region(&store, "jawa-tengah").coordinates, Some(semarang));
+    let entry = store.audit_entries().unwrap().pop().unwrap();
+    assert_eq!(entry.action, "seat");
+    assert_eq!(entry.record, "region jawa-tengah");
+    assert_eq!(
+        records(entry.before.as_deref()),
+        vec![Record::Region(before.clone())]
+    );
+    // A form opened before that save is refused, and told what the store holds now.
+    let audits = audit_count(&store);
+    let stale = seat_change(&before, None);
+    let Err(ApplyError::Conflict(conflict)) = store.apply(stale, &actor()) else {
+        panic!("a stale seat went through");
+    };
+    assert_eq!(
+        conflict.current.map(|(_, r)| r),
+        Some(Record::Region(region(&store, "jawa-tengah")))
+    );
+    assert_eq!(conflict.by, "tester (test)");
+    assert_eq!(audit_count(&store), audits);
+    // The undo is a change like any other.
+    let undo = applied.change.inverse("undo seat", &applied.versions);
+    store.apply(undo, &actor()).unwrap();
+    assert_eq!(region(&store, "jawa-tengah"), before);
+    // The store still agrees with itself.
+    let report = store.check().unwrap();
+    assert!(report.is_clean(), "{:?}", report.findings);
+}
+
+#[test]
+fn a_change_cannot_move_a_region_or_remove_one_in_use() {
+    let (_dir, store) = common::demo_store();
+    let audits = audit_count(&store);
+    let semarang = region(&store, "kota-semarang");
+    // Into another province: the list of regions says where a city is.
+    let mut moved = semarang.clone();
+    moved.province = Some("jawa-timur".into());
+    let Err(ApplyError::Invalid(problems)) = store.apply(
+        Change::new("update").with(Edit::update(
+            Record::Region(semarang.clone()),
+            Record::Region(moved),
+        )),
+        &actor(),
+    ) else {
+        panic!("a city moved province");
+    };
+    assert_eq!(problems[0].field, "province", "{problems:?}");
+    assert!(problems[0].fix.contains("kembar import"), "{problems:?}");
+    // Its level neither.
+    let mut promoted = semarang.clone();
+    promoted.level = kembar::domain::RegionLevel::Regency;
+    let Err(ApplyError::Invalid(problems)) = store.apply(
+        Change::new("update").with(Edit::update(
+            Record::Region(semarang.clone()),
+            Record::Region(promoted),
+        )),
+        &actor(),
+    ) else {
+        panic!("a city became a regency");
+    };
+    assert_eq!(problems[0].field, "level", "{problems:?}");
+    // A region holding agreements stays, and so does a province holding cities.
+    for id in ["kota-semarang", "jawa-tengah"] {
+        let gone = Change::new("delete").with(Edit::delete(Record::Region(region(&store, id))));
+        let Err(ApplyError::Invalid(problems)) = store.apply(gone, &actor()) else {
+            panic!("{id} was removed");
+        };
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.problem.starts_with("is still used by")
+                    || p.problem.starts_with("still holds region")),
+            "{id}: {problems:?}"
+        );
+    }
+    // A new city must name a province of the store.
+    let mut new_city = semarang.clone();
+    new_city.id = "kota-baru".into();
+    new_city.province = Some("atlantis".into());
+    let Err(ApplyError::Invalid(problems)) = store.apply(
+        Change::new("create").with(Edit::create(Record::Region(new_city))),
+        &actor(),
+    ) else {
+        panic!("a city of no province was created");
+    };
+    assert!(problems[0].problem.contains("atlantis"), "{problems:?}");
+    assert_eq!(audit_count(&store), audits);
+    assert_eq!(region(&store, "kota-semarang"), semarang);
+}

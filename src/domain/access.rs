@@ -150,12 +150,27 @@ impl Access {
         Ok(())
     }
 
+    /// Whether a region record, as written, is in scope: named in the scope itself, or
+    /// under a province the scope holds.
+    fn holds_region(&self, places: &dyn Places, r: &Region) -> bool {
+        match &self.scope {
+            None => true,
+            Some(scope) => {
+                scope.regions.contains(&r.id)
+                    || r.province
+                        .as_deref()
+                        .is_some_and(|p| scope.covers(places, p))
+            }
+        }
+    }
+
     /// May this session make `change`? Every agreement it writes or removes, before and
     /// after, and every agreement whose timeline or triage notes it touches, must be in
     /// scope: the agreement as `places` knows it (the store's current record, on the
     /// store's change path) and as the change's records say. Partners and tags are shared
     /// by everyone: an editor may add them, and the store refuses to remove one that an
-    /// agreement still uses.
+    /// agreement still uses. A region (its seat of government) may be changed by the
+    /// editors whose scope holds it.
     pub fn may_apply(&self, places: &dyn Places, change: &Change) -> Result<(), Denied> {
         if self.read_only() {
             return Err(Denied::ReadOnly);
@@ -189,6 +204,12 @@ impl Access {
                 | Some(RecordKey::Activity(id, _))
                 | Some(RecordKey::Attention(id)) => holder(id)?,
                 Some(RecordKey::Partner(_)) | Some(RecordKey::Tag(_)) | None => {}
+                // A region is its own place: its seat is changed by those who answer for it.
+                Some(RecordKey::Region(id)) => {
+                    if !self.covers(places, &id) {
+                        return Err(Denied::OutOfScope(id));
+                    }
+                }
             }
             for record in [&edit.before, &edit.after].into_iter().flatten() {
                 let region = match record {
@@ -202,6 +223,14 @@ impl Access {
                         continue;
                     }
                     Record::Partner(_) | Record::Tag(_) => continue,
+                    // Judged by the province the record names, not only the one stored,
+                    // so that a scoped editor cannot move a city out of another's province.
+                    Record::Region(r) => {
+                        if !self.holds_region(places, r) {
+                            return Err(Denied::OutOfScope(r.id.clone()));
+                        }
+                        continue;
+                    }
                 };
                 if !self.covers(places, &region) {
                     return Err(Denied::OutOfScope(region));

@@ -159,6 +159,23 @@ impl Catalog {
     }
 
     /// Custom tags only: built-in ones cannot change.
+    /// Puts a region in (replacing the one with its id) or takes it out. Regions are few
+    /// (hundreds): the lookup table is rebuilt rather than patched.
+    pub fn put_region(&mut self, id: &str, region: Option<Region>) {
+        match (self.region_index.get(id).copied(), region) {
+            (Some(i), Some(r)) => self.regions[i] = r,
+            (None, Some(r)) => {
+                self.region_index.insert(r.id.clone(), self.regions.len());
+                self.regions.push(r);
+            }
+            (Some(i), None) => {
+                self.regions.remove(i);
+                self.region_index = index_by(&self.regions, |r| r.id.clone());
+            }
+            (None, None) => {}
+        }
+    }
+
     pub fn put_tag(&mut self, id: &str, tag: Option<Tag>) {
         if super::builtin::is_builtin_tag(id) {
             return;

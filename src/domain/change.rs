@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
-use super::model::{Activity, Agreement, AgreementId, Attention, Partner, Tag};
+use super::model::{Activity, Agreement, AgreementId, Attention, Partner, Region, Tag};
 use super::summary::ActivitySummary;
 use super::text::display_safe;
 use super::validate;
@@ -24,6 +24,8 @@ pub enum Record {
     Partner(Partner),
     /// Triage decisions, snoozes and follow-ups of one agreement.
     Attention(Attention),
+    /// A province, regency or city (its seat of government is what people change).
+    Region(Region),
 }
 
 /// Which record, independent of its contents.
@@ -34,6 +36,7 @@ pub enum RecordKey {
     Tag(String),
     Partner(String),
     Attention(AgreementId),
+    Region(String),
 }
 
 impl Record {
@@ -44,6 +47,7 @@ impl Record {
             Record::Tag(t) => RecordKey::Tag(t.id.clone()),
             Record::Partner(p) => RecordKey::Partner(p.id.clone()),
             Record::Attention(n) => RecordKey::Attention(n.agreement),
+            Record::Region(r) => RecordKey::Region(r.id.clone()),
         }
     }
 
@@ -55,6 +59,7 @@ impl Record {
             Record::Tag(t) => format!("tag {}", display_safe(&t.id)),
             Record::Partner(p) => format!("partner {}", display_safe(&p.id)),
             Record::Attention(n) => validate::attention_label(n),
+            Record::Region(r) => format!("region {}", display_safe(&r.id)),
         }
     }
 }
@@ -218,6 +223,8 @@ impl Catalog {
                 (Some(Record::Partner(p)), None) => self.put_partner(&p.id, None),
                 (_, Some(Record::Tag(t))) => self.put_tag(&t.id, Some(t.clone())),
                 (Some(Record::Tag(t)), None) => self.put_tag(&t.id, None),
+                (_, Some(Record::Region(r))) => self.put_region(&r.id, Some(r.clone())),
+                (Some(Record::Region(r)), None) => self.put_region(&r.id, None),
                 (_, Some(Record::Attention(n))) => {
                     self.attention.insert(n.agreement, n.clone());
                 }

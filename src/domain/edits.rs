@@ -1,5 +1,5 @@
 //! The changes behind each editing action, built from records: a new or edited agreement, an
-//! activity, a renewal, the obstacle tags, the next stage, triage decisions. The dashboard's
+//! activity, a renewal, the obstacle tags, the next stage, triage decisions, a region's seat. The dashboard's
 //! forms and keys only gather what the user chose; what it means for the records is here, so
 //! the server, the command line and the tests build exactly the same changes.
 
@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use super::catalog::Catalog;
 use super::change::{Change, Edit, Record};
 use super::model::{
-    Activity, ActivityKind, Agreement, AgreementId, Assessment, Attention, Decision, FollowUp,
-    Partner, PastDecision, Renewal, Status, StatusChange, Tag, TagSpan,
+    Activity, ActivityKind, Agreement, AgreementId, Assessment, Attention, Coordinates, Decision,
+    FollowUp, Partner, PastDecision, Region, Renewal, Status, StatusChange, Tag, TagSpan,
 };
 use super::text::fold_for_search;
 use super::validate::NAME_MAX;
@@ -35,6 +35,21 @@ pub fn agreement_change(
         change.edits.insert(0, Edit::create(Record::Partner(p)));
     }
     change
+}
+
+/// A region's seat of government set (or cleared, with `None`); the same seat again gives an
+/// empty change.
+pub fn seat_change(region: &Region, seat: Option<Coordinates>) -> Change {
+    let change = Change::new("seat");
+    if region.coordinates == seat {
+        return change;
+    }
+    let mut after = region.clone();
+    after.coordinates = seat;
+    change.with(Edit::update(
+        Record::Region(region.clone()),
+        Record::Region(after),
+    ))
 }
 
 /// An activity for an agreement's timeline (its id is given by the store).

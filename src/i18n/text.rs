@@ -217,6 +217,13 @@ pub enum T {
     TrendsChartActivities,
     TrendsToDate,
     FieldPartnerPlace,
+    FieldSeat,
+    MapHowToSeat,
+    MapHowToPlace,
+    SeatTitle,
+    SeatNote,
+    KeyEditSeat,
+    NoRegion,
     ActivityFieldsLabel,
     OutcomeLabel,
     OutcomePeopleLabel,
@@ -517,6 +524,19 @@ impl T {
                 "Lokasi mitra (lintang, bujur)",
                 "Partner's location (lat, lon)",
             ),
+            T::FieldSeat => ("Lintang, bujur", "Lat, lon"),
+            T::MapHowToSeat => ("E: isi pusat pemerintahan", "E: set the region's seat"),
+            T::MapHowToPlace => ("Enter, e: lokasi mitra", "Enter, e: partner place"),
+            T::SeatTitle => ("Pusat pemerintahan", "Seat of government"),
+            T::SeatNote => (
+                "Penanda daerah di peta (M); kosong bila belum tahu.",
+                "The region's mark on the map (M); empty if unknown.",
+            ),
+            T::KeyEditSeat => (
+                "pusat pemerintahan daerah (lokasi di peta)",
+                "the region's seat of government (its place on the map)",
+            ),
+            T::NoRegion => ("Pilih satu daerah dulu.", "Choose a region first."),
             T::QuietShort => ("Sepi", "Quiet"),
             T::KeyRedraw => ("gambar ulang layar", "redraw the screen"),
             T::HealthLegend => (
@@ -1015,6 +1035,7 @@ pub fn change_words(action: &str, catalog: &crate::domain::Catalog, lang: Lang) 
         "follow-up done" => pick(lang, "tindak lanjut selesai", "follow-up done").to_string(),
         "snooze" => pick(lang, "ditunda", "snoozed").to_string(),
         "follow-up" => pick(lang, "tindak lanjut dicatat", "follow-up added").to_string(),
+        "seat" => pick(lang, "pusat pemerintahan", "seat of government").to_string(),
         other => match other.strip_prefix("stage → ") {
             Some(stage) => {
                 let label = catalog
@@ -1051,6 +1072,27 @@ pub fn conflict(name: &str, by: &str, at: &str, deleted: bool, lang: Lang) -> St
         (Lang::Id, true) => format!(
             "{name} dihapus oleh {by} pada {at} setelah Anda mulai mengubahnya; perubahan Anda \
              belum disimpan."
+        ),
+    }
+}
+
+/// Someone else changed (or removed) the region whose seat this form sets.
+pub fn region_conflict(name: &str, by: &str, at: &str, gone: bool, lang: Lang) -> String {
+    let (name, by) = (display_safe(name), display_safe(by));
+    match (lang, gone) {
+        (Lang::En, false) => format!(
+            "{name} was changed by {by} at {at} after you opened its seat; yours was not saved."
+        ),
+        (Lang::En, true) => format!(
+            "{name} was removed by {by} at {at} after you opened its seat; nothing was saved."
+        ),
+        (Lang::Id, false) => format!(
+            "{name} diubah oleh {by} pada {at} setelah Anda membuka pusat pemerintahannya; \
+             isian Anda belum disimpan."
+        ),
+        (Lang::Id, true) => format!(
+            "{name} dihapus oleh {by} pada {at} setelah Anda membuka pusat pemerintahannya; \
+             tidak ada yang disimpan."
         ),
     }
 }

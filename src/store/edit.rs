@@ -29,6 +29,7 @@ fn key_bytes(key: &RecordKey) -> Vec<u8> {
         RecordKey::Tag(id) => keys::slug(keys::TAG, id),
         RecordKey::Partner(id) => keys::slug(keys::PARTNER, id),
         RecordKey::Attention(id) => keys::numbered(keys::ATTENTION, *id).to_vec(),
+        RecordKey::Region(id) => keys::slug(keys::REGION, id),
     }
 }
 
@@ -501,6 +502,7 @@ impl Store {
             RecordKey::Tag(id) => format!("tag {id}"),
             RecordKey::Partner(id) => format!("partner {id}"),
             RecordKey::Attention(id) => format!("triage notes of agreement {id}"),
+            RecordKey::Region(id) => format!("region {id}"),
         };
         for item in self
             .scan_prefix(&[keys::AUDIT])?
@@ -553,6 +555,10 @@ impl Store {
                 Some(Record::Tag(t)) => {
                     validate::check_tag(t, &mut problems);
                     created_tags.insert(t.id.as_str());
+                }
+                Some(Record::Region(r)) => {
+                    validate::check_region(r, &mut problems);
+                    self.check_region_place(r, edit.before.as_ref(), &mut problems)?;
                 }
                 _ => {}
             }
@@ -633,7 +639,55 @@ impl Store {
         }
     }
 
-    /// A partner or tag may only go when no agreement left after the change refers to it
+    /// A region keeps its place in the country: a change may set its names and its seat of
+    /// government, but its level and its province come with the list of regions (an import),
+    /// and a new regency or city must name a province the store holds.
+    fn check_region_place(
+        &self,
+        r: &crate::domain::Region,
+        before: Option<&Record>,
+        problems: &mut Vec<Invalid>,
+    ) -> Result<(), StoreError> {
+        let label = format!("region {}", crate::domain::text::display_safe(&r.id));
+        match before {
+            Some(Record::Region(old)) => {
+                if old.level != r.level || old.province != r.province {
+                    problems.push(Invalid {
+                        record: label,
+                        field: if old.level != r.level {
+                            "level"
+                        } else {
+                            "province"
+                        }
+                        .into(),
+                        problem: "cannot change where the region sits in the country".into(),
+                        fix: "change the region's level or province by importing the list of \
+                              regions (`kembar import`); its names and seat may be changed here"
+                            .into(),
+                    });
+                }
+            }
+            _ => {
+                if let Some(p) = &r.province
+                    && self.region(p)?.map(|p| p.level) != Some(RegionLevel::Province)
+                {
+                    problems.push(Invalid {
+                        record: label,
+                        field: "province".into(),
+                        problem: format!(
+                            "names {}, which is not a province in this store",
+                            crate::domain::text::display_safe(p)
+                        ),
+                        fix: "name the id of one of the store's provinces".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A partner, tag or region may only go when no agreement left after the change refers
+    /// to it, and a province only when none of the store's regencies and cities is under it
     /// (an undo of "new agreement with a new partner" after someone else chose that partner).
     fn check_still_used(
         &self,
@@ -645,7 +699,7 @@ impl Store {
             .iter()
             .filter(|e| e.after.is_none())
             .filter_map(|e| e.before.as_ref())
-            .filter(|r| matches!(r, Record::Partner(_) | Record::Tag(_)))
+            .filter(|r| matches!(r, Record::Partner(_) | Record::Tag(_) | Record::Region(_)))
             .collect();
         if going.is_empty() {
             return Ok(());
@@ -666,6 +720,32 @@ impl Store {
                 _ => None,
             })
             .collect();
+        let going_regions: HashSet<&str> = going
+            .iter()
+            .filter_map(|r| match r {
+                Record::Region(r) => Some(r.id.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !going_regions.is_empty() {
+            for region in self.regions()? {
+                if let Some(p) = &region.province
+                    && going_regions.contains(p.as_str())
+                    && !going_regions.contains(region.id.as_str())
+                {
+                    problems.push(Invalid {
+                        record: format!("region {}", crate::domain::text::display_safe(p)),
+                        field: "id".into(),
+                        problem: format!(
+                            "still holds region {}",
+                            crate::domain::text::display_safe(&region.id)
+                        ),
+                        fix: "remove its regencies and cities first; this change was not saved"
+                            .into(),
+                    });
+                }
+            }
+        }
         let stored = self.agreements()?;
         let remaining = stored
             .iter()
@@ -677,6 +757,7 @@ impl Store {
                 let used = match record {
                     Record::Partner(p) => a.partner == p.id,
                     Record::Tag(t) => a.obstacles.iter().any(|s| s.tag == t.id),
+                    Record::Region(r) => a.region == r.id,
                     _ => false,
                 };
                 if used {
@@ -718,6 +799,7 @@ impl Store {
             RecordKey::Tag(_) => Record::Tag(self.decode(bytes, value)?),
             RecordKey::Partner(_) => Record::Partner(self.decode(bytes, value)?),
             RecordKey::Attention(_) => Record::Attention(self.decode(bytes, value)?),
+            RecordKey::Region(_) => Record::Region(self.decode(bytes, value)?),
         })
     }
 
@@ -766,6 +848,7 @@ fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
         Record::Tag(t) => encode(t),
         Record::Partner(p) => encode(p),
         Record::Attention(n) => encode(n),
+        Record::Region(r) => encode(r),
     }
 }
 
@@ -805,5 +888,8 @@ fn mentions_key(json: &str, key: &RecordKey) -> bool {
         RecordKey::Attention(id) => r
             .get("attention")
             .is_some_and(|n| number(n, "agreement") == Some(*id)),
+        RecordKey::Region(id) => r
+            .get("region")
+            .is_some_and(|g| text(g, "id").as_deref() == Some(id)),
     })
 }

@@ -80,6 +80,12 @@ pub fn common(model: &mut Model, cmd: Cmd) -> Vec<Effect> {
             let f = form::agreement::new(&model.ctx, region.as_deref());
             model.overlays.push(Overlay::Form(Box::new(f)));
         }
+        Cmd::EditRegion => {
+            if let Some(region) = model.region_target().cloned() {
+                let f = form::region::edit(&model.ctx, &region);
+                model.overlays.push(Overlay::Form(Box::new(f)));
+            }
+        }
         Cmd::Undo => return undo(model, true),
         Cmd::Redo => return undo(model, false),
         _ => return on_target(model, cmd),
@@ -200,10 +206,7 @@ fn undo(model: &mut Model, back: bool) -> Vec<Effect> {
         (false, None) => format!("redo {original}"),
     };
     let change = applied.change.inverse(action, &applied.versions);
-    let name = change
-        .about()
-        .map(|id| ctx.name_of(id))
-        .unwrap_or_else(|| change.label());
+    let name = ctx.name_of_change(&change);
     ctx.say(text::saving(&name, ctx.lang), StatusKind::Ok);
     let origin = if back {
         Origin::Undo(Box::new(applied))

@@ -91,6 +91,8 @@ pub enum Cmd {
     ResetView,
     /// Map: the whole country, or back to the region (`w`).
     WholeCountry,
+    /// The seat of government of the region selected or mapped (`E`).
+    EditRegion,
 }
 
 /// Where keys are looked up: the screen or overlay in front.
@@ -229,6 +231,7 @@ pub const BROWSE: &[Binding] = &[
     more(&[K('A')], Cmd::Assess, T::KeyAssess),
     more(&[K('B')], Cmd::Brief, T::KeyBrief),
     more(&[K('d')], Cmd::Delete, T::KeyDelete),
+    more(&[K('E')], Cmd::EditRegion, T::KeyEditSeat),
     more(UNDO, Cmd::Undo, T::KeyUndo),
     more(ENDS, Cmd::Top, T::KeyTopBottom),
     more(PAGES, Cmd::PageDown, T::KeyPage),
@@ -338,6 +341,7 @@ pub const MAP: &[Binding] = &[
     hint(&[K('?')], Cmd::Help, T::KeyHelp),
     more(&[K('=')], Cmd::ZoomIn, T::KeyZoomIn),
     more(&[K('Y')], Cmd::Trends, T::KeyTrends),
+    more(&[K('E')], Cmd::EditRegion, T::KeyEditSeat),
     more(&[Ctrl('l')], Cmd::Redraw, T::KeyRedraw),
     more(QUIT, Cmd::Quit, T::KeyQuit),
 ];

@@ -119,6 +119,25 @@ impl Ctx {
         health::health(a, self.catalog.summary(a.id), self.today, &self.rules)
     }
 
+    /// What the status line names a change by: its agreement as the screen names it, else
+    /// the region whose seat it set, else the record as the audit log names it.
+    pub fn name_of_change(&self, change: &crate::domain::Change) -> String {
+        if let Some(id) = change
+            .about()
+            .filter(|id| self.catalog.agreement(*id).is_some())
+        {
+            return self.name_of(id);
+        }
+        change
+            .edits
+            .iter()
+            .find_map(|e| match e.after.as_ref().or(e.before.as_ref()) {
+                Some(crate::domain::Record::Region(r)) => Some(r.name.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| change.label())
+    }
+
     /// "Jawa Tengah – Queensland", as the status line and titles name an agreement.
     pub fn name_of(&self, id: AgreementId) -> String {
         match self.catalog.agreement(id) {
@@ -193,6 +212,8 @@ pub enum Theirs {
     Deleted,
     /// Someone changed (or removed) the triage notes this form adds to.
     Notes(Option<Box<crate::domain::Attention>>),
+    /// Someone changed (or removed) the region this form sets the seat of.
+    Region(Option<Box<crate::domain::Region>>),
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +307,8 @@ pub enum Why {
     NotHere,
     /// A replay of a past day (shown) cannot change a record with later history.
     LaterRecords(String),
+    /// The key is about one region, and none is selected (the whole country is).
+    NoRegion,
 }
 
 impl Why {
@@ -300,6 +323,7 @@ impl Why {
             Why::NoOpenFollowUp => T::NoFollowUpDue.in_lang(lang).to_string(),
             Why::NotHere => T::NotHere.in_lang(lang).to_string(),
             Why::LaterRecords(day) => crate::i18n::text::later_records(day, lang),
+            Why::NoRegion => T::NoRegion.in_lang(lang).to_string(),
         }
     }
 }
@@ -558,6 +582,12 @@ impl Model {
             Cmd::Redo if ctx.redo.is_empty() => Err(Why::NothingToRedo),
             Cmd::Undo | Cmd::Redo if ctx.access.read_only() => Err(Why::ReadOnly),
             Cmd::Copy | Cmd::Brief => self.target().map(|_| ()).ok_or(Why::NoAgreement),
+            Cmd::EditRegion => {
+                let region = self.region_target().ok_or(Why::NoRegion)?;
+                ctx.access
+                    .may_edit(&ctx.catalog, &region.id)
+                    .map_err(|d| why_denied(ctx, d))
+            }
             other => match (self.overlays.last(), self.screens.last()) {
                 (Some(o), _) => o.available(other),
                 (None, Some(s)) => s.available(&self.ctx, other),
@@ -592,6 +622,7 @@ impl Model {
                 | Cmd::FollowUpDone
                 | Cmd::Undo
                 | Cmd::Redo
+                | Cmd::EditRegion
                 | Cmd::Copy => self.available(cmd).is_ok(),
                 other => match self.screens.last() {
                     Some(s) => s.available(&self.ctx, other).is_ok(),
@@ -899,6 +930,20 @@ impl Model {
         self.browse
             .selected_region()
             .and_then(|id| self.ctx.catalog.region(id))
+    }
+
+    /// The region `E` sets the seat of: the one selected in the browse screen, or the one
+    /// the map in front shows (none for the whole country).
+    pub fn region_target(&self) -> Option<&crate::domain::Region> {
+        let id = match self.screens.last() {
+            Some(Screen::Map(m)) => match &m.scope {
+                super::screens::map::Scope::Region(r) => Some(r.as_str()),
+                super::screens::map::Scope::Country => None,
+            },
+            Some(_) => None,
+            None => self.browse.selected_region(),
+        };
+        id.and_then(|id| self.ctx.catalog.region(id))
     }
 
     /// The form on top of the overlays, if one is open.

@@ -375,6 +375,8 @@ pub fn save(
                     (Some((v, Record::Agreement(a))), _) => Theirs::Changed(Box::new((v, a))),
                     (Some((_, Record::Attention(n))), _) => Theirs::Notes(Some(Box::new(n))),
                     (None, crate::store::RecordKey::Attention(_)) => Theirs::Notes(None),
+                    (Some((_, Record::Region(r))), _) => Theirs::Region(Some(Box::new(r))),
+                    (None, crate::store::RecordKey::Region(_)) => Theirs::Region(None),
                     _ => Theirs::Deleted,
                 }),
             },

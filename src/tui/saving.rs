@@ -50,10 +50,7 @@ fn succeeded(
         matches!(origin, Origin::Redo(_)),
         lang,
     );
-    let name = about
-        .filter(|id| model.ctx.catalog.agreement(*id).is_some())
-        .map(|id| model.ctx.name_of(id))
-        .unwrap_or_else(|| applied.change.label());
+    let name = model.ctx.name_of_change(&applied.change);
     if matches!(origin, Origin::Undo(_) | Origin::Redo(_)) {
         // What is left to undo or redo expects the versions this one wrote.
         let ctx = &mut model.ctx;
@@ -107,7 +104,15 @@ fn failed(model: &mut Model, origin: Origin, mut failure: SaveFailure) {
         let name = about
             .or_else(|| model.form().and_then(|f| f.kind.agreement()))
             .map(|id| ctx.name_of(id));
-        if let Some(name) = name {
+        if let Theirs::Region(region) = theirs {
+            let mine = model.form().and_then(|f| match &f.kind {
+                super::form::Kind::Region(k) => Some(k.original.name.clone()),
+                _ => None,
+            });
+            let name = region.as_ref().map(|r| r.name.clone()).or(mine);
+            failure.message =
+                text::region_conflict(&name.unwrap_or_default(), by, at, region.is_none(), lang);
+        } else if let Some(name) = name {
             let deleted = matches!(theirs, Theirs::Deleted);
             failure.message = text::conflict(&name, by, at, deleted, lang);
         }
@@ -126,6 +131,9 @@ fn failed(model: &mut Model, origin: Origin, mut failure: SaveFailure) {
                     Some(Theirs::Deleted) => form.conflicted(ctx, failure.message, None),
                     Some(Theirs::Notes(theirs)) => {
                         form.rebase_notes(failure.message, theirs.map(|b| *b))
+                    }
+                    Some(Theirs::Region(theirs)) => {
+                        form.rebase_region(failure.message, theirs.map(|b| *b))
                     }
                     None => form.failed(failure.message),
                 }
@@ -186,12 +194,7 @@ pub fn changed_elsewhere(
     model.rebuild(Some(&touched));
     if model.ctx.status.is_none() {
         let words = text::change_words(&applied.change.action, &model.ctx.catalog, lang);
-        let name = applied
-            .change
-            .about()
-            .filter(|id| model.ctx.catalog.agreement(*id).is_some())
-            .map(|id| model.ctx.name_of(id))
-            .unwrap_or_else(|| applied.change.label());
+        let name = model.ctx.name_of_change(&applied.change);
         model.ctx.say(
             crate::domain::text::display_safe(&format!("{by}: {words} · {name}")).into_owned(),
             StatusKind::Ok,
@@ -242,6 +245,10 @@ fn take_change(model: &mut Model, applied: &Applied, shared: Option<Arc<Catalog>
                             (Some(Record::Partner(p)), None) => shown.put_partner(&p.id, None),
                             (_, Some(Record::Tag(t))) => shown.put_tag(&t.id, Some(t.clone())),
                             (Some(Record::Tag(t)), None) => shown.put_tag(&t.id, None),
+                            (_, Some(Record::Region(r))) => {
+                                shown.put_region(&r.id, Some(r.clone()))
+                            }
+                            (Some(Record::Region(r)), None) => shown.put_region(&r.id, None),
                             _ => {}
                         }
                     }
@@ -283,6 +290,7 @@ fn touched_regions(catalog: &Catalog, applied: &Applied) -> Vec<String> {
                 Record::Agreement(a) => Some(a.region.clone()),
                 Record::Activity(v) => catalog.agreement(v.agreement).map(|a| a.region.clone()),
                 Record::Attention(n) => catalog.agreement(n.agreement).map(|a| a.region.clone()),
+                Record::Region(r) => Some(r.id.clone()),
                 _ => None,
             };
             touched.extend(region);

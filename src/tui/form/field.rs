@@ -25,6 +25,8 @@ pub enum FieldId {
     Country,
     /// The partner's coordinates, `lat, lon`.
     PartnerPlace,
+    /// A region's seat of government, `lat, lon`.
+    Seat,
     Kind,
     Status,
     /// From when a changed status holds.

@@ -14,6 +14,7 @@ pub mod assessment;
 pub mod conflict;
 pub mod field;
 pub mod follow_up;
+pub mod region;
 pub mod renewal;
 pub mod view;
 
@@ -38,6 +39,7 @@ pub enum Kind {
     Assessment(assessment::AssessmentForm),
     Snooze(follow_up::SnoozeForm),
     FollowUp(follow_up::FollowUpForm),
+    Region(region::RegionForm),
 }
 
 /// Every field checked: errors and notes by field, and the change when all are valid.
@@ -67,6 +69,7 @@ impl Kind {
             Kind::Assessment(k) => k.evaluate(form, ctx, &mut e),
             Kind::Snooze(k) => k.evaluate(form, ctx, &mut e),
             Kind::FollowUp(k) => k.evaluate(form, ctx, &mut e),
+            Kind::Region(k) => k.evaluate(form, ctx, &mut e),
         };
         e.change = if e.errors.is_empty() { change } else { None };
         e
@@ -81,6 +84,7 @@ impl Kind {
             Kind::Assessment(k) => Some(k.original.id),
             Kind::Snooze(k) => Some(k.agreement),
             Kind::FollowUp(k) => Some(k.agreement),
+            Kind::Region(_) => None,
         }
     }
 
@@ -107,6 +111,13 @@ impl Kind {
                 k.version = version;
             }
             _ => {}
+        }
+    }
+
+    /// Takes their region as the base the form's seat is saved over.
+    fn rebase_region(&mut self, theirs: crate::domain::Region) {
+        if let Kind::Region(k) = self {
+            k.rebase(theirs);
         }
     }
 
@@ -525,6 +536,22 @@ impl Form {
         self.saving = false;
         self.kind.rebase_notes(theirs);
         self.error = Some(format!("{message} {}", T::AddsToTheirs.in_lang(self.lang)));
+    }
+
+    /// The region this form sets the seat of changed in the store (`None`: it is gone):
+    /// what was typed stays, and the next save puts it over theirs.
+    pub fn rebase_region(&mut self, message: String, theirs: Option<crate::domain::Region>) {
+        self.saving = false;
+        match theirs {
+            Some(theirs) => {
+                self.kind.rebase_region(theirs);
+                self.error = Some(format!(
+                    "{message} {}",
+                    T::NextSaveReplaces.in_lang(self.lang)
+                ));
+            }
+            None => self.error = Some(message),
+        }
     }
 
     /// Takes the store's version as the starting point and fills the form from it; what was

@@ -309,6 +309,7 @@ fn side_panel(
         .filter(|seat| seat.at.is_none())
         .map(|seat| format!("{} {}", SEAT_MARK, seat.name))
         .collect();
+    let seats_missing = !missing.is_empty();
     let mut seen = std::collections::BTreeSet::new();
     for x in s.items.iter().filter(|x| x.at.is_none()) {
         if seen.insert(x.partner_id.as_str()) {
@@ -325,6 +326,16 @@ fn side_panel(
         lines.push(line(T::MapNotOnMap.in_lang(lang), theme.title));
         for m in &missing {
             lines.push(line(&display_safe(m), Style::new()));
+        }
+        // How to place them, for those who may: the seat here (a region's map only), a
+        // partner's in its agreement's form.
+        if !ctx.access.read_only() {
+            if seats_missing && matches!(s.scope, super::Scope::Region(_)) {
+                lines.push(line(T::MapHowToSeat.in_lang(lang), theme.muted));
+            }
+            if missing.len() > usize::from(seats_missing) || !seats_missing {
+                lines.push(line(T::MapHowToPlace.in_lang(lang), theme.muted));
+            }
         }
     }
 
