@@ -1135,7 +1135,10 @@ fn a_change_cannot_move_a_region_or_remove_one_in_use() {
         panic!("a city moved province");
     };
     assert_eq!(problems[0].field, "province", "{problems:?}");
-    assert!(problems[0].fix.contains("kembar import"), "{problems:?}");
+    assert!(
+        problems[0].fix.contains("kembar import --replace"),
+        "{problems:?}"
+    );
     // Its level neither.
     let mut promoted = semarang.clone();
     promoted.level = kembar::domain::RegionLevel::Regency;

@@ -640,8 +640,9 @@ impl Store {
     }
 
     /// A region keeps its place in the country: a change may set its names and its seat of
-    /// government, but its level and its province come with the list of regions (an import),
-    /// and a new regency or city must name a province the store holds.
+    /// government, but its level and its province change only with the whole store (an
+    /// import with `--replace`), and a new regency or city must name a province the store
+    /// holds.
     fn check_region_place(
         &self,
         r: &crate::domain::Region,
@@ -661,8 +662,9 @@ impl Store {
                         }
                         .into(),
                         problem: "cannot change where the region sits in the country".into(),
-                        fix: "change the region's level or province by importing the list of \
-                              regions (`kembar import`); its names and seat may be changed here"
+                        fix: "a region's level and province change with the whole store: \
+                              `kembar export` it, correct the region in the file and \
+                              `kembar import --replace` it; its seat may be changed here"
                             .into(),
                     });
                 }

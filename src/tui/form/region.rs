@@ -1,9 +1,9 @@
 //! The region form (`E`): a province's, regency's or city's seat of government, where the map
 //! marks the region and draws its lines to the partners from.
 //!
-//! Only the seat is offered: a region's names are what search and every report go by, and
-//! its level and province come with the country's list of regions (an import), so the store
-//! refuses those here anyway.
+//! Only the seat is offered: a region's names are what search, reports and registers go by,
+//! and its level and province are the country's structure, which the store changes only with
+//! the whole store (an export corrected and imported with `--replace`).
 
 use crate::domain::Region;
 use crate::domain::edits::seat_change;
