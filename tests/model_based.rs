@@ -118,6 +118,19 @@ fn partners_touched(entry: &kembar::store::AuditEntry) -> BTreeSet<String> {
         .collect()
 }
 
+/// The regions an audit entry changed (a seat set with `E`).
+fn regions_touched(entry: &kembar::store::AuditEntry) -> BTreeSet<String> {
+    [&entry.before, &entry.after]
+        .into_iter()
+        .flatten()
+        .flat_map(|j| serde_json::from_str::<Vec<Record>>(j).unwrap())
+        .filter_map(|r| match r {
+            Record::Region(r) => Some(r.id),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The ids listed on the screen in front, when it is a list of agreements.
 fn listed(model: &Model) -> Option<Vec<AgreementId>> {
     match model.screens.last() {
@@ -323,6 +336,7 @@ fn run_case(
     let mut log: Vec<String> = Vec::new();
     for _ in 0..keys {
         let target = h.model.target();
+        let region_target = h.model.region_target().map(|r| r.id.clone());
         let audit_before = h.store.audit_entries().unwrap().len();
         let roll = rng.random_range(0..100);
         let kept_selection = if roll < 5 {
@@ -350,6 +364,21 @@ fn run_case(
                 tally.saves += 1;
                 let Some(ids) = touched(entry) else { continue };
                 tally.checked_saves += 1;
+                // A seat set with `E` changes only the region record shown: the one selected
+                // in the regions pane, or the region's map.
+                let regions = regions_touched(entry);
+                if !regions.is_empty() {
+                    let expected: BTreeSet<String> = region_target.iter().cloned().collect();
+                    if !ids.is_empty() || regions != expected {
+                        return Err(format!(
+                            "{:?} changed regions {regions:?} and agreements {ids:?}, but region \
+                             {region_target:?} was shown\nkeys: {}",
+                            entry.action,
+                            log.join(", ")
+                        ));
+                    }
+                    continue;
+                }
                 // A partner's place corrected in the agreement form changes only the partner
                 // record: the highlighted agreement's partner.
                 let partners = partners_touched(entry);

@@ -532,10 +532,7 @@ impl T {
                 "Penanda daerah di peta (M); kosong bila belum tahu.",
                 "The region's mark on the map (M); empty if unknown.",
             ),
-            T::KeyEditSeat => (
-                "pusat pemerintahan daerah (lokasi di peta)",
-                "the region's seat of government (its place on the map)",
-            ),
+            T::KeyEditSeat => ("pusat pemerintahan", "region's seat"),
             T::NoRegion => ("Pilih satu daerah dulu.", "Choose a region first."),
             T::QuietShort => ("Sepi", "Quiet"),
             T::KeyRedraw => ("gambar ulang layar", "redraw the screen"),
