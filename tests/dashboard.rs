@@ -946,3 +946,33 @@ fn without_colour_every_state_still_reads() {
         "{viewer}"
     );
 }
+
+/// The triage bar is full of decision keys; the way back and the way to the other keys stay
+/// on it at both sizes, in both languages.
+#[test]
+fn the_triage_hint_bar_always_offers_back_and_help() {
+    use kembar::i18n::T;
+    for lang in [Lang::En, Lang::Id] {
+        let mut h = Harness::demo(lang);
+        h.press(Cmd::Triage);
+        assert!(h.model.triage().is_some());
+        for (w, hgt) in [(120u16, 40u16), (80, 24)] {
+            let screen = h.screen(w, hgt);
+            let bar = screen.lines().last().unwrap_or_default();
+            for wanted in [
+                format!("Esc {}", T::KeyBack.in_lang(lang)),
+                format!("? {}", T::KeyHelp.in_lang(lang)),
+            ] {
+                assert!(
+                    bar.contains(&wanted),
+                    "{lang:?} {w}x{hgt}: the bar lacks {wanted:?}: {bar}"
+                );
+            }
+            // The decision keys that fit are still there, from the top of the table.
+            assert!(
+                bar.contains(&format!("r {}", T::KeyMarkRenewal.in_lang(lang))),
+                "{bar}"
+            );
+        }
+    }
+}
