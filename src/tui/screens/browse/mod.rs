@@ -98,6 +98,10 @@ pub struct Browse {
     listed: Option<Place>,
     /// The agreement last selected in each place, selected again when the place is.
     remembered: HashMap<Place, AgreementId>,
+    /// The whole country's agreements in list order, unfiltered, kept until the records
+    /// change: sorting every agreement of a large store costs tens of milliseconds, too much
+    /// for each time the cursor passes over the row.
+    country_order: Option<Vec<AgreementId>>,
 }
 
 impl Browse {
@@ -119,6 +123,7 @@ impl Browse {
             order: Vec::new(),
             listed: None,
             remembered: HashMap::new(),
+            country_order: None,
         };
         b.refresh_figures(ctx, None);
         b.sort_regions(ctx);
@@ -326,22 +331,14 @@ impl Browse {
         let catalog = &ctx.catalog;
         let place = self.selected_place().cloned();
         let country = place == Some(Place::Country);
-        // Catalog rows, by partner name (then, for the whole country, region name).
-        let mut all: Vec<usize> = match &place {
+        let all = match &place {
             None => Vec::new(),
-            Some(Place::Country) => (0..catalog.agreements.len()).collect(),
-            Some(Place::Region(r)) => catalog.agreements_of(r).to_vec(),
+            Some(Place::Country) => self
+                .country_order
+                .get_or_insert_with(|| by_names(catalog, 0..catalog.agreements.len()))
+                .clone(),
+            Some(Place::Region(r)) => by_names(catalog, catalog.agreements_of(r).iter().copied()),
         };
-        all.sort_by_cached_key(|&i| {
-            let a = &catalog.agreements[i];
-            let region = if country {
-                catalog.region_name(a).to_lowercase()
-            } else {
-                String::new()
-            };
-            (catalog.partner_name(a).to_lowercase(), region, a.id)
-        });
-        let all: Vec<AgreementId> = all.into_iter().map(|i| catalog.agreements[i].id).collect();
         let lang = ctx.lang;
         let (rows, marks) = filtered(&all, self.filter_of(Pane::Relationships), |&id| {
             let Some(a) = catalog.agreement(id) else {
@@ -393,6 +390,7 @@ impl Browse {
     /// After the records changed: figures, order and both lists again, every selection kept.
     /// `touched` names the regions whose agreements changed (`None`: all of them).
     pub fn rebuild_touched(&mut self, ctx: &Ctx, touched: Option<&[String]>) {
+        self.country_order = None;
         self.refresh_figures(ctx, touched);
         self.sort_regions(ctx);
         self.refilter_regions(ctx);
@@ -584,6 +582,21 @@ impl Browse {
         self.moved = true;
         self.detail_waits = true;
     }
+}
+
+/// The agreements at `rows` (positions in the catalog) by partner name, then region name,
+/// then id, without regard to case.
+fn by_names(catalog: &Catalog, rows: impl Iterator<Item = usize>) -> Vec<AgreementId> {
+    let mut rows: Vec<usize> = rows.collect();
+    rows.sort_by_cached_key(|&i| {
+        let a = &catalog.agreements[i];
+        (
+            catalog.partner_name(a).to_lowercase(),
+            catalog.region_name(a).to_lowercase(),
+            a.id,
+        )
+    });
+    rows.into_iter().map(|i| catalog.agreements[i].id).collect()
 }
 
 /// The list movement a key stands for.
