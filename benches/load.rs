@@ -138,6 +138,32 @@ fn benches(c: &mut Criterion) {
                 })
             },
         );
+        // `/` then `j` on the whole country's agreements: every agreement's names matched
+        // (then Backspace, which empties the filter and costs a copy of the list). The same in
+        // the triage queue, which filters a list as long.
+        frame.sample_size(10);
+        update(&mut model, Action::Cmd(Cmd::Open));
+        update(&mut model, Action::Cmd(Cmd::Filter));
+        frame.bench_with_input(
+            BenchmarkId::new("whole_country_filter_j", n),
+            &(),
+            |b, _| {
+                b.iter(|| {
+                    black_box(update(&mut model, Action::Cmd(Cmd::Insert('j'))));
+                    black_box(update(&mut model, Action::Cmd(Cmd::DeleteBack)));
+                })
+            },
+        );
+        update(&mut model, Action::Cmd(Cmd::Back));
+        update(&mut model, Action::Cmd(Cmd::Triage));
+        update(&mut model, Action::Cmd(Cmd::Filter));
+        frame.bench_with_input(BenchmarkId::new("triage_filter_j", n), &(), |b, _| {
+            b.iter(|| {
+                black_box(update(&mut model, Action::Cmd(Cmd::Insert('j'))));
+                black_box(update(&mut model, Action::Cmd(Cmd::DeleteBack)));
+            })
+        });
+        frame.sample_size(100);
     }
     frame.finish();
 }
