@@ -5,7 +5,8 @@
 //! `KEMBAR_BENCH_SIZES=1000,100000` to choose). Besides criterion's estimates it prints the
 //! median and 99th percentile of 300 timed saves per case, because a save's tail (an fsync
 //! that waits) matters more to someone at the keyboard than its mean. It also times the
-//! dashboard's side of a save: patching the catalog and rebuilding the lists.
+//! dashboard's side of a save: patching the catalog and rebuilding the lists, on a region's
+//! row and on the whole country's (every agreement listed).
 
 use std::time::{Duration, Instant};
 
@@ -135,6 +136,24 @@ fn benches(c: &mut Criterion) {
             })
             .collect();
         report("dashboard", size, samples);
+        // The same with the whole country's row selected: every agreement listed again.
+        update(&mut model, Action::Cmd(kembar::tui::keymap::Cmd::Top));
+        let samples: Vec<Duration> = (0..30)
+            .map(|i| {
+                let applied = store.apply(edit(&store, id, 2000 + i), &actor).unwrap();
+                let t = Instant::now();
+                update(
+                    &mut model,
+                    Action::Saved {
+                        origin: Origin::Quick,
+                        result: Ok(Box::new(applied)),
+                        catalog: None,
+                    },
+                );
+                t.elapsed()
+            })
+            .collect();
+        report("dash, country", size, samples);
 
         let mut group = c.benchmark_group("durable_save");
         group.sample_size(50);

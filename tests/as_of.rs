@@ -121,10 +121,12 @@ fn everything_on_screen(store: &Store, day: NaiveDate) -> String {
             d.act(action);
         }
     }
-    let regions = d.model.ctx.catalog.regions.len();
-    for _ in 0..regions {
+    // From the whole country's row (every agreement, with its region), then region by region.
+    d.press(Cmd::Top);
+    let rows = d.model.ctx.catalog.regions.len() + 1;
+    for _ in 0..rows {
         d.look();
-        let before = d.model.browse.selected_region().map(str::to_string);
+        let before = d.model.browse.selected_place().cloned();
         d.press(Cmd::Open);
         let shown = d
             .model
@@ -141,7 +143,7 @@ fn everything_on_screen(store: &Store, day: NaiveDate) -> String {
         }
         d.press(Cmd::Back);
         d.press(Cmd::Down);
-        if d.model.browse.selected_region().map(str::to_string) == before {
+        if d.model.browse.selected_place() == before.as_ref() {
             break;
         }
     }

@@ -8,7 +8,7 @@ use kembar::store::interchange::read_dataset;
 use kembar::store::{Actor, ImportMode, Store};
 use kembar::tui::keymap::Cmd;
 use kembar::tui::model::{Action, Model, Start, update};
-use kembar::tui::screens::browse::Pane;
+use kembar::tui::screens::browse::{Pane, Place, RegionRow};
 use kembar::tui::theme::Theme;
 use kembar::tui::view;
 use ratatui::Terminal;
@@ -100,15 +100,39 @@ fn top_bottom_and_pages_stay_in_bounds() {
     assert_eq!(cursor(&h), 0);
 }
 
+/// What the regions pane calls a row.
+fn place_name(h: &Harness, place: &Place) -> String {
+    match place {
+        Place::Country => kembar::i18n::T::CountryRow
+            .in_lang(h.model.ctx.lang)
+            .to_string(),
+        Place::Region(id) => h.model.ctx.catalog.region(id).unwrap().name.clone(),
+    }
+}
+
+/// The figures of the regions pane's rows after the whole country's, which must be first.
+fn region_figures(h: &Harness) -> Vec<RegionRow> {
+    let rows = h.model.browse.regions.rows();
+    assert_eq!(
+        rows.first(),
+        Some(&Place::Country),
+        "the whole country first"
+    );
+    rows[1..]
+        .iter()
+        .map(|p| h.model.browse.figures(p).unwrap())
+        .collect()
+}
+
 #[test]
 fn the_selected_row_is_always_on_screen() {
     let mut h = Harness::demo(Lang::En);
     h.screen(80, 16);
     let visible = h.model.ctx.geometry.regions;
+    h.press(Cmd::Top);
     for _ in 0..h.model.browse.regions.len() {
-        h.press(Cmd::Down);
         let screen = h.screen(80, 16);
-        let region = h.region_name();
+        let region = place_name(&h, h.model.browse.selected_place().unwrap());
         assert!(
             screen.contains(&region),
             "{region} not on screen:\n{screen}"
@@ -119,7 +143,12 @@ fn the_selected_row_is_always_on_screen() {
             cursor >= offset && cursor < offset + visible,
             "{offset} {cursor}"
         );
+        h.press(Cmd::Down);
     }
+    assert_eq!(
+        h.model.browse.regions.cursor(),
+        Some(h.model.browse.regions.len() - 1)
+    );
 }
 
 #[test]
@@ -149,15 +178,7 @@ fn detail_scrolling_stops_at_the_end_of_the_text() {
 fn sorting_by_count_puts_the_busiest_province_first() {
     let mut h = Harness::demo(Lang::En);
     h.press(Cmd::CycleSort);
-    let rows: Vec<_> = h
-        .model
-        .browse
-        .regions
-        .rows()
-        .iter()
-        .map(|id| h.model.browse.region_rows[id])
-        .collect();
-    let rows = &rows;
+    let rows = &region_figures(&h);
     let total = |i: usize| {
         let mut n = rows[i].count;
         let mut j = i + 1;
@@ -172,14 +193,7 @@ fn sorting_by_count_puts_the_busiest_province_first() {
     assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
     h.press(Cmd::CycleSort);
     let troubles: Vec<u32> = {
-        let rows: Vec<_> = h
-            .model
-            .browse
-            .regions
-            .rows()
-            .iter()
-            .map(|id| h.model.browse.region_rows[id])
-            .collect();
+        let rows = region_figures(&h);
         (0..rows.len())
             .filter(|&i| rows[i].depth == 0)
             .map(|i| {
@@ -470,7 +484,7 @@ fn slash_filters_the_focused_list_in_place() {
         .regions
         .rows()
         .iter()
-        .map(|id| h.model.ctx.catalog.region(id).unwrap().name.clone())
+        .map(|p| place_name(&h, p))
         .collect();
     assert_eq!(names, ["Jawa Barat", "Jawa Tengah", "Jawa Timur"]);
     // Enter keeps the filter and returns to the list; j moves within it.
@@ -945,4 +959,218 @@ fn without_colour_every_state_still_reads() {
         viewer.lines().next().unwrap().contains("[read-only]"),
         "{viewer}"
     );
+}
+
+/// The triage bar is full of decision keys; the way back and the way to the other keys stay
+/// on it at both sizes, in both languages.
+#[test]
+fn the_triage_hint_bar_always_offers_back_and_help() {
+    use kembar::i18n::T;
+    for lang in [Lang::En, Lang::Id] {
+        let mut h = Harness::demo(lang);
+        h.press(Cmd::Triage);
+        assert!(h.model.triage().is_some());
+        for (w, hgt) in [(120u16, 40u16), (80, 24)] {
+            let screen = h.screen(w, hgt);
+            let bar = screen.lines().last().unwrap_or_default();
+            for wanted in [
+                format!("Esc {}", T::KeyBack.in_lang(lang)),
+                format!("? {}", T::KeyHelp.in_lang(lang)),
+            ] {
+                assert!(
+                    bar.contains(&wanted),
+                    "{lang:?} {w}x{hgt}: the bar lacks {wanted:?}: {bar}"
+                );
+            }
+            // The decision keys that fit are still there, from the top of the table.
+            assert!(
+                bar.contains(&format!("r {}", T::KeyMarkRenewal.in_lang(lang))),
+                "{bar}"
+            );
+        }
+    }
+}
+
+/// The whole country is the first row in every sort order, with every agreement counted and
+/// the worst mark of all; the dashboard still opens on a region holding agreements.
+#[test]
+fn the_whole_country_comes_first_in_every_sort_order() {
+    let mut h = Harness::demo(Lang::En);
+    let selected = h.model.browse.selected_place().cloned();
+    assert!(
+        matches!(&selected, Some(Place::Region(id)) if !h.model.ctx.catalog.agreements_of(id).is_empty()),
+        "{selected:?}"
+    );
+    let total = h.model.ctx.catalog.agreements.len();
+    let worst = h
+        .model
+        .ctx
+        .catalog
+        .agreements
+        .iter()
+        .map(|a| h.model.ctx.health_of(a))
+        .max();
+    for _ in 0..3 {
+        let sort = h.model.browse.sort;
+        assert_eq!(
+            h.model.browse.regions.rows().first(),
+            Some(&Place::Country),
+            "{sort:?}"
+        );
+        let country = h.model.browse.figures(&Place::Country).unwrap();
+        assert_eq!(country.count, total);
+        assert_eq!(country.health, worst);
+        assert_eq!(
+            country.trouble,
+            region_figures(&h).iter().map(|r| r.trouble).sum::<u32>()
+        );
+        assert_eq!(
+            h.model.browse.selected_place(),
+            selected.as_ref(),
+            "{sort:?}"
+        );
+        h.press(Cmd::CycleSort);
+    }
+    // Drawn first, bold like a province, with the count and the worst mark.
+    h.act(Action::Resize(80, 24));
+    let buffer = h.draw(80, 24, &Theme::builtin("default").unwrap());
+    let screen = text_of(&buffer);
+    let row = screen.lines().nth(2).unwrap();
+    let inside: String = row.chars().skip(1).take(22).collect();
+    assert_eq!(inside, format!("Whole country     {total} ×"), "{screen}");
+    let x = buffer.area.width as usize * 2 + 1;
+    assert!(buffer.content[x].modifier.contains(Modifier::BOLD));
+}
+
+/// The title of the relationships pane's column after the partner's.
+fn column_after_partner(screen: &str, lang: Lang) -> String {
+    let partner = kembar::i18n::T::Partner.in_lang(lang);
+    let header = screen.lines().find(|l| l.contains(partner)).unwrap();
+    let after = header.split(partner).nth(1).unwrap();
+    after
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// On the whole country's row the relationships pane lists every agreement by partner name,
+/// each with its region, under a title that says so; `/` there finds regions' names too.
+#[test]
+fn the_whole_country_lists_every_agreement_with_its_region() {
+    for lang in [Lang::En, Lang::Id] {
+        let mut h = Harness::demo(lang);
+        h.press(Cmd::Top);
+        assert_eq!(h.model.browse.selected_place(), Some(&Place::Country));
+        assert_eq!(h.model.browse.selected_region(), None);
+        assert!(h.model.selected_region().is_none());
+        let c = std::sync::Arc::clone(&h.model.ctx.catalog);
+        let listed = h.model.browse.agreements.rows().to_vec();
+        let mut all: Vec<u64> = c.agreements.iter().map(|a| a.id).collect();
+        let mut sorted = listed.clone();
+        sorted.sort_unstable();
+        all.sort_unstable();
+        assert_eq!(sorted, all, "every agreement, once");
+        let names: Vec<String> = listed
+            .iter()
+            .map(|&id| c.partner_name(c.agreement(id).unwrap()).to_lowercase())
+            .collect();
+        assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+        for (w, hgt) in [(80u16, 24u16), (120, 40)] {
+            let screen = h.screen(w, hgt);
+            let title = format!(
+                "{} · {}",
+                kembar::i18n::T::Relationships.in_lang(lang),
+                kembar::i18n::T::CountryRow.in_lang(lang)
+            );
+            assert!(screen.contains(&title), "{screen}");
+            assert_eq!(
+                column_after_partner(&screen, lang),
+                kembar::i18n::T::Region.in_lang(lang),
+                "a region column at {w}x{hgt}:\n{screen}"
+            );
+            // The first rows on screen name their regions.
+            for &id in listed.iter().take(5) {
+                let a = c.agreement(id).unwrap();
+                let row = screen
+                    .lines()
+                    .find(|l| l.contains(c.partner_name(a)) && l.contains(c.region_name(a)));
+                assert!(
+                    row.is_some(),
+                    "{} of {} at {w}x{hgt}:\n{screen}",
+                    c.partner_name(a),
+                    c.region_name(a)
+                );
+            }
+        }
+        // A region's list has no region column.
+        h.press(Cmd::Down);
+        let screen = h.screen(120, 40);
+        assert_eq!(
+            column_after_partner(&screen, lang),
+            kembar::i18n::T::Country.in_lang(lang),
+            "{screen}"
+        );
+        // `/` on the whole country's agreements: a region's name or short name finds them.
+        h.press(Cmd::Top);
+        h.press(Cmd::Open);
+        let jateng: Vec<u64> = c
+            .agreements
+            .iter()
+            .filter(|a| c.region_name(a) == "Jawa Tengah")
+            .map(|a| a.id)
+            .collect();
+        assert!(jateng.len() > 1);
+        for query in ["jawa tengah", "jateng"] {
+            h.press(Cmd::Filter);
+            type_text(&mut h, query);
+            let mut found = h.model.browse.agreements.rows().to_vec();
+            found.sort_unstable();
+            assert_eq!(found, jateng, "{query}");
+            h.press(Cmd::Back);
+            assert_eq!(h.model.browse.agreements.len(), c.agreements.len());
+        }
+    }
+}
+
+/// `M` on the whole country's row opens the whole country's map.
+#[test]
+fn m_on_the_whole_country_opens_the_whole_country_map() {
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Top);
+    h.press(Cmd::Map);
+    let Some(kembar::tui::screens::Screen::Map(map)) = h.model.screens.last() else {
+        panic!("M opens the map");
+    };
+    assert_eq!(map.scope, kembar::tui::screens::map::Scope::Country);
+    assert_eq!(map.items.len(), h.model.ctx.catalog.agreements.len());
+    let screen = h.screen(120, 40);
+    let title = screen.lines().nth(1).unwrap();
+    assert!(
+        title.contains(kembar::i18n::T::WholeCountry.in_lang(Lang::En)),
+        "{screen}"
+    );
+    // Back on the row it was opened from.
+    h.press(Cmd::Back);
+    assert_eq!(h.model.browse.selected_place(), Some(&Place::Country));
+}
+
+/// A `/` filter on the regions keeps the whole country's row only when the query names it.
+#[test]
+fn a_region_filter_keeps_the_whole_country_only_when_it_names_it() {
+    let shown = |lang: Lang, query: &str| -> bool {
+        let mut h = Harness::demo(lang);
+        h.press(Cmd::Filter);
+        type_text(&mut h, query);
+        h.model.browse.regions.rows().contains(&Place::Country)
+    };
+    assert!(!shown(Lang::En, "jawa"));
+    assert!(!shown(Lang::En, "bali"));
+    assert!(!shown(Lang::En, "zzzz"));
+    assert!(shown(Lang::En, "whole"));
+    assert!(shown(Lang::En, "country"));
+    assert!(shown(Lang::En, "indonesia"));
+    assert!(shown(Lang::Id, "seluruh"));
+    assert!(shown(Lang::Id, "indonesia"));
+    assert!(!shown(Lang::Id, "jawa"));
 }

@@ -103,6 +103,50 @@ fn a_new_agreement_with_a_new_partner_is_saved_selected_and_audited() {
     assert_eq!(h.model.ctx.undo.len(), 1);
 }
 
+/// `n` on the whole country's row: no region chosen for the new agreement, the region field
+/// first; once saved, the whole country's figures count it as the region's do.
+#[test]
+fn a_new_agreement_from_the_whole_country_starts_without_a_region() {
+    use kembar::tui::screens::browse::Place;
+    let mut h = Harness::demo(Lang::En);
+    h.press(Cmd::Top);
+    assert_eq!(h.model.browse.selected_place(), Some(&Place::Country));
+    let before = h.model.browse.figures(&Place::Country).unwrap();
+    let surabaya = Place::Region("kota-surabaya".into());
+    let surabaya_before = h.model.browse.figures(&surabaya).unwrap();
+    h.press(Cmd::New);
+    assert!(h.model.form().is_some(), "n opens the form");
+    assert_eq!(field_text(&h, FieldId::Region), "");
+    assert_eq!(
+        h.model.form().and_then(|f| f.focused()).map(|f| f.id),
+        Some(FieldId::Region),
+        "typing starts at the region"
+    );
+    type_text(&mut h, "surabay");
+    h.press(Cmd::Open);
+    assert_eq!(field_text(&h, FieldId::Region), "Surabaya");
+    focus_field(&mut h, FieldId::Partner);
+    type_text(&mut h, "Osaka City");
+    h.press(Cmd::NextPane);
+    type_text(&mut h, "Japan");
+    focus_field(&mut h, FieldId::Signed);
+    type_text(&mut h, "today");
+    h.press(Cmd::NextPane);
+    type_text(&mut h, "2031-11-28");
+    h.press(Cmd::Save);
+    assert!(h.model.form().is_none(), "saved");
+    let after = h.model.browse.figures(&Place::Country).unwrap();
+    assert_eq!(after.count, before.count + 1);
+    assert_eq!(
+        h.model.browse.figures(&surabaya).unwrap().count,
+        surabaya_before.count + 1
+    );
+    // On the whole country's row again, the new agreement is listed.
+    h.press(Cmd::Back);
+    h.press(Cmd::Top);
+    assert_eq!(h.model.browse.agreements.len(), after.count);
+}
+
 #[test]
 fn completion_chooses_a_region_from_a_short_name() {
     let mut h = at_queensland();

@@ -20,12 +20,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use kembar::domain::{Activity, ActivityKind, AgreementId, Record};
-use kembar::i18n::Lang;
+use kembar::i18n::{Lang, T};
 use kembar::search::Index;
 use kembar::store::{Actor, Store};
 use kembar::tui::keymap::{self, Cmd, Context};
 use kembar::tui::model::{Action, Model, Start};
 use kembar::tui::screens::Screen;
+use kembar::tui::screens::browse::Place;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tempfile::TempDir;
@@ -210,7 +211,9 @@ fn check_drawn(model: &Model, screen: &str) -> Result<(), String> {
     let mut wanted = Vec::new();
     match model.screens.last() {
         None => {
-            if let Some(r) = model.selected_region() {
+            if model.browse.selected_place() == Some(&Place::Country) {
+                wanted.push(start(T::CountryRow.in_lang(model.ctx.lang)));
+            } else if let Some(r) = model.selected_region() {
                 wanted.push(start(&r.name));
             }
             if let Some(a) = model.selected_agreement() {

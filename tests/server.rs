@@ -793,8 +793,9 @@ async fn a_scoped_editor_edits_its_province_and_only_views_the_rest() {
     a.wait_for("is outside your key's scope: you may only view it")
         .await;
     a.wait_for("outside your scope: read-only").await;
-    // Back to the first region, its own: an activity is saved.
-    a.send("\x1b[Zg\ta").await;
+    // Back to the first region (under the whole country's row), its own: an activity is
+    // saved.
+    a.send("\x1b[Zgj\ta").await;
     a.wait_for("Log activity").await;
     a.send("In scope over russh\x13").await;
     a.wait_for("Saved: activity logged").await;
@@ -862,7 +863,7 @@ fn a_scoped_editor_over_openssh_is_held_to_its_scope() {
     ssh.wait_for("[scope: Jawa Tengah]");
     ssh.send("G\tR");
     ssh.wait_for("is outside your key's scope: you may only view it");
-    ssh.send("\x1b[Zg\ta");
+    ssh.send("\x1b[Zgj\ta");
     ssh.wait_for("Log activity");
     ssh.send("In scope over OpenSSH\x13");
     ssh.wait_for("Saved: activity logged");

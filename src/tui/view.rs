@@ -221,22 +221,69 @@ fn hint_bar(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             Span::styled("▏  ", theme.key),
         ];
     }
-    let mut used: usize = spans.iter().map(|s| s.width()).sum();
-    for b in keymap::table(context)
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    let hints: Vec<(String, &str, bool)> = keymap::table(context)
         .iter()
         .filter(|b| b.hint && model.binding_available(b))
-    {
-        let keys = keys_label(b.keys, false);
-        let label = b.label.in_lang(ctx.lang);
-        let width = keys.width() + label.width() + 3;
-        if used + width > area.width as usize {
-            break;
+        .map(|b| {
+            (
+                keys_label(b.keys, false),
+                b.label.in_lang(ctx.lang),
+                always_hinted(b.cmd),
+            )
+        })
+        .collect();
+    let widths: Vec<usize> = hints
+        .iter()
+        .map(|(keys, label, _)| keys.width() + label.width() + 3)
+        .collect();
+    let shown = fit_hints(
+        &hints.iter().map(|h| h.2).collect::<Vec<_>>(),
+        &widths,
+        (area.width as usize).saturating_sub(used),
+    );
+    for ((keys, label, _), show) in hints.into_iter().zip(shown) {
+        if show {
+            spans.push(Span::styled(keys, theme.key));
+            spans.push(Span::styled(format!(" {label}  "), theme.hint));
         }
-        used += width;
-        spans.push(Span::styled(keys, theme.key));
-        spans.push(Span::styled(format!(" {label}  "), theme.hint));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Hints the bar keeps however full it is: the way back and the way to every other key.
+fn always_hinted(cmd: keymap::Cmd) -> bool {
+    matches!(cmd, keymap::Cmd::Back | keymap::Cmd::Help)
+}
+
+/// Which hints of a bar `room` columns wide are shown, in table order: those marked `kept`
+/// always (while they fit at all), then the others from the top of the table while there is
+/// room beside the kept ones; the first that does not fit ends the others, so a hint lower in
+/// the table never takes the place of one above it.
+fn fit_hints(kept: &[bool], widths: &[usize], room: usize) -> Vec<bool> {
+    let mut left = room;
+    let mut shown: Vec<bool> = kept
+        .iter()
+        .zip(widths)
+        .map(|(&k, &w)| {
+            let fits = k && w <= left;
+            if fits {
+                left -= w;
+            }
+            fits
+        })
+        .collect();
+    for (i, (&k, &w)) in kept.iter().zip(widths).enumerate() {
+        if k {
+            continue;
+        }
+        if w > left {
+            break;
+        }
+        left -= w;
+        shown[i] = true;
+    }
+    shown
 }
 
 /// The text of the filter being typed on the screen in front.
@@ -246,5 +293,35 @@ fn typed_filter(model: &Model) -> Option<String> {
         Some(Screen::Triage(s)) => s.filter.as_ref().map(|f| f.text.clone()),
         Some(Screen::List(s)) => s.filter.as_ref().map(|f| f.text.clone()),
         Some(Screen::Agreement(_) | Screen::Map(_) | Screen::Trends(_)) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_hints;
+
+    #[test]
+    fn kept_hints_stay_when_the_bar_is_full() {
+        // Five hints of 10 columns, the last two kept, in 35 columns: the kept two and the
+        // first one beside them.
+        let kept = [false, false, false, true, true];
+        let widths = [10; 5];
+        assert_eq!(
+            fit_hints(&kept, &widths, 35),
+            [true, false, false, true, true]
+        );
+        // Room for all: all, in order.
+        assert_eq!(fit_hints(&kept, &widths, 50), [true; 5]);
+        // A short hint below one that does not fit is not shown either.
+        let widths = [10, 20, 5, 10, 10];
+        assert_eq!(
+            fit_hints(&kept, &widths, 35),
+            [true, false, false, true, true]
+        );
+        // Too narrow even for the kept ones: what fits of them.
+        assert_eq!(
+            fit_hints(&kept, &[10; 5], 15),
+            [false, false, false, true, false]
+        );
     }
 }

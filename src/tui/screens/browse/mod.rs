@@ -1,5 +1,6 @@
-//! The browse screen: provinces with their regencies and cities, the selected region's
-//! agreements, and the selected agreement's detail. Both lists keep their selection by id.
+//! The browse screen: the whole country, then provinces with their regencies and cities; the
+//! selected place's agreements; the selected agreement's detail. Both lists keep their
+//! selection by id.
 
 pub mod view;
 
@@ -7,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::domain::health::{self, Health};
 use crate::domain::{AgreementId, Catalog};
+use crate::i18n::T;
 
 use super::super::keymap::{Cmd, Context};
 use super::super::layout::Geometry;
@@ -30,12 +32,30 @@ pub enum RegionSort {
     Trouble,
 }
 
-/// What the regions pane shows of one region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A row of the regions pane: the whole country, or one region by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// Every agreement in the store, whatever its region; always the first row.
+    Country,
+    Region(String),
+}
+
+impl Place {
+    /// The region's id; `None` for the whole country.
+    pub fn region(&self) -> Option<&str> {
+        match self {
+            Place::Country => None,
+            Place::Region(id) => Some(id),
+        }
+    }
+}
+
+/// What the regions pane shows of one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RegionRow {
-    /// 0 for a province, 1 for its regencies and cities.
+    /// 0 for the whole country and a province, 1 for a province's regencies and cities.
     pub depth: u8,
-    /// Agreements the region holds itself.
+    /// Agreements the region holds itself (the whole country: all of them).
     pub count: usize,
     /// The worst health among them.
     pub health: Option<Health>,
@@ -52,15 +72,17 @@ pub struct Filter {
 pub struct Browse {
     pub focus: Pane,
     pub sort: RegionSort,
-    /// Region ids, provinces each followed by their regencies and cities.
-    pub regions: Picker<String>,
+    /// The whole country, then provinces each followed by their regencies and cities.
+    pub regions: Picker<Place>,
     /// The figures of every region, by id.
     pub region_rows: HashMap<String, RegionRow>,
-    /// The selected region's agreements, by partner name.
+    /// The figures of the whole country: every region's together.
+    pub country: RegionRow,
+    /// The selected place's agreements, by partner name.
     pub agreements: Picker<AgreementId>,
     pub filter: Option<Filter>,
     /// Matched letters of the filtered list's names, by row id.
-    pub region_marks: HashMap<String, Vec<usize>>,
+    pub region_marks: HashMap<Place, Vec<usize>>,
     pub agreement_marks: HashMap<AgreementId, Vec<usize>>,
     /// First row of the detail pane shown.
     pub detail_scroll: usize,
@@ -70,12 +92,16 @@ pub struct Browse {
     pub detail_waits: bool,
     /// The last key moved a list (set by the key, read by the model).
     pub moved: bool,
-    /// Region ids in list order, before filtering.
-    order: Vec<String>,
-    /// The region whose agreements are listed.
-    listed_region: Option<String>,
-    /// The agreement last selected in each region, selected again when the region is.
-    remembered: HashMap<String, AgreementId>,
+    /// Rows in list order, before filtering.
+    order: Vec<Place>,
+    /// The place whose agreements are listed.
+    listed: Option<Place>,
+    /// The agreement last selected in each place, selected again when the place is.
+    remembered: HashMap<Place, AgreementId>,
+    /// The whole country's agreements in list order, unfiltered, kept until the records
+    /// change: sorting every agreement of a large store costs tens of milliseconds, too much
+    /// for each time the cursor passes over the row.
+    country_order: Option<Vec<AgreementId>>,
 }
 
 impl Browse {
@@ -85,6 +111,7 @@ impl Browse {
             sort: RegionSort::Name,
             regions: Picker::default(),
             region_rows: HashMap::new(),
+            country: RegionRow::default(),
             agreements: Picker::default(),
             filter: None,
             region_marks: HashMap::new(),
@@ -94,17 +121,23 @@ impl Browse {
             detail_waits: false,
             moved: false,
             order: Vec::new(),
-            listed_region: None,
+            listed: None,
             remembered: HashMap::new(),
+            country_order: None,
         };
         b.refresh_figures(ctx, None);
         b.sort_regions(ctx);
         b.refilter_regions(ctx);
-        // Start on the first region that holds agreements: an empty pane helps nobody.
+        // Start on the first region that holds agreements: an empty pane helps nobody, and
+        // the whole country is one key away.
         if let Some(first) = b
             .order
             .iter()
-            .find(|id| b.region_rows.get(*id).is_some_and(|r| r.count > 0))
+            .find(|p| {
+                p.region()
+                    .and_then(|id| b.region_rows.get(id))
+                    .is_some_and(|r| r.count > 0)
+            })
             .cloned()
         {
             b.regions.select(&first);
@@ -120,8 +153,23 @@ impl Browse {
         }
     }
 
+    /// The selected row of the regions pane.
+    pub fn selected_place(&self) -> Option<&Place> {
+        self.regions.selected()
+    }
+
+    /// The selected region's id: `None` on the whole country's row (and when nothing is
+    /// listed).
     pub fn selected_region(&self) -> Option<&str> {
-        self.regions.selected().map(String::as_str)
+        self.selected_place().and_then(Place::region)
+    }
+
+    /// The figures a row shows.
+    pub fn figures(&self, place: &Place) -> Option<RegionRow> {
+        match place {
+            Place::Country => Some(self.country),
+            Place::Region(id) => self.region_rows.get(id).copied(),
+        }
     }
 
     /// The agreement highlighted in the relationships pane.
@@ -146,7 +194,8 @@ impl Browse {
             .map(|f| &f.input)
     }
 
-    /// Counts, worst health and trouble of the regions in `touched` (of all, when `None`).
+    /// Counts, worst health and trouble of the regions in `touched` (of all, when `None`),
+    /// then the whole country's from every region's.
     fn refresh_figures(&mut self, ctx: &Ctx, touched: Option<&[String]>) {
         let catalog = &ctx.catalog;
         let figures = |id: &str| -> (usize, Option<Health>, u32) {
@@ -191,11 +240,19 @@ impl Browse {
                 },
             );
         }
+        // From the regions' figures, not the agreements: a save costs a pass over the
+        // regions, not over every agreement of the store.
+        self.country = RegionRow {
+            depth: 0,
+            count: catalog.agreements.len(),
+            health: self.region_rows.values().filter_map(|r| r.health).max(),
+            trouble: self.region_rows.values().map(|r| r.trouble).sum(),
+        };
     }
 
-    /// Puts the regions in list order: provinces, each followed by its regencies and cities,
-    /// by name, by number of agreements or most troubled first; with a scope, the regions
-    /// in it before the others.
+    /// Puts the rows in list order: the whole country first, then provinces, each followed by
+    /// its regencies and cities, by name, by number of agreements or most troubled first;
+    /// with a scope, the regions in it before the others.
     fn sort_regions(&mut self, ctx: &Ctx) {
         let catalog: &Catalog = &ctx.catalog;
         let rows = &self.region_rows;
@@ -230,17 +287,30 @@ impl Browse {
             kids.sort_by_cached_key(|&k| key(k, &[]));
         }
         groups.sort_by_cached_key(|(p, kids)| key(*p, kids));
-        self.order = groups
-            .into_iter()
-            .flat_map(|(p, kids)| std::iter::once(p).chain(kids))
-            .map(|i| catalog.regions[i].id.clone())
+        self.order = std::iter::once(Place::Country)
+            .chain(
+                groups
+                    .into_iter()
+                    .flat_map(|(p, kids)| std::iter::once(p).chain(kids))
+                    .map(|i| Place::Region(catalog.regions[i].id.clone())),
+            )
             .collect();
     }
 
     fn refilter_regions(&mut self, ctx: &Ctx) {
         let catalog = &ctx.catalog;
         let aliases = &ctx.aliases;
-        let (rows, marks) = filtered(&self.order, self.filter_of(Pane::Regions), |id| {
+        let lang = ctx.lang;
+        let (rows, marks) = filtered(&self.order, self.filter_of(Pane::Regions), |place| {
+            let id = match place {
+                Place::Country => {
+                    return vec![
+                        T::CountryRow.in_lang(lang).to_string(),
+                        "Indonesia".to_string(),
+                    ];
+                }
+                Place::Region(id) => id,
+            };
             let Some(r) = catalog.region(id) else {
                 return Vec::new();
             };
@@ -255,28 +325,20 @@ impl Browse {
         self.regions.set_rows(rows);
     }
 
-    /// The selected region's agreements again, keeping the selection when the region is
-    /// the same one.
+    /// The selected place's agreements again, keeping the selection when the place is the
+    /// same one.
     fn refilter_agreements(&mut self, ctx: &Ctx) {
         let catalog = &ctx.catalog;
-        let region = self.selected_region().map(str::to_string);
-        let mut all: Vec<AgreementId> = region
-            .as_deref()
-            .map(|r| {
-                catalog
-                    .agreements_of(r)
-                    .iter()
-                    .map(|&i| catalog.agreements[i].id)
-                    .collect()
-            })
-            .unwrap_or_default();
-        all.sort_by_cached_key(|&id| {
-            let name = catalog
-                .agreement(id)
-                .map(|a| catalog.partner_name(a).to_lowercase())
-                .unwrap_or_default();
-            (name, id)
-        });
+        let place = self.selected_place().cloned();
+        let country = place == Some(Place::Country);
+        let all = match &place {
+            None => Vec::new(),
+            Some(Place::Country) => self
+                .country_order
+                .get_or_insert_with(|| country_order(catalog))
+                .clone(),
+            Some(Place::Region(r)) => by_names(catalog, catalog.agreements_of(r).iter().copied()),
+        };
         let lang = ctx.lang;
         let (rows, marks) = filtered(&all, self.filter_of(Pane::Relationships), |&id| {
             let Some(a) = catalog.agreement(id) else {
@@ -284,30 +346,37 @@ impl Browse {
             };
             let partner = catalog.partner(&a.partner);
             let aliases = partner.map(|p| p.aliases.join(" · ")).unwrap_or_default();
-            let country = partner
+            let country_terms = partner
                 .map(|p| crate::domain::countries::search_terms(&p.country))
                 .unwrap_or_default();
-            vec![
+            let mut fields = vec![
                 catalog.partner_name(a).to_string(),
                 aliases,
-                country,
+                country_terms,
                 crate::i18n::text::status(a.status_on(ctx.today), lang).to_string(),
-            ]
+            ];
+            // The whole country lists every region's agreements: its names find them too.
+            if country && let Some(r) = catalog.region(&a.region) {
+                let mut names = vec![r.name.clone()];
+                names.extend(r.short_names.iter().cloned());
+                fields.push(names.join(" · "));
+            }
+            fields
         });
         self.agreement_marks = marks
             .into_iter()
             .map(|(id, mut p)| (id, p.swap_remove(0)))
             .collect();
-        if self.listed_region != region {
-            // Another region: its list, from the agreement selected there last, else the first.
-            if let (Some(old), Some(id)) = (&self.listed_region, self.agreements.selected()) {
+        if self.listed != place {
+            // Another place: its list, from the agreement selected there last, else the first.
+            if let (Some(old), Some(id)) = (&self.listed, self.agreements.selected()) {
                 self.remembered.insert(old.clone(), *id);
             }
             self.agreements = Picker::new(rows);
-            if let Some(id) = region.as_ref().and_then(|r| self.remembered.get(r)) {
+            if let Some(id) = place.as_ref().and_then(|p| self.remembered.get(p)) {
                 self.agreements.select(id);
             }
-            self.listed_region = region;
+            self.listed = place;
             self.detail_scroll = 0;
         } else {
             self.agreements.set_rows(rows);
@@ -321,6 +390,7 @@ impl Browse {
     /// After the records changed: figures, order and both lists again, every selection kept.
     /// `touched` names the regions whose agreements changed (`None`: all of them).
     pub fn rebuild_touched(&mut self, ctx: &Ctx, touched: Option<&[String]>) {
+        self.country_order = None;
         self.refresh_figures(ctx, touched);
         self.sort_regions(ctx);
         self.refilter_regions(ctx);
@@ -342,7 +412,7 @@ impl Browse {
     pub fn show_region(&mut self, ctx: &Ctx, id: &str) {
         self.filter = None;
         self.refilter_regions(ctx);
-        self.regions.select(&id.to_string());
+        self.regions.select(&Place::Region(id.to_string()));
         self.focus = Pane::Regions;
         self.region_changed(ctx);
     }
@@ -369,9 +439,9 @@ impl Browse {
     fn refilter(&mut self, ctx: &Ctx) {
         match self.filter.as_ref().map(|f| f.pane) {
             Some(Pane::Regions) | None => {
-                let before = self.selected_region().map(str::to_string);
+                let before = self.selected_place().cloned();
                 self.refilter_regions(ctx);
-                if self.selected_region().map(str::to_string) != before || self.filter.is_none() {
+                if self.selected_place() != before.as_ref() || self.filter.is_none() {
                     self.region_changed(ctx);
                 }
             }
@@ -383,9 +453,9 @@ impl Browse {
         let pane = self.filter.take().map(|f| f.pane);
         match pane {
             Some(Pane::Regions) => {
-                let before = self.selected_region().map(str::to_string);
+                let before = self.selected_place().cloned();
                 self.refilter_regions(ctx);
-                if self.selected_region().map(str::to_string) != before {
+                if self.selected_place() != before.as_ref() {
                     self.region_changed(ctx);
                 }
             }
@@ -436,6 +506,7 @@ impl Browse {
                 }
             },
             Cmd::Map => {
+                // The whole country's row (or nothing listed): the whole country's map.
                 let region = self.selected_region().map(str::to_string);
                 return Reply::then(Then::Show(Screen::Map(super::map::MapScreen::new(
                     ctx,
@@ -513,6 +584,74 @@ impl Browse {
     }
 }
 
+/// The agreements at `rows` (positions in the catalog) by partner name, then region name,
+/// then id, without regard to case.
+fn by_names(catalog: &Catalog, rows: impl Iterator<Item = usize>) -> Vec<AgreementId> {
+    let mut rows: Vec<usize> = rows.collect();
+    rows.sort_by_cached_key(|&i| {
+        let a = &catalog.agreements[i];
+        (
+            catalog.partner_name(a).to_lowercase(),
+            catalog.region_name(a).to_lowercase(),
+            a.id,
+        )
+    });
+    rows.into_iter().map(|i| catalog.agreements[i].id).collect()
+}
+
+/// Every agreement in the order of [`by_names`], reached by ranking the partners' and the
+/// regions' names once each and sorting the agreements by those numbers: lowering and
+/// comparing 100,000 agreements' names as text took twice as long.
+fn country_order(catalog: &Catalog) -> Vec<AgreementId> {
+    let partners = name_ranks(
+        catalog
+            .partners
+            .iter()
+            .map(|p| (p.id.as_str(), p.name.as_str())),
+    );
+    let regions = name_ranks(
+        catalog
+            .regions
+            .iter()
+            .map(|r| (r.id.as_str(), r.name.as_str())),
+    );
+    let keys: Option<Vec<(u32, u32, AgreementId)>> = catalog
+        .agreements
+        .iter()
+        .map(|a| {
+            Some((
+                *partners.get(a.partner.as_str())?,
+                *regions.get(a.region.as_str())?,
+                a.id,
+            ))
+        })
+        .collect();
+    match keys {
+        Some(mut keys) => {
+            keys.sort_unstable();
+            keys.into_iter().map(|(_, _, id)| id).collect()
+        }
+        // A partner or region record is missing: its agreements show and sort by its id.
+        None => by_names(catalog, 0..catalog.agreements.len()),
+    }
+}
+
+/// Each id's place in the order of the names (lowercase); equal names share one.
+fn name_ranks<'a>(names: impl Iterator<Item = (&'a str, &'a str)>) -> HashMap<&'a str, u32> {
+    let mut keyed: Vec<(String, &str)> =
+        names.map(|(id, name)| (name.to_lowercase(), id)).collect();
+    keyed.sort_unstable();
+    let mut ranks = HashMap::with_capacity(keyed.len());
+    let mut rank = 0;
+    for (i, (name, id)) in keyed.iter().enumerate() {
+        if i == 0 || keyed[i - 1].0 != *name {
+            rank = i as u32;
+        }
+        ranks.insert(*id, rank);
+    }
+    ranks
+}
+
 /// The list movement a key stands for.
 pub fn movement(cmd: Cmd) -> Option<Move> {
     Some(match cmd {
@@ -536,5 +675,53 @@ pub fn scroll(at: usize, movement: Move, visible: usize, max: usize) -> usize {
         Move::Bottom => max,
         Move::PageUp => at.saturating_sub(page),
         Move::PageDown => (at + page).min(max),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog(data: crate::domain::Dataset) -> Catalog {
+        Catalog::new(
+            data.stages,
+            data.tags,
+            data.regions,
+            data.partners,
+            data.agreements,
+            HashMap::new(),
+        )
+    }
+
+    /// The whole country's quick order is the order a region's list is sorted in, with names
+    /// that differ only in case, and with records missing.
+    #[test]
+    fn the_country_order_sorts_as_by_names_does() {
+        let mut data = crate::synth::generate(3000, 0, 7);
+        // Two partners whose names differ only in case, and one named like another.
+        data.partners[1].name = data.partners[0].name.to_uppercase();
+        data.partners[2].name = data.partners[0].name.clone();
+        let c = catalog(data.clone());
+        for p in &data.partners[..3] {
+            assert!(c.agreements.iter().any(|a| a.partner == p.id), "{}", p.id);
+        }
+        let all = 0..c.agreements.len();
+        same_order(country_order(&c), by_names(&c, all.clone()));
+        // An agreement whose partner record is gone sorts by the partner's id.
+        data.partners.remove(3);
+        let c = catalog(data);
+        assert!(c.agreements.iter().any(|a| c.partner(&a.partner).is_none()));
+        same_order(country_order(&c), by_names(&c, all));
+    }
+
+    fn same_order(quick: Vec<AgreementId>, slow: Vec<AgreementId>) {
+        assert_eq!(quick.len(), slow.len());
+        if let Some(i) = (0..quick.len()).find(|&i| quick[i] != slow[i]) {
+            panic!(
+                "from row {i}: {:?} instead of {:?}",
+                &quick[i..(i + 5).min(quick.len())],
+                &slow[i..(i + 5).min(slow.len())]
+            );
+        }
     }
 }

@@ -20,7 +20,7 @@ use super::super::super::widgets::detail::{self, Include, stage_label};
 use super::super::super::widgets::{
     date_text, fit, health_style, highlighted, pane_block, selected_style,
 };
-use super::{Browse, Pane};
+use super::{Browse, Pane, Place};
 
 /// Draws the three panes; returns what they measured.
 pub fn draw(
@@ -58,11 +58,20 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
         .iter()
         .skip(offset)
         .take(height)
-        .map(|id| {
-            let Some(region) = ctx.catalog.region(id) else {
-                return ListItem::new("");
+        .map(|place| {
+            // The whole country's row: bold like a province, never dimmed (it is a sum, not
+            // a place a scope leaves out).
+            let (name, covered) = match place {
+                Place::Country => (T::CountryRow.in_lang(ctx.lang).into(), true),
+                Place::Region(id) => match ctx.catalog.region(id) {
+                    Some(region) => (
+                        display_safe(&region.name),
+                        ctx.access.covers(ctx.catalog.as_ref(), id),
+                    ),
+                    None => return ListItem::new(""),
+                },
             };
-            let row = b.region_rows.get(id).copied();
+            let row = b.figures(place);
             let depth = row.map_or(0, |r| r.depth);
             let count = row.map_or(0, |r| r.count);
             let health = row.and_then(|r| r.health);
@@ -71,7 +80,7 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
             let count_text = count.to_string();
             let tail_width = count_text.len() + 2;
             let name = fit(
-                &display_safe(&region.name),
+                &name,
                 inner_width.saturating_sub(tail_width + 1 + indent.len()),
             );
             let pad = inner_width.saturating_sub(indent.len() + name.width() + tail_width);
@@ -82,7 +91,7 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
             };
             // Outside a scoped session's regions: dimmed (the relationships pane's title
             // says why in words).
-            let name_style = if ctx.access.covers(ctx.catalog.as_ref(), id) {
+            let name_style = if covered {
                 name_style
             } else {
                 name_style.patch(theme.muted)
@@ -92,7 +101,7 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
             } else {
                 Style::new()
             };
-            let marks = b.region_marks.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            let marks = b.region_marks.get(place).map(Vec::as_slice).unwrap_or(&[]);
             let mut spans = vec![Span::raw(indent)];
             spans.extend(highlighted(&name, marks, name_style, theme.highlight));
             spans.extend([
@@ -117,6 +126,8 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
     Partner,
+    /// Only for the whole country's agreements.
+    Region,
     Country,
     Kind,
     Status,
@@ -128,22 +139,26 @@ enum Column {
 }
 
 impl Column {
-    /// In display order, with their width and their priority (lower is kept longer).
-    const ALL: [(Column, u16, u8); 9] = [
+    /// In display order, with their width and their priority (lower is kept longer). The
+    /// region comes right after the partner: in the whole country's list it says which of
+    /// the many agreements with one partner a row is, so it is kept at 80 columns.
+    const ALL: [(Column, u16, u8); 10] = [
         (Column::Partner, 20, 0),
-        (Column::Country, 10, 4),
-        (Column::Kind, 5, 6),
-        (Column::Status, 9, 1),
-        (Column::Stage, 14, 8),
-        (Column::Signed, 10, 7),
-        (Column::Expires, 10, 3),
-        (Column::Quiet, 5, 2),
-        (Column::Obstacles, 5, 5),
+        (Column::Region, 16, 1),
+        (Column::Country, 10, 5),
+        (Column::Kind, 5, 7),
+        (Column::Status, 9, 2),
+        (Column::Stage, 14, 9),
+        (Column::Signed, 10, 8),
+        (Column::Expires, 10, 4),
+        (Column::Quiet, 5, 3),
+        (Column::Obstacles, 5, 6),
     ];
 
     fn title(self, lang: Lang) -> &'static str {
         match self {
             Column::Partner => T::Partner.in_lang(lang),
+            Column::Region => T::Region.in_lang(lang),
             Column::Country => T::Country.in_lang(lang),
             Column::Kind => T::Kind.in_lang(lang),
             Column::Status => T::Status.in_lang(lang),
@@ -156,9 +171,13 @@ impl Column {
     }
 }
 
-/// The columns that fit in `width`, dropping the least important first.
-fn columns_for(width: u16) -> Vec<(Column, u16)> {
-    let mut chosen: Vec<(Column, u16, u8)> = Column::ALL.to_vec();
+/// The columns that fit in `width`, dropping the least important first; the region column
+/// only for the whole country's list.
+fn columns_for(width: u16, with_region: bool) -> Vec<(Column, u16)> {
+    let mut chosen: Vec<(Column, u16, u8)> = Column::ALL
+        .into_iter()
+        .filter(|c| with_region || c.0 != Column::Region)
+        .collect();
     let total = |cols: &[(Column, u16, u8)]| -> u16 {
         cols.iter().map(|c| c.1).sum::<u16>() + cols.len().saturating_sub(1) as u16
     };
@@ -184,7 +203,16 @@ fn relationships_pane(
 ) -> usize {
     let lang = ctx.lang;
     let focused = b.focus == Pane::Relationships;
-    let title = match b.selected_region().and_then(|r| ctx.catalog.region(r)) {
+    let place = b.selected_place();
+    let title = match place
+        .and_then(Place::region)
+        .and_then(|r| ctx.catalog.region(r))
+    {
+        _ if place == Some(&Place::Country) => format!(
+            "{} · {}",
+            T::Relationships.in_lang(lang),
+            T::CountryRow.in_lang(lang)
+        ),
         Some(r) if !ctx.access.read_only() && !ctx.access.covers(ctx.catalog.as_ref(), &r.id) => {
             format!(
                 "{} · {} [{}]",
@@ -218,7 +246,7 @@ fn relationships_pane(
         frame.render_widget(para, area);
         return height;
     }
-    let columns = columns_for(area.width.saturating_sub(2));
+    let columns = columns_for(area.width.saturating_sub(2), place == Some(&Place::Country));
     let partner_width = {
         let fixed: u16 = columns
             .iter()
@@ -306,6 +334,7 @@ fn cell<'a>(
             spans.extend(highlighted(&name, marks, Style::new(), theme.highlight));
             Cell::from(Line::from(spans))
         }
+        Column::Region => Cell::from(fit(&display_safe(c.region_name(a)), width)),
         Column::Country => Cell::from(fit(
             &display_safe(
                 &c.partner(&a.partner)
