@@ -103,7 +103,7 @@ fn top_bottom_and_pages_stay_in_bounds() {
 /// What the regions pane calls a row.
 fn place_name(h: &Harness, place: &Place) -> String {
     match place {
-        Place::Country => kembar::i18n::T::CountryRow
+        Place::Country => kembar::i18n::T::WholeCountry
             .in_lang(h.model.ctx.lang)
             .to_string(),
         Place::Region(id) => h.model.ctx.catalog.region(id).unwrap().name.clone(),
@@ -1037,7 +1037,7 @@ fn the_whole_country_comes_first_in_every_sort_order() {
     let screen = text_of(&buffer);
     let row = screen.lines().nth(2).unwrap();
     let inside: String = row.chars().skip(1).take(22).collect();
-    assert_eq!(inside, format!("Whole country     {total} ×"), "{screen}");
+    assert_eq!(inside, format!("All Indonesia     {total} ×"), "{screen}");
     let x = buffer.area.width as usize * 2 + 1;
     assert!(buffer.content[x].modifier.contains(Modifier::BOLD));
 }
@@ -1081,7 +1081,7 @@ fn the_whole_country_lists_every_agreement_with_its_region() {
             let title = format!(
                 "{} · {}",
                 kembar::i18n::T::Relationships.in_lang(lang),
-                kembar::i18n::T::CountryRow.in_lang(lang)
+                kembar::i18n::T::WholeCountry.in_lang(lang)
             );
             assert!(screen.contains(&title), "{screen}");
             assert_eq!(
@@ -1169,6 +1169,7 @@ fn a_region_filter_keeps_the_whole_country_only_when_it_names_it() {
     assert!(!shown(Lang::En, "zzzz"));
     assert!(shown(Lang::En, "whole"));
     assert!(shown(Lang::En, "country"));
+    assert!(shown(Lang::En, "all"));
     assert!(shown(Lang::En, "indonesia"));
     assert!(shown(Lang::Id, "seluruh"));
     assert!(shown(Lang::Id, "indonesia"));

@@ -212,7 +212,7 @@ fn check_drawn(model: &Model, screen: &str) -> Result<(), String> {
     match model.screens.last() {
         None => {
             if model.browse.selected_place() == Some(&Place::Country) {
-                wanted.push(start(T::CountryRow.in_lang(model.ctx.lang)));
+                wanted.push(start(T::WholeCountry.in_lang(model.ctx.lang)));
             } else if let Some(r) = model.selected_region() {
                 wanted.push(start(&r.name));
             }

@@ -303,10 +303,12 @@ impl Browse {
         let lang = ctx.lang;
         let (rows, marks) = filtered(&self.order, self.filter_of(Pane::Regions), |place| {
             let id = match place {
+                // Its name as shown, then the words people may type for it in either
+                // language.
                 Place::Country => {
                     return vec![
-                        T::CountryRow.in_lang(lang).to_string(),
-                        "Indonesia".to_string(),
+                        T::WholeCountry.in_lang(lang).to_string(),
+                        "Indonesia · whole country · seluruh · semua".to_string(),
                     ];
                 }
                 Place::Region(id) => id,

@@ -62,7 +62,7 @@ fn regions_pane(b: &Browse, ctx: &Ctx, theme: &Theme, frame: &mut Frame, area: R
             // The whole country's row: bold like a province, never dimmed (it is a sum, not
             // a place a scope leaves out).
             let (name, covered) = match place {
-                Place::Country => (T::CountryRow.in_lang(ctx.lang).into(), true),
+                Place::Country => (T::WholeCountry.in_lang(ctx.lang).into(), true),
                 Place::Region(id) => match ctx.catalog.region(id) {
                     Some(region) => (
                         display_safe(&region.name),
@@ -211,7 +211,7 @@ fn relationships_pane(
         _ if place == Some(&Place::Country) => format!(
             "{} · {}",
             T::Relationships.in_lang(lang),
-            T::CountryRow.in_lang(lang)
+            T::WholeCountry.in_lang(lang)
         ),
         Some(r) if !ctx.access.read_only() && !ctx.access.covers(ctx.catalog.as_ref(), &r.id) => {
             format!(
