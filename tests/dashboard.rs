@@ -1111,15 +1111,25 @@ fn the_whole_country_lists_every_agreement_with_its_region() {
             kembar::i18n::T::Country.in_lang(lang),
             "{screen}"
         );
-        // `/` on the whole country's agreements: a region's name or short name finds them.
+        // `/` on the whole country's agreements: a province's name or short name finds its
+        // own and its cities' and regencies' (Semarang's), as in triage.
         h.press(Cmd::Top);
         h.press(Cmd::Open);
         let jateng: Vec<u64> = c
             .agreements
             .iter()
-            .filter(|a| c.region_name(a) == "Jawa Tengah")
+            .filter(|a| {
+                a.region == "jawa-tengah"
+                    || c.region(&a.region)
+                        .is_some_and(|r| r.province.as_deref() == Some("jawa-tengah"))
+            })
             .map(|a| a.id)
             .collect();
+        assert!(
+            jateng
+                .iter()
+                .any(|&id| c.agreement(id).unwrap().region == "kota-semarang")
+        );
         assert!(jateng.len() > 1);
         for query in ["jawa tengah", "jateng"] {
             h.press(Cmd::Filter);

@@ -493,3 +493,46 @@ fn the_store_allows_exactly_what_the_scope_covers() {
         })
         .unwrap();
 }
+
+#[test]
+fn a_scoped_key_sets_its_regions_seats_and_nothing_else_of_them() {
+    let (_dir, store) = demo();
+    let editor = actor(scoped(Role::Editor, &["jawa-tengah"]));
+    let semarang = store
+        .regions()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == "kota-semarang")
+        .unwrap();
+    let audits = store.audit_entries().unwrap().len();
+    let mut renamed = semarang.clone();
+    renamed.name = "Semarang Raya".into();
+    let mut created = semarang.clone();
+    created.id = "kota-semarang-baru".into();
+    for change in [
+        Change::new("update").with(Edit::update(
+            Record::Region(semarang.clone()),
+            Record::Region(renamed),
+        )),
+        Change::new("create").with(Edit::create(Record::Region(created))),
+        Change::new("delete").with(Edit::delete(Record::Region(semarang.clone()))),
+    ] {
+        let result = store.apply(change.clone(), &editor);
+        // A new region is not known to be in the scope at all; the others are, but only
+        // their seats may change.
+        let denied = match change.action.as_str() {
+            "create" => matches!(&result, Err(ApplyError::Denied(Denied::OutOfScope(_)))),
+            _ => matches!(&result, Err(ApplyError::Denied(Denied::SeatOnly(_)))),
+        };
+        assert!(denied, "{}: {result:?}", change.action);
+    }
+    assert_eq!(store.audit_entries().unwrap().len(), audits);
+    // The seat itself goes through.
+    let moved = kembar::domain::Coordinates {
+        lat: -6.97,
+        lon: 110.41,
+    };
+    store
+        .apply(edits::seat_change(&semarang, Some(moved)), &editor)
+        .unwrap();
+}

@@ -1158,11 +1158,14 @@ fn a_change_cannot_move_a_region_or_remove_one_in_use() {
         let Err(ApplyError::Invalid(problems)) = store.apply(gone, &actor()) else {
             panic!("{id} was removed");
         };
+        // A province is held back by its cities as well as by its own agreements.
+        let expected = if id == "jawa-tengah" {
+            "still holds region"
+        } else {
+            "is still used by"
+        };
         assert!(
-            problems
-                .iter()
-                .any(|p| p.problem.starts_with("is still used by")
-                    || p.problem.starts_with("still holds region")),
+            problems.iter().any(|p| p.problem.starts_with(expected)),
             "{id}: {problems:?}"
         );
     }

@@ -99,6 +99,9 @@ pub enum Denied {
     ReadOnly,
     /// The record belongs to a region outside the session's scope (its id).
     OutOfScope(String),
+    /// A key with a scope may set the seat of a region in it, and change nothing else of
+    /// the country's list of regions (the region's id).
+    SeatOnly(String),
 }
 
 /// A session's permissions.
@@ -204,10 +207,22 @@ impl Access {
                 | Some(RecordKey::Activity(id, _))
                 | Some(RecordKey::Attention(id)) => holder(id)?,
                 Some(RecordKey::Partner(_)) | Some(RecordKey::Tag(_)) | None => {}
-                // A region is its own place: its seat is changed by those who answer for it.
+                // A region is its own place: its seat is changed by those who answer for it,
+                // and nothing else of it (names, new or removed regions) by a scoped key.
                 Some(RecordKey::Region(id)) => {
                     if !self.covers(places, &id) {
                         return Err(Denied::OutOfScope(id));
+                    }
+                    let seat_only = match (&edit.before, &edit.after) {
+                        (Some(Record::Region(b)), Some(Record::Region(a))) => {
+                            let mut same = a.clone();
+                            same.coordinates = b.coordinates;
+                            same == *b
+                        }
+                        _ => false,
+                    };
+                    if !seat_only {
+                        return Err(Denied::SeatOnly(id));
                     }
                 }
             }

@@ -158,7 +158,6 @@ impl Catalog {
         }
     }
 
-    /// Custom tags only: built-in ones cannot change.
     /// Puts a region in (replacing the one with its id) or takes it out. Regions are few
     /// (hundreds): the lookup table is rebuilt rather than patched.
     pub fn put_region(&mut self, id: &str, region: Option<Region>) {
@@ -176,6 +175,7 @@ impl Catalog {
         }
     }
 
+    /// Custom tags only: built-in ones cannot change.
     pub fn put_tag(&mut self, id: &str, tag: Option<Tag>) {
         if super::builtin::is_builtin_tag(id) {
             return;

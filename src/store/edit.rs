@@ -92,6 +92,11 @@ pub enum ApplyError {
 fn denied_message(d: &Denied) -> String {
     match d {
         Denied::ReadOnly => "this session may only view records; nothing was saved".to_string(),
+        Denied::SeatOnly(region) => format!(
+            "a key with a scope may set the seat of {} and change nothing else of the list of \
+             regions; ask for a change with a key for the whole country; nothing was saved",
+            crate::domain::text::display_safe(region)
+        ),
         Denied::OutOfScope(region) => format!(
             "{} is outside the scope of this session's key; nothing was saved",
             crate::domain::text::display_safe(region)

@@ -642,7 +642,8 @@ impl Model {
 fn why_denied(ctx: &Ctx, denied: Denied) -> Why {
     match denied {
         Denied::ReadOnly => Why::ReadOnly,
-        Denied::OutOfScope(region) => Why::OutOfScope(
+        // The dashboard only ever offers the seat; the store's answer covers the rest.
+        Denied::OutOfScope(region) | Denied::SeatOnly(region) => Why::OutOfScope(
             ctx.catalog
                 .region(&region)
                 .map_or(region.clone(), |r| r.name.clone()),

@@ -104,7 +104,7 @@ fn failed(model: &mut Model, origin: Origin, mut failure: SaveFailure) {
         let name = about
             .or_else(|| model.form().and_then(|f| f.kind.agreement()))
             .map(|id| ctx.name_of(id));
-        if let Theirs::Region(region) = theirs {
+        if let (Theirs::Region(region), Origin::Form) = (theirs, &origin) {
             let mine = model.form().and_then(|f| match &f.kind {
                 super::form::Kind::Region(k) => Some(k.original.name.clone()),
                 _ => None,

@@ -341,6 +341,32 @@ impl Browse {
                 .clone(),
             Some(Place::Region(r)) => by_names(catalog, catalog.agreements_of(r).iter().copied()),
         };
+        // On the whole country, a region is found by its names, short forms and aliases, and
+        // by its province's (`/jateng` lists Semarang's agreements too), as in triage.
+        let region_terms: HashMap<&str, String> = if country {
+            let names = |id: &str| -> Vec<String> {
+                let Some(r) = catalog.region(id) else {
+                    return Vec::new();
+                };
+                let mut names = vec![r.name.clone()];
+                names.extend(r.short_names.iter().cloned());
+                names.extend(ctx.aliases.get(id).into_iter().flatten().cloned());
+                names
+            };
+            catalog
+                .regions
+                .iter()
+                .map(|r| {
+                    let mut terms = names(&r.id);
+                    if let Some(p) = &r.province {
+                        terms.extend(names(p));
+                    }
+                    (r.id.as_str(), terms.join(" · "))
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
         let lang = ctx.lang;
         let (rows, marks) = filtered(&all, self.filter_of(Pane::Relationships), |&id| {
             let Some(a) = catalog.agreement(id) else {
@@ -357,11 +383,8 @@ impl Browse {
                 country_terms,
                 crate::i18n::text::status(a.status_on(ctx.today), lang).to_string(),
             ];
-            // The whole country lists every region's agreements: its names find them too.
-            if country && let Some(r) = catalog.region(&a.region) {
-                let mut names = vec![r.name.clone()];
-                names.extend(r.short_names.iter().cloned());
-                fields.push(names.join(" · "));
+            if let Some(terms) = region_terms.get(a.region.as_str()) {
+                fields.push(terms.clone());
             }
             fields
         });

@@ -309,9 +309,17 @@ fn side_panel(
         .filter(|seat| seat.at.is_none())
         .map(|seat| format!("{} {}", SEAT_MARK, seat.name))
         .collect();
-    let seats_missing = !missing.is_empty();
+    // Seats the session may set (a key with a scope: its own regions').
+    let seats_to_set = s.seats.iter().any(|seat| {
+        seat.at.is_none() && ctx.access.may_edit(ctx.catalog.as_ref(), &seat.id).is_ok()
+    });
     let mut seen = std::collections::BTreeSet::new();
+    let mut places_to_set = false;
     for x in s.items.iter().filter(|x| x.at.is_none()) {
+        places_to_set |= ctx
+            .access
+            .may_edit(ctx.catalog.as_ref(), &x.region_id)
+            .is_ok();
         if seen.insert(x.partner_id.as_str()) {
             missing.push(format!(
                 "{} {} ({})",
@@ -329,13 +337,11 @@ fn side_panel(
         }
         // How to place them, for those who may: the seat here (a region's map only), a
         // partner's in its agreement's form.
-        if !ctx.access.read_only() {
-            if seats_missing && matches!(s.scope, super::Scope::Region(_)) {
-                lines.push(line(T::MapHowToSeat.in_lang(lang), theme.muted));
-            }
-            if missing.len() > usize::from(seats_missing) || !seats_missing {
-                lines.push(line(T::MapHowToPlace.in_lang(lang), theme.muted));
-            }
+        if seats_to_set && matches!(s.scope, super::Scope::Region(_)) {
+            lines.push(line(T::MapHowToSeat.in_lang(lang), theme.muted));
+        }
+        if places_to_set {
+            lines.push(line(T::MapHowToPlace.in_lang(lang), theme.muted));
         }
     }
 
