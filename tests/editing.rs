@@ -67,6 +67,19 @@ fn audit_count(h: &Harness) -> usize {
     h.store.audit_entries().unwrap().len()
 }
 
+/// In the open agreement form, from the partner field on: a new partner, Osaka City in Japan,
+/// signed today for five years; then Ctrl-s.
+fn osaka_signed_today(h: &mut Harness) {
+    type_text(h, "Osaka City");
+    h.press(Cmd::NextPane);
+    type_text(h, "Japan");
+    focus_field(h, FieldId::Signed);
+    type_text(h, "today");
+    h.press(Cmd::NextPane);
+    type_text(h, "2031-11-28");
+    h.press(Cmd::Save);
+}
+
 #[test]
 fn a_new_agreement_with_a_new_partner_is_saved_selected_and_audited() {
     let mut h = at_queensland();
@@ -74,14 +87,7 @@ fn a_new_agreement_with_a_new_partner_is_saved_selected_and_audited() {
     let audits = audit_count(&h);
     h.press(Cmd::New);
     assert_eq!(field_text(&h, FieldId::Region), "Jawa Tengah");
-    type_text(&mut h, "Osaka City");
-    h.press(Cmd::NextPane);
-    type_text(&mut h, "Japan");
-    focus_field(&mut h, FieldId::Signed);
-    type_text(&mut h, "today");
-    h.press(Cmd::NextPane);
-    type_text(&mut h, "2031-11-28");
-    h.press(Cmd::Save);
+    osaka_signed_today(&mut h);
 
     assert!(h.model.form().is_none(), "the form closes once saved");
     assert_eq!(h.model.ctx.catalog.agreements.len(), before + 1);
@@ -126,14 +132,7 @@ fn a_new_agreement_from_the_whole_country_starts_without_a_region() {
     h.press(Cmd::Open);
     assert_eq!(field_text(&h, FieldId::Region), "Surabaya");
     focus_field(&mut h, FieldId::Partner);
-    type_text(&mut h, "Osaka City");
-    h.press(Cmd::NextPane);
-    type_text(&mut h, "Japan");
-    focus_field(&mut h, FieldId::Signed);
-    type_text(&mut h, "today");
-    h.press(Cmd::NextPane);
-    type_text(&mut h, "2031-11-28");
-    h.press(Cmd::Save);
+    osaka_signed_today(&mut h);
     assert!(h.model.form().is_none(), "saved");
     let after = h.model.browse.figures(&Place::Country).unwrap();
     assert_eq!(after.count, before.count + 1);
