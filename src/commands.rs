@@ -284,43 +284,7 @@ fn backup(cli: &Cli, output: Option<&std::path::Path>) -> Result<()> {
         }
     };
     let store = &session.store;
-    let summary = match output {
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(std::path::Path::new("."));
-            // Written beside the target and renamed: FILE is a whole backup or untouched.
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".kembar-backup-")
-                .tempfile_in(dir)
-                .with_context(|| format!("cannot write in {}", dir.display()))?;
-            let summary = {
-                let mut out = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
-                let summary = store.backup_to(&mut out)?;
-                out.flush()
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                summary
-            };
-            tmp.as_file()
-                .sync_all()
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            tmp.persist(path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            summary
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
-            let summary = store.backup_to(&mut out)?;
-            out.flush()
-                .context("cannot write the backup to standard output")?;
-            summary
-        }
-    };
+    let summary = write_backup(output, |out| Ok(store.backup_to(out)?), |_| Ok(()))?;
     let header = &summary.header;
     eprintln!(
         "kembar: backed up {} to {}: {}; {} bytes, store schema {}, generation {}; saves \
@@ -338,6 +302,48 @@ fn backup(cli: &Cli, output: Option<&std::path::Path>) -> Result<()> {
     Ok(())
 }
 
+/// Writes a backup to standard output, or to `output`: beside it first, flushed to disk,
+/// checked by `check`, then renamed, so the file is a whole backup or untouched.
+fn write_backup<T>(
+    output: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+    check: impl FnOnce(&std::path::Path) -> Result<()>,
+) -> Result<T> {
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+        let written = write(&mut out)?;
+        out.flush()
+            .context("cannot write the backup to standard output")?;
+        return Ok(written);
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kembar-backup-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let written = {
+        let mut out = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
+        let written = write(&mut out)?;
+        out.flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written
+    };
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    check(tmp.path())?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(written)
+}
+
 /// `kembar backup` on a store held by a dashboard or a server of the same user: the holder
 /// writes the backup (from the same code as a free store's) through its socket; to a file,
 /// it is written beside it, checked whole, then renamed into place.
@@ -349,45 +355,25 @@ fn backup_through_owner(
 ) -> Result<()> {
     let settings = Settings::load(cli)?;
     let request = crate::owner::Request::new(cli, &settings);
-    let Some(path) = output else {
-        let stdout = std::io::stdout();
-        let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
-        connection.ask(&request, &mut out)?;
-        out.flush()
-            .context("cannot write the backup to standard output")?;
+    // What comes through the socket is checked as a restore would, before it takes the name.
+    let mut header = None;
+    write_backup(
+        output,
+        |out| connection.ask(&request, out),
+        |written| {
+            let verified = crate::store::backup::verify(written).map_err(|e| {
+                anyhow::anyhow!(
+                    "the backup written through the process holding the store is not whole: {e}"
+                )
+            })?;
+            header = Some(verified.header.clone());
+            Ok(())
+        },
+    )?;
+    let (Some(path), Some(header)) = (output, header) else {
         eprintln!("kembar: backed up the store through the process holding it, to standard output");
         return Ok(());
     };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kembar-backup-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    {
-        let mut out = BufWriter::with_capacity(256 * 1024, tmp.as_file_mut());
-        connection.ask(&request, &mut out)?;
-        out.flush()
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // What came through the socket is checked as a restore would, before it takes the name.
-    let verified = crate::store::backup::verify(tmp.path()).map_err(|e| {
-        anyhow::anyhow!(
-            "the backup written through the process holding the store is not whole: {e}"
-        )
-    })?;
-    let header = verified.header.clone();
-    drop(verified);
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
     eprintln!(
         "kembar: backed up the store through the process holding it, to {}: {}; store schema \
          {}, generation {}",
